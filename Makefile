@@ -1,0 +1,93 @@
+# switchboard build. `make` builds ./switchboard; `make test` runs every test and ends
+# with "N passed, M failed"; `make SANITIZE=1 test` runs the same under ASan+UBSan.
+# Missing Debian packages are installed by scripts/ensure-deps.sh (as root) or named.
+
+CC      ?= cc
+PKGS    := libuv libcurl libcjson
+VERSION := 0.1.0
+
+ifeq ($(SANITIZE),1)
+BUILD   := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT     := -O1 -g
+else
+BUILD   := build/rel
+SANFLAGS :=
+OPT     := -O2 -g
+endif
+
+DEPS_STAMP := build/.deps-ok
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(SANFLAGS) -MMD -MP \
+           -I. -DSWITCHBOARD_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)
+LDFLAGS += $(SANFLAGS)
+LDLIBS  += $(PKG_LIBS) -lm
+
+LIB_SRC  := $(wildcard base/*.c providers/*.c router/*.c lsp/*.c)
+LIB_SRC  := $(filter-out lsp/main.c,$(LIB_SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+BIN := $(if $(filter 1,$(SANITIZE)),$(BUILD)/switchboard,switchboard)
+
+.PHONY: all test unit integration demo bench fuzz clean deps vsix check-format
+all: $(BIN)
+
+$(DEPS_STAMP): scripts/ensure-deps.sh
+	@sh scripts/ensure-deps.sh build
+	@mkdir -p build && touch $@
+
+deps:
+	@sh scripts/ensure-deps.sh all
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libswitchboard.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/lsp/main.o $(BUILD)/libswitchboard.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libswitchboard.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libswitchboard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+# The whole suite: unit tests, integration tests against the real binary and the
+# fake model server, editor tests. One summary line at the end.
+test: $(BIN) $(BUILD)/unit_tests
+	@sh scripts/ensure-deps.sh test
+	@SWITCHBOARD_BIN=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(BUILD)/unit_tests) \
+	  SANITIZE=$(SANITIZE) sh tests/run-all.sh
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+demo: $(BIN)
+	@sh scripts/ensure-deps.sh demo
+	@SWITCHBOARD_BIN=$(abspath $(BIN)) sh scripts/demo.sh
+
+bench: $(BIN) $(BENCH_BIN)
+	@SWITCHBOARD_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) sh bench/run.sh
+
+fuzz:
+	@sh tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
+
+vsix:
+	@sh scripts/ensure-deps.sh node
+	cd editors/vscode && npm ci --no-audit --no-fund && npm run package
+
+clean:
+	rm -rf build switchboard
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/lsp/main.d

@@ -1,0 +1,100 @@
+/* Provider adapters: one const struct provider_ops per API kind ("openai",
+ * "openai-completions", "mistral-fim", "anthropic", "gemini", "ollama", "llamacpp").
+ * Adapters do no I/O: they turn a task into an HTTP request and response bytes
+ * (already split into SSE events or NDJSON lines by the stream parsers) into text
+ * deltas, usage, a finish reason and a classified error. Only the HTTP engine
+ * touches sockets. Optional ops may be NULL. */
+#ifndef PROVIDERS_PROVIDER_H
+#define PROVIDERS_PROVIDER_H
+#include "providers/task.h"
+#include "base/buf.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+enum provider_error_class {
+    PERR_NONE = 0,
+    PERR_RATE_LIMITED,    /* retry after retry_after_ms when known */
+    PERR_OVERLOADED,      /* 503/529/overloaded_error: retryable */
+    PERR_SERVER,          /* 5xx: retryable */
+    PERR_TIMEOUT,         /* connect / first byte / idle / total */
+    PERR_AUTH,            /* 401/403, invalid key: never retried */
+    PERR_QUOTA,           /* billing / insufficient quota: never retried */
+    PERR_BAD_REQUEST,     /* 400/404/422: never retried */
+    PERR_CONTEXT_LENGTH,  /* prompt too long: try a larger model, not the same */
+    PERR_NETWORK,         /* DNS, connect refused, reset, malformed stream */
+    PERR_CANCELLED,       /* we cancelled it */
+    PERR_CLASS_COUNT
+};
+
+/* "rate_limited", "overloaded", "server_error", "timeout", "auth", "quota",
+ * "bad_request", "context_length", "network", "cancelled" (ledger outcome names). */
+const char *provider_error_name(enum provider_error_class cls);
+bool provider_error_retryable(enum provider_error_class cls);
+
+struct provider_error {
+    enum provider_error_class cls;
+    int status;              /* HTTP status, 0 if none */
+    long retry_after_ms;     /* server's hint, -1 when none */
+    char message[256];       /* plain words, no key, no source text */
+};
+
+struct provider_usage {
+    long input_tokens;
+    long output_tokens;
+    long cached_tokens;
+    long reasoning_tokens;
+    bool reported;           /* false: the API said nothing (caller estimates) */
+};
+
+/* What an adapter produces while parsing. The caller sets on_text/data. */
+struct provider_stream {
+    void (*on_text)(void *data, const char *text, size_t len);
+    void *data;
+    struct provider_usage usage;
+    char finish_reason[32];  /* normalised: "stop", "length", "stop_sequence", "content_filter", ... */
+    bool done;               /* the API's end-of-stream marker was seen */
+    struct provider_error error;   /* cls != PERR_NONE: an error arrived inside the stream */
+    int block_state;         /* adapter scratch (e.g. anthropic: current block is thinking) */
+    long long scratch[4];    /* adapter scratch */
+};
+
+enum stream_format { STREAM_SSE = 0, STREAM_NDJSON };
+
+struct provider_request {
+    char *url;            /* full URL */
+    char **headers;       /* "Name: value", NULL-terminated, includes auth and content-type */
+    struct buf body;      /* JSON */
+    enum stream_format format;
+};
+void provider_request_free(struct provider_request *req);
+void provider_request_add_header(struct provider_request *req, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Read access to response headers for error classification (case-insensitive name);
+ * returns NULL when absent. */
+typedef const char *(*header_lookup_fn)(void *headers, const char *name);
+
+#define PROVIDER_CAP_CHAT       (1u << 0)   /* can answer chat-style prompts */
+#define PROVIDER_CAP_FIM_NATIVE (1u << 1)   /* takes prefix+suffix natively */
+#define PROVIDER_CAP_RAW_PROMPT (1u << 2)   /* takes a raw prompt (FIM templates) */
+
+struct provider_ops {
+    const char *name;       /* the config "kind" */
+    unsigned caps;
+    /* Builds the streaming request. Returns 0, or -1 with a message in err. */
+    int (*build_request)(const struct model_spec *model, const struct task *task,
+                         struct provider_request *out, char *err, size_t errlen);
+    /* One SSE event (event name may be NULL) or one NDJSON line. Appends text through
+     * st->on_text, updates usage/finish/done/error. Returns 0, or -1 on bytes that
+     * cannot be parsed (the caller treats that as PERR_NETWORK "malformed stream"). */
+    int (*parse_event)(struct provider_stream *st, const char *event, const char *data, size_t len);
+    /* A non-2xx response: status, headers and the (possibly truncated) body. */
+    void (*classify_error)(int status, header_lookup_fn lookup, void *headers,
+                           const char *body, size_t len, struct provider_error *out);
+};
+
+/* NULL-terminated table of every adapter; lookup by config kind (NULL if unknown). */
+extern const struct provider_ops *const provider_table[];
+const struct provider_ops *provider_find(const char *kind);
+
+#endif
