@@ -50,6 +50,9 @@ struct task {
     char **stop;             /* stop sequences; may be NULL */
     size_t stop_count;
     long prompt_tokens_estimate;  /* filled by task_estimate_tokens */
+    /* Split strategy: tasks with the same affinity get the same target, so one region
+     * of one document keeps getting suggestions from one model (0 = none). */
+    unsigned long long affinity;
 };
 
 void task_free(struct task *task);   /* frees members, not the struct itself */
