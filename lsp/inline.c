@@ -360,6 +360,11 @@ static void start(struct pending *p)
     struct config *cfg = server_config(srv);
     struct router *router = server_router(srv);
     struct document *doc = document_store_get(server_documents(srv), p->uri);
+    if (!cfg || !router) {
+        static bool said;
+        if (!said) log_warn("inline completion: no model router available; answering without suggestions");
+        said = true;
+    }
     if (!cfg || !router || !doc || document_generation(doc) != p->generation) {
         reply_empty(p);   /* gone or changed since: a newer request will come */
         pending_close(p);
