@@ -66,6 +66,14 @@ static int parse_when(struct cfg_ctx *c, struct route_rule *r, const cJSON *rule
         cfg_get_long(c, when, "min_tokens", wp, &r->min_tokens, 0) < 0 ||
         cfg_get_long(c, when, "max_tokens", wp, &r->max_tokens, 0) < 0)
         return -1;
+    char ep[CFG_PATH_MAX];
+    const char *empty = r->languages && !r->languages[0] ? "language"
+                      : r->path_globs && !r->path_globs[0] ? "path" : NULL;
+    if (empty) {
+        cfg_path_key(ep, wp, empty);
+        cfg_error(c, ep, "must not be empty (leave it out to match any)");
+        return -1;
+    }
     if (r->max_tokens && r->min_tokens > r->max_tokens) {
         char mp[CFG_PATH_MAX];
         cfg_path_key(mp, wp, "min_tokens");

@@ -69,11 +69,24 @@ static void collect(const struct config *cfg, struct ranking *r, enum pick pick)
     }
 }
 
+/* Drops reasoning models unless nothing else is left: they think before the first
+ * token, far too slow for completion as you type. */
+static void drop_reasoning(const struct config *cfg, struct ranking *r)
+{
+    struct ranking out = { .count = 0 };
+    for (size_t i = 0; i < r->count; i++)
+        if (!cfg->models[r->idx[i]].reasoning) out.idx[out.count++] = r->idx[i];
+    if (out.count) *r = out;
+}
+
 /* Inline: FIM-capable by cost, local last; with none, the cheapest chat models. */
 static void inline_ranking(const struct config *cfg, struct ranking *r, bool local_first)
 {
     collect(cfg, r, PICK_FIM);
-    if (r->count == 0) collect(cfg, r, PICK_CHAT);
+    if (r->count == 0) {
+        collect(cfg, r, PICK_CHAT);
+        drop_reasoning(cfg, r);
+    }
     rank(cfg, r, blended_cost, false, !local_first);
     if (local_first) {   /* stable partition: local models to the front */
         struct ranking out = { .count = 0 };
