@@ -123,6 +123,10 @@ void cfg_check_keys(struct cfg_ctx *c, const cJSON *obj, const char *path,
         for (size_t i = 0; allowed[i] && !known; i++) {
             if (strcmp(item->string, allowed[i]) == 0) known = true;
             size_t d = edit_distance(item->string, allowed[i]);
+            /* "debounce" for "debounce_ms": a leading part of a key counts as close. */
+            if (strlen(item->string) >= 4 &&
+                strncmp(item->string, allowed[i], strlen(item->string)) == 0)
+                d = 1;
             if (d < best) { best = d; closest = allowed[i]; }
         }
         if (known) continue;

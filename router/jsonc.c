@@ -66,18 +66,22 @@ static size_t strip_comments(char *s)
     return 0;
 }
 
-/* Blanks a comma followed (after whitespace) by a closing bracket. Runs after
- * strip_comments, so only whitespace can sit between them. */
+/* Blanks a comma that follows a value and precedes (after whitespace) a closing
+ * bracket. Runs after strip_comments, so only whitespace can sit between them. A comma
+ * right after an opening bracket or another comma is no trailing comma: left for
+ * cJSON to report. */
 static void strip_trailing_commas(char *s)
 {
     size_t i = 0;
+    char last = 0;   /* previous significant character */
     while (s[i]) {
-        if (s[i] == '"') { i = skip_string(s, i); continue; }
-        if (s[i] == ',') {
+        if (s[i] == '"') { i = skip_string(s, i); last = '"'; continue; }
+        if (s[i] == ',' && last != '{' && last != '[' && last != ',') {
             size_t j = i + 1;
             while (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') j++;
-            if (s[j] == '}' || s[j] == ']') s[i] = ' ';
+            if (s[j] == '}' || s[j] == ']') { s[i++] = ' '; continue; }
         }
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') last = s[i];
         i++;
     }
 }
@@ -107,7 +111,13 @@ cJSON *jsonc_parse(const char *text, char *err, size_t errlen)
         size_t pos = end && end >= copy ? (size_t)(end - copy) : 0;
         size_t len = strlen(copy);
         if (pos > len) pos = len;
-        /* An empty document: point at the end rather than at a blanked comment. */
+        /* cJSON stops one token late on a stray comma in an object ("{,}" fails at
+         * the brace): point at the comma, the thing to fix. */
+        if (copy[pos] == '}' || copy[pos] == ']') {
+            size_t back = pos;
+            while (back > 0 && strchr(" \t\r\n", copy[back - 1])) back--;
+            if (back > 0 && copy[back - 1] == ',') pos = back - 1;
+        }
         char problem[64];
         describe_unexpected(copy + pos, problem, sizeof problem);
         set_error(err, errlen, text, pos, problem);

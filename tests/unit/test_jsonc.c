@@ -48,6 +48,15 @@ TEST(jsonc_error_after_comment_keeps_columns)
     ASSERT_STREQ(err, "line 1 column 15: unexpected '1'");
 }
 
+TEST(jsonc_lone_comma_is_an_error)
+{
+    char err[128];
+    ASSERT(jsonc_parse("{\n  \"a\": {,}\n}", err, sizeof err) == NULL);
+    ASSERT_STREQ(err, "line 2 column 9: unexpected ','");
+    ASSERT(jsonc_parse("[1,,]", err, sizeof err) == NULL);
+    ASSERT_STREQ(err, "line 1 column 4: unexpected ','");
+}
+
 TEST(jsonc_unterminated_comment)
 {
     char err[128];
