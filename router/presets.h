@@ -3,7 +3,8 @@
  * already holds (price, fill-in-the-middle support, local or remote, vendor):
  *
  *   speed-depth             inline -> cheapest FIM-capable models (remote first, local
- *                           last as the offline fallback); everything else -> the
+ *                           last as the offline fallback; with none, the cheapest
+ *                           non-reasoning chat models); everything else -> the
  *                           strongest models (highest list output price first).
  *   primary-budget-fallback inline as above; everything else -> the strongest model,
  *                           then the cheapest other one (pair with a "downgrade" budget).
