@@ -108,6 +108,10 @@ static int parse_headers(struct cfg_ctx *c, struct provider_config *p, const cJS
             cfg_error(c, vp, "invalid header name or value");
             return -1;
         }
+        /* A credential in a header is a key like any other: mask it in logs. */
+        if (strcasestr(h->string, "auth") || strcasestr(h->string, "key") ||
+            strcasestr(h->string, "token"))
+            log_add_secret(h->valuestring);
         char *line = xasprintf("%s: %s", h->string, h->valuestring);
         cfg_strv_push(&p->headers, line);
         free(line);
@@ -124,7 +128,12 @@ static void resolve_key(struct cfg_ctx *c, struct provider_config *p, const char
             p->key_source = xstrdup(p->api_key_env);
         }
     }
-    if (!p->api_key && p->api_key_cmd) {
+    const char *no_cmd = getenv("SWITCHBOARD_NO_KEY_CMD");   /* fuzzing, sandboxes */
+    if (!p->api_key && p->api_key_cmd && no_cmd && *no_cmd && strcmp(no_cmd, "0") != 0) {
+        char kp[CFG_PATH_MAX];
+        cfg_path_key(kp, path, "api_key_cmd");
+        cfg_warn(c, kp, "not run (SWITCHBOARD_NO_KEY_CMD is set); the provider has no key");
+    } else if (!p->api_key && p->api_key_cmd) {
         char err[256];
         char *key = NULL;
         if (apikey_run_command(p->api_key_cmd, APIKEY_CMD_TIMEOUT_MS, &key, err, sizeof err) == 0) {
@@ -137,6 +146,16 @@ static void resolve_key(struct cfg_ctx *c, struct provider_config *p, const char
         }
     }
     if (p->api_key) log_add_secret(p->api_key);
+}
+
+static bool env_name_ok(const char *name)
+{
+    if (!*name || (*name >= '0' && *name <= '9')) return false;
+    for (const char *q = name; *q; q++)
+        if (!(*q == '_' || (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+              (*q >= '0' && *q <= '9')))
+            return false;
+    return true;
 }
 
 static const char *const provider_keys[] = {
@@ -172,6 +191,13 @@ static int parse_provider(struct cfg_ctx *c, struct config *cfg, struct provider
         cfg_get_bool(c, obj, "allow_insecure", path, &p->allow_insecure) < 0 ||
         parse_headers(c, p, obj, path) < 0)
         return -1;
+    if (p->api_key_env && !env_name_ok(p->api_key_env)) {
+        /* Most likely the key itself pasted in: never repeat the value. */
+        cfg_path_key(kp, path, "api_key_env");
+        cfg_error(c, kp, "must be the name of an environment variable (like ANTHROPIC_API_KEY), "
+                  "not the key itself");
+        return -1;
+    }
     if (p->api_key_cmd && !p->api_key_cmd[0]) {
         cfg_path_key(kp, path, "api_key_cmd");
         cfg_error(c, kp, "must name a command");

@@ -128,7 +128,7 @@ class Validator:
 
 def run_check(path, env_extra=None):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tempfile.gettempdir(),
-           "SWITCHBOARD_NO_PROBE_LOCAL": "1"}
+           "SWITCHBOARD_NO_PROBE_LOCAL": "1", "SWITCHBOARD_NO_KEY_CMD": "1"}
     env.update(env_extra or {})
     return subprocess.run([BIN, "check", "--config", path], capture_output=True, text=True,
                           env=env, timeout=30)

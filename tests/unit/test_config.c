@@ -166,6 +166,8 @@ TEST(config_error_messages_providers_models)
                  "config.json: providers.x.base_url: 'ftp://a' is not an http:// or https:// URL");
     EXPECT_ERROR("{ \"providers\": { \"x\": { \"kind\": \"openai\", \"base_url\": \"http://gpu.lan:8000/v1\" } } }",
                  "config.json: providers.x.base_url: plain http:// to non-local host 'gpu.lan' would send the key unencrypted (use https://, or set allow_insecure: true)");
+    EXPECT_ERROR("{ \"providers\": { \"x\": { \"kind\": \"openai\", \"api_key_env\": \"sk-proj-abc123-def\" } } }",
+                 "config.json: providers.x.api_key_env: must be the name of an environment variable (like ANTHROPIC_API_KEY), not the key itself");
     EXPECT_ERROR("{ \"providers\": { \"x\": { \"kind\": \"openai\", \"api_key_cmd\": [] } } }",
                  "config.json: providers.x.api_key_cmd: must name a command");
     EXPECT_ERROR("{ \"providers\": { \"x\": { \"kind\": \"openai\", \"headers\": { \"X-A\": 5 } } } }",
@@ -276,6 +278,18 @@ TEST(config_keys_resolved_registered_and_never_in_messages)
     config_unref(cfg);
 }
 
+TEST(config_credential_headers_masked)
+{
+    struct config *cfg = load("{ \"providers\": { \"p\": { \"kind\": \"openai\","
+                              " \"headers\": { \"X-Api-Key\": \"hdr-secret-5678\", \"X-Title\": \"switchboard\" } } } }");
+    ASSERT_STREQ(cfg->providers[0].headers[0], "X-Api-Key: hdr-secret-5678");
+    ASSERT_STREQ(cfg->providers[0].headers[1], "X-Title: switchboard");
+    char line[] = "sent hdr-secret-5678 from switchboard";
+    log_mask_secrets(line);
+    ASSERT_STREQ(line, "sent *************** from switchboard");
+    config_unref(cfg);
+}
+
 TEST(config_api_key_cmd_success_failure)
 {
     struct config *cfg = load("{ \"providers\": {"
@@ -291,5 +305,14 @@ TEST(config_api_key_cmd_success_failure)
     char line[] = "x sk-from-command-77 y";
     log_mask_secrets(line);
     ASSERT(strstr(line, "sk-from") == NULL);
+    config_unref(cfg);
+}
+
+TEST(config_api_key_cmd_can_be_disabled)
+{
+    setenv("SWITCHBOARD_NO_KEY_CMD", "1", 1);
+    struct config *cfg = load("{ \"providers\": { \"ok\": { \"kind\": \"openai\", \"api_key_cmd\": [\"echo\", \"sk-cmd-1234\"] } } }");
+    ASSERT(cfg->providers[0].api_key == NULL);
+    ASSERT(has_warning(cfg, "config.json: providers.ok.api_key_cmd: not run (SWITCHBOARD_NO_KEY_CMD is set); the provider has no key"));
     config_unref(cfg);
 }
