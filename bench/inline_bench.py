@@ -109,6 +109,27 @@ def bench_overhead(client, fs, n, rate):
     return overheads, ins, outs
 
 
+def bench_harness(fs, n, rate):
+    """The same two legs without switchboard: Python HTTP client straight to the fake
+    server over one keep-alive connection. What the harness itself costs."""
+    import http.client
+    fs.reset()
+    fs.default(text="value + 1", token_size=16)
+    conn = http.client.HTTPConnection("127.0.0.1", fs.port)
+    sent = []
+    for i in range(n):
+        body = json.dumps({"model": "fast", "prompt": "h%d" % i, "suffix": "", "stream": True})
+        t0 = time.time()
+        conn.request("POST", "/v1/completions", body, {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        resp.read()
+        sent.append((t0, time.time()))
+        time.sleep(1.0 / rate)
+    conn.close()
+    recs = [r for r in fs.requests() if r.get("api")]
+    return [((r["received_at"] - s[0]) + (s[1] - r["finished_at"])) * 1000 for r, s in zip(recs, sent)]
+
+
 def bench_cancel(client, fs, n):
     fs.reset()
     fs.default(text="late", ttft_ms=5000)
@@ -162,6 +183,11 @@ def main():
                   % (args.rate, len(total), statistics.median(total), percentile(total, 99)))
             print("  editor->upstream median %.3f ms p99 %.3f ms; upstream end->editor median %.3f ms p99 %.3f ms"
                   % (statistics.median(ins), percentile(ins, 99), statistics.median(outs), percentile(outs, 99)))
+            base = bench_harness(fs, args.requests, args.rate)
+            print("  harness alone (Python client -> fake server, no switchboard): median %.3f ms, p99 %.3f ms"
+                  % (statistics.median(base), percentile(base, 99)))
+            print("  switchboard's share (difference of medians): %.3f ms"
+                  % (statistics.median(total) - statistics.median(base)))
             lat = bench_cancel(client, fs, 20)
             print("cancellation -> upstream closed (20 runs): median %.3f ms, max %.3f ms"
                   % (statistics.median(lat), max(lat)))

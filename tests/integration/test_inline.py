@@ -101,9 +101,16 @@ class InlineBase(unittest.TestCase):
         if error is not None or "inlineCompletionProvider" not in caps:
             self.skipTest("inline feature not wired into the server yet")
         self.caps = caps
+        self.addCleanup(self.check_clean_exit)
         self.probe_services()
         self.fs.reset()
         self.fs.default(text="value + 1", token_size=4)
+
+    def check_clean_exit(self):
+        """shutdown + exit with code 0, and nothing from the sanitizers (SANITIZE=1)."""
+        self.assertEqual(self.client.shutdown_and_exit(), 0)
+        report = [l for l in self.client.stderr_lines if "Sanitizer" in l or "runtime error" in l]
+        self.assertEqual(report, [])
 
     def probe_services(self):
         """Skips (not fails) while the router is not wired into the server."""
@@ -294,6 +301,17 @@ class TestEarlyStop(InlineBase):
         rec = self.upstream()[-1]
         self.assertEqual(rec["outcome"], "client_disconnected")
         self.assertLess(rec["pieces_sent"], 20)
+
+
+class TestMultiline(InlineBase):
+    def test_block_stop_crlf_and_indentation(self):
+        self.fs.default(text="    y = x * 2\n    return y\n\nprint(f(1))\n", token_size=5)
+        text = "import os\r\n\r\ndef f(x):\r\n    "
+        doc = uri("multi.py")
+        self.client.open(doc, text, "python")
+        items = self.items(self.inline_request(doc, position_of(text, len(text), "utf-16")))
+        self.assertEqual(items[0]["insertText"], "y = x * 2\r\n    return y")
+        self.assertNotIn("\n", self.upstream()[-1]["body"].get("stop") or [])
 
 
 class TestPrivacy(InlineBase):
