@@ -83,7 +83,8 @@ static void splice_chunks(struct document *doc, size_t from, size_t to, struct c
         doc->cap = count + count / 2 + 4;
         doc->chunks = xrealloc(doc->chunks, doc->cap * sizeof *doc->chunks);
     }
-    memmove(doc->chunks + from + n, doc->chunks + to, (doc->count - to) * sizeof *doc->chunks);
+    if (doc->count > to)
+        memmove(doc->chunks + from + n, doc->chunks + to, (doc->count - to) * sizeof *doc->chunks);
     if (n) memcpy(doc->chunks + from, add, n * sizeof *add);
     doc->count = count;
 }
@@ -232,13 +233,6 @@ static void replace_bytes(struct document *doc, size_t s, size_t e, const char *
     normalize(doc, a.index > 0 ? a.index - 1 : 0, a.index + n);
 }
 
-static int position_compare(struct lsp_position x, struct lsp_position y)
-{
-    if (x.line != y.line) return x.line < y.line ? -1 : 1;
-    if (x.character != y.character) return x.character < y.character ? -1 : 1;
-    return 0;
-}
-
 int document_apply_change(struct document *doc, const struct lsp_range *range,
                           const char *text, size_t len, enum position_encoding enc)
 {
@@ -246,7 +240,8 @@ int document_apply_change(struct document *doc, const struct lsp_range *range,
     if (!range) {
         set_text(doc, text, len);
     } else {
-        if (position_compare(range->start, range->end) > 0) return -1;
+        /* Compared after clamping: (7,0)-(6,0) past the end is an empty range at the
+         * end, not an error; (1,5)-(1,2) on a long line is one. */
         size_t s = document_offset_at(doc, range->start, enc);
         size_t e = document_offset_at(doc, range->end, enc);
         if (s > e) return -1;
