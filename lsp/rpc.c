@@ -65,6 +65,8 @@ static void send_text(struct rpc *rpc, const char *body, size_t len)
     char header[64];
     int n = snprintf(header, sizeof header, "Content-Length: %zu\r\n\r\n", len);
     rpc->h.write(rpc->h.write_data, header, (size_t)n, body, len);
+    /* Do not keep a scratch buffer sized for one huge reply. */
+    if (rpc->out.cap > 1024 * 1024) buf_free(&rpc->out);
 }
 
 /* {"jsonrpc":"2.0","id":<id>,"result":<result>} ; takes result. */
