@@ -309,3 +309,45 @@ TEST(document_store_by_uri)
     document_store_remove(st, "file:///missing");
     document_store_free(st);
 }
+
+static bool ref_is_break(const char *t, size_t len, size_t i)
+{
+    return t[i] == '\n' || (t[i] == '\r' && !(i + 1 < len && t[i + 1] == '\n'));
+}
+
+/* Prefix/suffix limited by lines as well as bytes, against a flat-string model. */
+TEST(document_random_prefix_suffix_lines)
+{
+    test_srand(8080);
+    struct buf ref = {0};
+    random_text(&ref, 30000);
+    struct document *d = document_new("u", "txt", 0, ref.data, ref.len);
+    const char *t = ref.data;
+    for (int k = 0; k < 1000; k++) {
+        size_t off = test_rand() % (ref.len + 1);
+        while (off > 0 && off < ref.len && ((unsigned char)t[off] & 0xC0) == 0x80) off--;
+        size_t max = 1 + test_rand() % 3000, lines = 1 + test_rand() % 6, n;
+        size_t start = off > max ? off - max : 0;
+        while (start < off && ((unsigned char)t[start] & 0xC0) == 0x80) start++;
+        size_t seen = 0;
+        for (size_t i = off; i-- > start;)
+            if (ref_is_break(t, ref.len, i) && ++seen == lines) { start = i + 1; break; }
+        char *p = document_prefix(d, off, max, lines, &n);
+        ASSERT_EQ(n, off - start);
+        ASSERT_MEMEQ(p, t + start, n);
+        free(p);
+        size_t end = off + max < ref.len ? off + max : ref.len;
+        while (end > off && end < ref.len && ((unsigned char)t[end] & 0xC0) == 0x80) end--;
+        seen = 0;
+        for (size_t i = off; i < end; i++) {
+            bool second = t[i] == '\n' && i > off && t[i - 1] == '\r';
+            if ((t[i] == '\n' || t[i] == '\r') && !second && ++seen == lines) { end = i; break; }
+        }
+        char *s = document_suffix(d, off, max, lines, &n);
+        ASSERT_EQ(n, end - off);
+        ASSERT_MEMEQ(s, t + off, n);
+        free(s);
+    }
+    buf_free(&ref);
+    document_free(d);
+}
