@@ -250,3 +250,47 @@ TEST(framing_stop_discards_rest)
     frame_parser_free(&p);
     buf_free(&b);
 }
+
+/* picohttpparser's trick: put the input right before an inaccessible page, so reading
+ * one byte past it crashes the test. Every prefix of a message is parsed this way. */
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int count_events(void *data, const struct frame_event *ev)
+{
+    (void)ev;
+    ++*(int *)data;
+    return 0;
+}
+
+TEST(framing_never_reads_past_input)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    char *mem = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT(mem != MAP_FAILED);
+    ASSERT_EQ(mprotect(mem + page, (size_t)page, PROT_NONE), 0);
+    const char *inputs[] = {
+        "Content-Length: 17\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{\"id\":1,\"a\":\"\\\"\"}",
+        "content-length:3\n\n{}}",
+        "garbage Content-Len",
+        "{\"jsonrpc\":\"2.0\",\"id\":\"abc\\\\\",\"params\":{\"id\":[1,{\"id\":2}]}}",
+    };
+    for (size_t k = 0; k < sizeof inputs / sizeof *inputs; k++) {
+        size_t len = strlen(inputs[k]);
+        for (size_t cut = 0; cut <= len; cut++) {
+            char *at = mem + page - cut;
+            memcpy(at, inputs[k], cut);
+            struct frame_header h;
+            (void)frame_parse_header(at, cut, &h);
+            char id[32];
+            (void)frame_peek_id(at, cut, id, sizeof id);
+            struct frame_parser p;
+            frame_parser_init(&p, 8);
+            int events = 0;
+            frame_parser_feed(&p, at, cut, count_events, &events);
+            frame_parser_free(&p);
+            if (k == 0) ASSERT_EQ(events, cut == len ? 1 : 0);   /* one TOO_LARGE at the end */
+        }
+    }
+    munmap(mem, (size_t)page * 2);
+}

@@ -4,6 +4,7 @@
 #include "lsp/server_internal.h"
 #include "lsp/lifecycle.h"
 #include "lsp/commands.h"
+#include "tests/unit/lsp_harness.h"
 #include "base/buf.h"
 
 struct harness {
@@ -358,4 +359,21 @@ TEST(json_helpers)
     ASSERT_STREQ(path, "/home/u/my project");
     free(path);
     ASSERT(lifecycle_uri_to_path("https://x") == NULL);
+}
+
+TEST(harness_drives_a_server)
+{
+    struct lsp_harness lh;
+    lsp_harness_init(&lh);
+    lsp_harness_initialize(&lh, "{\"capabilities\":{\"general\":{\"positionEncodings\":[\"utf-8\"]}}}");
+    ASSERT_EQ(server_encoding(lh.srv), ENCODING_UTF8);
+    lsp_harness_send(&lh, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"nope\"}");
+    cJSON *r = lsp_harness_response(&lh, 9);
+    long code = 0;
+    ASSERT(r != NULL && json_get_int(r, "error.code", &code));
+    ASSERT_EQ(code, RPC_METHOD_NOT_FOUND);
+    cJSON_Delete(r);
+    ASSERT(lsp_harness_response(&lh, 10) == NULL);
+    lsp_harness_run(&lh, 10);
+    lsp_harness_free(&lh);
 }
