@@ -236,7 +236,9 @@ int frame_parser_feed(struct frame_parser *p, const char *data, size_t len, fram
         if (p->body.len < p->body_len) return 0;
         p->state = ST_HEADER;
         int stop = emit(fn, fn_data, FRAME_MESSAGE, p->body.data, p->body_len, NULL, NULL);
-        buf_reset(&p->body);
+        /* One large message must not pin its buffer for the rest of the session. */
+        if (p->body.cap > 1024 * 1024) buf_free(&p->body);
+        else buf_reset(&p->body);
         if (stop) return stop;
     }
     const char *region = data;

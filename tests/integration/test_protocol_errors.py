@@ -134,5 +134,20 @@ class ProtocolErrorTest(unittest.TestCase):
         self.assertEqual(len(self.c.notifications_of("$/logTrace")), before)
 
 
+class LargeMessageTest(unittest.TestCase):
+    def test_large_document_within_default_limit(self):
+        with LspClient() as c:
+            c.initialize()
+            text = ("x = '\u00e9\U0001F600'\r\n" * 200000)   # ~3.4 MB, CRLF, non-ASCII
+            c.open("file:///big.py", text, "python")
+            c.change("file:///big.py", 2, [{"range": {"start": {"line": 150000, "character": 5},
+                                                      "end": {"line": 150000, "character": 7}},
+                                            "text": "ok"}])
+            _, error = c.request("no/such", {}, timeout=20)
+            self.assertEqual(error["code"], -32601)
+            self.assertEqual(c.shutdown_and_exit(), 0)
+            self.assertNotIn("skipped", c.stderr_text())
+
+
 if __name__ == "__main__":
     unittest.main()
