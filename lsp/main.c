@@ -5,6 +5,8 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +93,20 @@ static int parse_args(int argc, char **argv, struct main_options *o)
     return -1;
 }
 
+/* A closed stdin/stdout/stderr would be reused by the loop's own descriptors (and
+ * libuv refuses to close fds 0-2): put /dev/null there instead. */
+static void ensure_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        int null_fd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (null_fd >= 0 && null_fd != fd) { dup2(null_fd, fd); close(null_fd); }
+    }
+}
+
 static int run_server(const struct main_options *o)
 {
+    ensure_std_fds();
     if (log_open(o->log_file, (enum log_level)o->log_level) < 0) {
         fprintf(stderr, "switchboard: cannot open log file %s: %s\n", o->log_file, strerror(errno));
         return 2;
@@ -101,15 +115,13 @@ static int run_server(const struct main_options *o)
     uv_loop_t loop;
     uv_loop_init(&loop);
     struct server *srv = server_new(&loop, &o->server);
-    int code = 1;
-    if (server_start(srv) == 0 || server_is_stopped(srv) == false) {
-        uv_run(&loop, UV_RUN_DEFAULT);
-        code = server_exit_code(srv);
-    }
+    if (server_start(srv) == 0) uv_run(&loop, UV_RUN_DEFAULT);
     if (!server_is_stopped(srv)) {
-        server_stop(srv, code);
+        /* Start failed, or the loop ran dry without an exit: close what is open. */
+        server_stop(srv, 1);
         uv_run(&loop, UV_RUN_DEFAULT);
     }
+    int code = server_exit_code(srv);
     server_free(srv);
     int rc = uv_loop_close(&loop);
     if (rc != 0) log_error("event loop still had handles at exit: %s", uv_strerror(rc));

@@ -161,6 +161,17 @@ class CommandLineTest(unittest.TestCase):
             self.assertIn(b"usage:", r.stderr)
             self.assertEqual(r.stdout, b"")
 
+    def test_closed_or_odd_stdio_does_not_crash(self):
+        for redirect in ("<&-", ">&- </dev/null", "2>&- </dev/null"):
+            r = subprocess.run(["sh", "-c", '"$0" ' + redirect, binary_path()],
+                               capture_output=True, timeout=10)
+            self.assertEqual(r.returncode, 1, redirect)   # EOF without shutdown
+        import socket
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            r = subprocess.run([binary_path()], stdin=s.fileno(), capture_output=True, timeout=10)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn(b"unsupported type", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
