@@ -1,8 +1,10 @@
 /* The subcommand table (see cli.h). Add one line per command; keep the others. */
 #include "lsp/cli.h"
+#include "router/check.h"
 #include <string.h>
 
 const struct cli_command cli_commands[] = {
+    { "check", cli_check, "check [--config PATH]     validate the configuration, list what was found" },
     { NULL, NULL, NULL },
 };
 

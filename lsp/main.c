@@ -136,7 +136,9 @@ int main(int argc, char **argv)
     if (argc > 1 && argv[1][0] != '-') {
         const struct cli_command *cmd = cli_find(argv[1]);
         if (!cmd) return bad_usage("unknown command '%s'", argv[1]);
-        return cmd->run(argc - 1, argv + 1);
+        int rc = cmd->run(argc - 1, argv + 1);
+        log_close();
+        return rc;
     }
     struct main_options o = { .server = { .in_fd = 0, .out_fd = 1 }, .log_level = LOG_LEVEL_INFO };
     int code = parse_args(argc, argv, &o);
