@@ -85,14 +85,27 @@ const char *http_request_header(struct http_request *req, const char *name);
 const char *http_header_lookup(void *req, const char *name);
 
 /* Opens a connection to the URL's host (TCP + TLS, no HTTP request billed) so the
- * first real request reuses it. Fire and forget. */
+ * first real request reuses it. Fire and forget. (It sends a HEAD request for the
+ * URL: curl never reuses a CURLOPT_CONNECT_ONLY connection for other transfers.) */
 void http_engine_warm(struct http_engine *engine, const char *url);
+
+/* Whether http_request_start would accept the URL: HTTP_OK, HTTP_REFUSED_INSECURE
+ * (plain http:// to a host that is neither loopback nor listed), or
+ * HTTP_NETWORK_ERROR (not an http/https URL). Lets callers classify a NULL start.
+ * engine may be NULL (then only loopback is allowed over plain http). */
+enum http_outcome http_engine_check_url(struct http_engine *engine, const char *url,
+                                        char *err, size_t errlen);
 
 /* True for 127.0.0.0/8, ::1 and "localhost". */
 bool http_host_is_loopback(const char *host);
 
 /* Counters for tests and benchmarks. */
-struct http_stats { long requests_started; long connections_opened; long in_flight; };
+struct http_stats {
+    long requests_started;
+    long connections_opened;
+    long in_flight;
+    long warming;          /* http_engine_warm transfers not finished yet */
+};
 void http_engine_stats(struct http_engine *engine, struct http_stats *out);
 
 #endif

@@ -267,6 +267,7 @@ class FakeServer:
                 "api_connections": len(self.api_conn_ids),
                 "requests": self.counters["requests"],
                 "control_requests": self.counters["control_requests"],
+                "head_requests": self.counters["head_requests"],
                 "completed": self.counters["completed"],
                 "client_disconnects": self.counters["client_disconnects"],
                 "dropped": self.counters["dropped"],
@@ -323,6 +324,10 @@ class FakeServer:
             self.counters["control_requests"] += 1
             status, obj = self.control(method, path, urllib.parse.parse_qs(url.query), body)
             await self.send_simple(conn, status, obj)
+            return not client_close
+        if method == "HEAD":     # connection warming: answered without a model
+            self.counters["head_requests"] += 1
+            await conn.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
             return not client_close
         keep = await self.model_request(conn, method, path, url.query, headers, body)
         return keep and not client_close
