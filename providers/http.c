@@ -30,6 +30,7 @@
 #define SWITCHBOARD_VERSION "dev"
 #endif
 #define MAX_HEADER_BYTES (64 * 1024)
+#define EASY_POOL_SIZE 64    /* idle CURL handles kept for reuse (saves big allocations) */
 
 struct socket_context {
     uv_poll_t poll;
@@ -66,6 +67,8 @@ struct http_engine {
     struct http_request *requests;
     struct http_request *deferred;     /* cancels/starts asked for inside curl */
     struct socket_context *sockets;
+    CURL *easy_pool[EASY_POOL_SIZE];
+    int easy_pooled;
     struct http_stats stats;
     int in_curl;                       /* > 0 while curl runs our callbacks */
     int depth;                         /* > 0 while we dispatch */
@@ -133,7 +136,12 @@ static void request_destroy(struct http_request *r, bool close_conn)
             if (mc != CURLM_OK)
                 log_warn("curl_multi_remove_handle: %s", curl_multi_strerror(mc));
         }
-        curl_easy_cleanup(r->easy);
+        if (e->easy_pooled < EASY_POOL_SIZE && !e->free_pending) {
+            curl_easy_reset(r->easy);
+            e->easy_pool[e->easy_pooled++] = r->easy;
+        } else {
+            curl_easy_cleanup(r->easy);
+        }
         r->easy = NULL;
     }
     curl_slist_free_all(r->header_list);
@@ -507,6 +515,10 @@ struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_op
     curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
     curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
     curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
+    /* curl's default idle-cache size is 4 x the transfers currently added, which
+     * shrinks to nothing as a burst finishes and throws the warm connections away. */
+    long idle = opts && opts->max_idle_connections > 0 ? opts->max_idle_connections : 128;
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, idle);
     if (opts && opts->max_connections_per_host > 0)
         curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, opts->max_connections_per_host);
     e->user_agent = opts && opts->user_agent ? xstrdup(opts->user_agent)
@@ -546,6 +558,8 @@ static void engine_destroy(struct http_engine *e)
         request_destroy(e->requests, true);
     }
     e->deferred = NULL;
+    while (e->easy_pooled)
+        curl_easy_cleanup(e->easy_pool[--e->easy_pooled]);
     curl_multi_cleanup(e->multi);     /* while the loop still runs */
     e->multi = NULL;
     while (e->sockets)                /* sockets curl did not report as removed */
@@ -612,7 +626,7 @@ static struct http_request *request_new(struct http_engine *e, const struct http
     r->engine = e;
     if (limits)
         r->limits = *limits;
-    r->easy = curl_easy_init();
+    r->easy = e->easy_pooled ? e->easy_pool[--e->easy_pooled] : curl_easy_init();
     uv_timer_init(e->loop, &r->timer);
     r->timer.data = r;
     e->open_handles++;

@@ -62,6 +62,7 @@ struct http_engine_options {
     const char *user_agent;          /* default "switchboard/VERSION" */
     const char *const *insecure_hosts;  /* hosts allowed over plain http besides loopback; NULL-terminated */
     long max_connections_per_host;   /* 0 = curl default */
+    long max_idle_connections;       /* kept open for reuse; 0 = 128 */
 };
 
 struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_options *opts);
