@@ -121,6 +121,8 @@ static long delay_from_message(const char *msg)
         if (!p) continue;
         char word[32];
         if (sscanf(p + strlen(cues[i]), "%31[0-9.hmsun]", word) == 1) {
+            size_t n = strlen(word);
+            while (n && word[n - 1] == '.') word[--n] = '\0';   /* end of the sentence */
             long ms = retry_parse_duration(word);
             if (ms >= 0) return ms;
         }
@@ -259,6 +261,8 @@ static enum provider_error_class classify_fields(int status, const struct error_
         return PERR_OVERLOADED;
     if (status == 408 || status == 504 || eq(f->type, "timeout_error") || eq(f->type, "DEADLINE_EXCEEDED"))
         return PERR_TIMEOUT;
+    if (status == 501 || eq(f->type, "not_supported_error"))   /* retrying will not help */
+        return PERR_BAD_REQUEST;
     if (status >= 500 || status == 409 || eq(f->type, "api_error") || eq(f->type, "server_error") ||
         eq(f->type, "INTERNAL"))
         return PERR_SERVER;

@@ -210,7 +210,6 @@ int prompt_build(const struct model_spec *spec, const struct task *t, unsigned c
         char *prefix = prefix_with_snippets(t, true);
         out->raw = fim_template_render(tmpl, prefix, t->suffix);
         free(prefix);
-        for (const char *const *s = tmpl->stops; *s; s++) add_stop(out, *s);
     } else if (t->kind == TASK_INLINE && spec->fim != FIM_CHAT && (caps & PROVIDER_CAP_FIM_NATIVE)) {
         out->shape = PROMPT_NATIVE_FIM;
         out->prefix = prefix_with_snippets(t, !(flags & PROMPT_SNIPPETS_SEPARATE));
@@ -222,7 +221,10 @@ int prompt_build(const struct model_spec *spec, const struct task *t, unsigned c
         return fail(err, errlen, spec, "this provider kind only does inline fill-in-the-middle: ",
                     spec->provider_kind);
     }
+    /* the task's stops first: APIs that cap the count keep those, and the template's
+     * end token is also the model's EOS, where the server stops anyway */
     for (size_t i = 0; i < t->stop_count; i++) add_stop(out, t->stop[i]);
+    for (const char *const *s = tmpl ? tmpl->stops : NULL; s && *s; s++) add_stop(out, *s);
     return 0;
 }
 
