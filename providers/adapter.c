@@ -78,7 +78,9 @@ const char *json_string(const cJSON *obj, const char *key)
 long json_long(const cJSON *obj, const char *key, long fallback)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(item) ? (long)item->valuedouble : fallback;
+    if (!cJSON_IsNumber(item)) return fallback;
+    double v = item->valuedouble;   /* token counts: clamp so the cast stays defined */
+    return v >= 1e15 ? (long)1e15 : v <= -1e15 ? (long)-1e15 : (long)v;
 }
 
 bool json_true(const cJSON *obj, const char *key)

@@ -16,6 +16,14 @@
 
 /* ---- retry hints ---- */
 
+#define MAX_HINT_MS (7.0 * 24 * 3600 * 1000)   /* clamp: a week; also keeps casts defined */
+
+static long clamp_ms(double ms)
+{
+    if (!(ms >= 0)) return -1;   /* negative or NaN */
+    return (long)ceil(ms < MAX_HINT_MS ? ms : MAX_HINT_MS);
+}
+
 long retry_parse_duration(const char *s)
 {
     if (!s) return -1;
@@ -39,13 +47,13 @@ long retry_parse_duration(const char *s)
         total += v * unit;
         parts++;
     }
-    return parts ? (long)ceil(total) : -1;
+    return parts ? clamp_ms(total) : -1;
 }
 
 static long delay_until(time_t when, double frac, int64_t now_ms)
 {
     int64_t at = (int64_t)when * 1000 + (int64_t)(frac * 1000);
-    return at > now_ms ? (long)(at - now_ms) : 0;
+    return at > now_ms ? clamp_ms((double)(at - now_ms)) : 0;
 }
 
 long retry_parse_after(const char *value, int64_t now_ms)
@@ -56,7 +64,7 @@ long retry_parse_after(const char *value, int64_t now_ms)
         char *end;
         double secs = strtod(value, &end);
         while (*end == ' ') end++;
-        return *end ? -1 : (long)ceil(secs * 1000);
+        return *end ? -1 : clamp_ms(secs * 1000);
     }
     struct tm tm = {0};   /* HTTP-date: "Wed, 21 Oct 2015 07:28:00 GMT" */
     const char *end = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
@@ -73,6 +81,7 @@ long retry_parse_rfc3339(const char *value, int64_t now_ms)
     if (sscanf(value, "%4d-%2d-%2dT%2d:%2d:%lf%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                &tm.tm_hour, &tm.tm_min, &sec, &consumed) != 6)
         return -1;
+    if (!(sec >= 0 && sec < 61)) return -1;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     tm.tm_sec = (int)sec;
@@ -148,7 +157,7 @@ static long retry_hint(header_lookup_fn lookup, void *headers, const cJSON *deta
     long ms = -1;
     if (lookup) {
         const char *v = lookup(headers, "retry-after-ms");
-        if (v && isdigit((unsigned char)*v)) return atol(v);
+        if (v && isdigit((unsigned char)*v)) return clamp_ms(strtod(v, NULL));
         if ((ms = retry_parse_after(lookup(headers, "retry-after"), clock_wall_ms())) >= 0) return ms;
         if ((ms = reset_from_headers(lookup, headers, openai, "x-ratelimit-", false)) >= 0) return ms;
         if ((ms = reset_from_headers(lookup, headers, anthropic, "anthropic-ratelimit-", true)) >= 0)

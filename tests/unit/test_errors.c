@@ -167,6 +167,9 @@ TEST(retry_hint_parsers)
     ASSERT_EQ(retry_parse_duration("5x"), -1);
     ASSERT_EQ(retry_parse_duration(""), -1);
     ASSERT_EQ(retry_parse_duration(NULL), -1);
+    ASSERT_EQ(retry_parse_duration("1e300s"), 7L * 24 * 3600 * 1000);   /* clamped to a week */
+    ASSERT_EQ(retry_parse_after("1e300", 0), 7L * 24 * 3600 * 1000);
+    ASSERT_EQ(retry_parse_rfc3339("2025-08-21T12:40:1e300Z", 0), -1);
     int64_t at = 1445412480LL * 1000;   /* Wed, 21 Oct 2015 07:28:00 GMT */
     ASSERT_EQ(retry_parse_after("120", at), 120000);
     ASSERT_EQ(retry_parse_after("0.5", at), 500);
