@@ -99,6 +99,8 @@ void route_run_cancel(struct route_run *run);
 /* For switchboard/status and stats: breaker states as JSON {"model": "closed"|"open"|"half-open"}. */
 cJSON *router_breaker_states(struct router *router);
 int router_in_flight(struct router *router);
+/* Spend today (UTC day, USD) as the budgets count it: ledger at start + this process. */
+double router_spent_today(struct router *router);
 
 /* Opens connections to the inline targets' hosts (no billed call). */
 void router_warm_inline(struct router *router);
