@@ -15,6 +15,15 @@ int64_t budget_day_start(int64_t now_ms)
     return now_ms - r;
 }
 
+static int64_t next_month_start(int64_t month_start_ms)
+{
+    time_t secs = (time_t)(month_start_ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    tm.tm_mon += 1;   /* timegm normalises December + 1 */
+    return (int64_t)timegm(&tm) * 1000;
+}
+
 int64_t budget_month_start(int64_t now_ms)
 {
     time_t secs = (time_t)(now_ms / 1000);
@@ -41,6 +50,7 @@ void budget_state_init(struct budget_state *st, const struct config *cfg, int64_
     memset(st, 0, sizeof *st);
     st->day_start = budget_day_start(now_ms);
     st->month_start = budget_month_start(now_ms);
+    st->month_end = next_month_start(st->month_start);
     st->count = cfg ? cfg->budget_count : 0;
     if (st->count == 0) return;
     st->day_spent = xcalloc(st->count, sizeof *st->day_spent);
@@ -68,14 +78,15 @@ void budget_state_free(struct budget_state *st)
 /* Starts new periods when the clock has passed into them. */
 static void roll(struct budget_state *st, int64_t now_ms)
 {
-    int64_t day = budget_day_start(now_ms), month = budget_month_start(now_ms);
+    int64_t day = budget_day_start(now_ms);
     if (day != st->day_start) {
         st->day_start = day;
         st->total_day = 0;
         for (size_t i = 0; i < st->count; i++) st->day_spent[i] = 0;
     }
-    if (month != st->month_start) {
-        st->month_start = month;
+    if (now_ms < st->month_start || now_ms >= st->month_end) {
+        st->month_start = budget_month_start(now_ms);
+        st->month_end = next_month_start(st->month_start);
         st->total_month = 0;
         for (size_t i = 0; i < st->count; i++) st->month_spent[i] = 0;
     }
@@ -100,7 +111,7 @@ double budget_rule_spent(const struct budget_state *st, size_t rule, bool monthl
 {
     if (rule >= st->count) return 0;
     if (monthly)
-        return budget_month_start(now_ms) == st->month_start ? st->month_spent[rule] : 0;
+        return now_ms >= st->month_start && now_ms < st->month_end ? st->month_spent[rule] : 0;
     return budget_day_start(now_ms) == st->day_start ? st->day_spent[rule] : 0;
 }
 

@@ -23,6 +23,7 @@ struct budget_state {
     double *month_spent;     /* per rule, within month_start's month */
     int64_t day_start;       /* UTC midnight of the current day */
     int64_t month_start;     /* UTC first of the current month */
+    int64_t month_end;       /* UTC first of the next month (cached: gmtime is slow) */
     double total_day;        /* everything this process saw today (status line) */
     double total_month;
 };

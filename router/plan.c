@@ -5,6 +5,7 @@
 #include "router/cost.h"
 #include "base/glob.h"
 #include "base/xalloc.h"
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,7 +228,10 @@ static void add_downgrades(const struct route_state *st, const struct task *t, u
 int route_plan_compute(const struct route_state *st, const struct task *t, uint64_t now,
                        double u01, struct route_plan *plan)
 {
-    memset(plan, 0, sizeof *plan);
+    /* Header only: entries are cleared as they are used (the array is ~3 KB). */
+    memset(plan, 0, offsetof(struct route_plan, entries));
+    plan->count = plan->usable = 0;
+    plan->budget_blocked = false;
     const struct config *cfg = st->cfg;
     plan->rule_index = route_match_rule(cfg, t);
     if (plan->rule_index < 0) {
@@ -251,6 +255,7 @@ int route_plan_compute(const struct route_state *st, const struct task *t, uint6
         size_t idx = k == 0 ? first : (k <= first ? k - 1 : k);
         if (r->targets[idx] >= cfg->model_count) continue;
         struct route_plan_entry *e = &plan->entries[plan->count++];
+        memset(e, 0, sizeof *e);
         e->model = r->targets[idx];
         struct budget_verdict bv;
         check_target(st, t, now, e, &bv);

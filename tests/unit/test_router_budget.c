@@ -94,3 +94,20 @@ TEST(budget_monthly_limit)
     budget_state_free(&st);
     tcfg_free(c);
 }
+
+TEST(budget_month_rolls_over_in_december)
+{
+    struct config *c = two_models();
+    tcfg_budget(c, BUDGET_OVERALL, NULL, 0, 1.0, BUDGET_DOWNGRADE);
+    int64_t dec31 = 1798675200000LL + 12 * 3600000LL;   /* 2026-12-31 12:00 UTC */
+    struct budget_state st;
+    budget_state_init(&st, c, dec31, NULL, NULL);
+    budget_add(&st, c, 0, 2.0, dec31);
+    struct budget_verdict v;
+    ASSERT(budget_check(&st, c, 0, dec31, &v));
+    ASSERT(!budget_check(&st, c, 0, dec31 + 12 * 3600000LL, &v));   /* 2027-01-01 00:00 */
+    budget_add(&st, c, 0, 0.5, dec31 + 13 * 3600000LL);
+    ASSERT_NEAR(budget_rule_spent(&st, 0, true, dec31 + 13 * 3600000LL), 0.5, 1e-9);
+    budget_state_free(&st);
+    tcfg_free(c);
+}
