@@ -22,6 +22,7 @@ struct router {
     int run_count;
     struct route_run *waiting_head;   /* action runs waiting for a provider slot (FIFO) */
     struct route_run *waiting_tail;
+    bool closing;                     /* router_free in progress */
 };
 
 uint64_t router_now(struct router *r);

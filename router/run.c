@@ -73,8 +73,11 @@ static void run_close(struct route_run *run)
     struct router *r = run->router;
     run->finished = true;
     run_unqueue(run);
-    for (int i = 0; i < 2; i++)
-        if (run->active[i]) attempt_cancel(run->active[i]);
+    for (int i = 0; i < 2; i++) {
+        if (!run->active[i]) continue;
+        if (run->active[i] == run->winner) run->winner = NULL;   /* freed by the cancel */
+        attempt_cancel(run->active[i]);
+    }
     if (run->winner) { attempt_free(run->winner); run->winner = NULL; }
     if (run->prev) run->prev->next = run->next;
     else r->runs = run->next;
@@ -318,6 +321,7 @@ void route_run_cancel(struct route_run *run)
 
 void run_queue_pump(struct router *r)
 {
+    if (r->closing) return;   /* router_free: nothing new starts */
     struct route_run *run = r->waiting_head;
     while (run) {
         struct route_run *next = run->wait_next;
@@ -333,5 +337,6 @@ void run_queue_pump(struct router *r)
 
 void run_cancel_all(struct router *r)
 {
+    r->closing = true;
     while (r->runs) route_run_cancel(r->runs);
 }
