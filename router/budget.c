@@ -127,8 +127,11 @@ static void describe(const struct budget_rule *r, bool monthly, double limit, do
     if (r->scope == BUDGET_OVERALL) snprintf(who, sizeof who, "overall");
     else snprintf(who, sizeof who, "for %s %s", r->scope == BUDGET_MODEL ? "model" : "provider",
                   r->name ? r->name : "?");
-    snprintf(out, len, "%s limit $%.2f %s reached ($%.4f spent)%s", monthly ? "monthly" : "daily",
-             limit, who, spent, r->action == BUDGET_BLOCK ? ", action block" : "");
+    /* Cents for ordinary limits; tiny ones (tests, trials) keep their digits. */
+    snprintf(out, len, limit >= 0.01 ? "%s limit $%.2f %s reached ($%.4f spent)%s"
+                                     : "%s limit $%.6f %s reached ($%.4f spent)%s",
+             monthly ? "monthly" : "daily", limit, who, spent,
+             r->action == BUDGET_BLOCK ? ", action block" : "");
 }
 
 bool budget_check(const struct budget_state *st, const struct config *cfg, size_t model,
