@@ -1,4 +1,6 @@
 /* switchboard entry point (placeholder until the LSP core lands). */
+#include "router/stats.h"
+#include "base/xalloc.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +10,9 @@ int main(int argc, char **argv)
         printf("switchboard %s\n", SWITCHBOARD_VERSION);
         return 0;
     }
+    xalloc_init();
+    /* Report subcommands (move into the CLI table lsp/cli.c when the LSP core lands). */
+    if (argc > 1 && strcmp(argv[1], "stats") == 0) return cli_stats(argc - 1, argv + 1);
     fprintf(stderr, "switchboard: not yet implemented\n");
     return 1;
 }
