@@ -1,4 +1,5 @@
 /* switchboard entry point (placeholder until the LSP core lands). */
+#include "router/simulate.h"
 #include "router/stats.h"
 #include "base/xalloc.h"
 #include <stdio.h>
@@ -13,6 +14,7 @@ int main(int argc, char **argv)
     xalloc_init();
     /* Report subcommands (move into the CLI table lsp/cli.c when the LSP core lands). */
     if (argc > 1 && strcmp(argv[1], "stats") == 0) return cli_stats(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "simulate") == 0) return cli_simulate(argc - 1, argv + 1);
     fprintf(stderr, "switchboard: not yet implemented\n");
     return 1;
 }

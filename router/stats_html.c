@@ -234,9 +234,11 @@ static void savings_table(struct buf *b, const struct stats_report *r)
         const struct stats_baseline *base = &r->baselines[i];
         buf_puts(b, "<tr><td>");
         put_escaped(b, base->model);
-        buf_printf(b, "%s</td><td>%s</td><td>%.6f</td><td>%.6f</td><td>%.1f%%</td></tr>\n",
+        buf_printf(b, "%s</td><td>%s</td><td>%.6f</td><td>%.6f</td><td>",
                    i == 0 ? " (most expensive)" : "", base->priced_from_config ? "config" : "ledger",
-                   base->cost_usd, base->savings_usd, base->savings_pct);
+                   base->cost_usd, base->savings_usd);
+        if (base->cost_usd > 0) buf_printf(b, "%.1f%%", base->savings_pct);
+        buf_puts(b, "</td></tr>\n");
     }
     buf_printf(b, "</table>\n<p>Actual cost: %.6f USD.</p>\n", r->total.cost_usd);
 }

@@ -79,7 +79,8 @@ cJSON *stats_render_json(const struct stats_report *r)
         cJSON_AddBoolToObject(item, "most_expensive", b == 0);
         cJSON_AddNumberToObject(item, "cost_usd", round_to(base->cost_usd, 1e-9));
         cJSON_AddNumberToObject(item, "savings_usd", round_to(base->savings_usd, 1e-9));
-        cJSON_AddNumberToObject(item, "savings_pct", round_to(base->savings_pct, 1e-2));
+        if (base->cost_usd > 0) cJSON_AddNumberToObject(item, "savings_pct", round_to(base->savings_pct, 1e-2));
+        else cJSON_AddNullToObject(item, "savings_pct");
         cJSON_AddItemToArray(baselines, item);
     }
     return o;
@@ -129,9 +130,11 @@ static void text_savings(struct buf *b, const struct stats_report *r)
     buf_printf(b, "  %-16s %-7s %14s %14s %9s\n", "ALL TO", "PRICES", "BASELINE USD", "SAVED USD", "SAVED");
     for (size_t i = 0; i < r->baseline_count; i++) {
         const struct stats_baseline *base = &r->baselines[i];
-        buf_printf(b, "  %-16s %-7s %14.6f %14.6f %8.1f%%%s\n", base->model,
+        char pct[32] = "-";
+        if (base->cost_usd > 0) snprintf(pct, sizeof pct, "%.1f%%", base->savings_pct);
+        buf_printf(b, "  %-16s %-7s %14.6f %14.6f %9s%s\n", base->model,
                    base->priced_from_config ? "config" : "ledger", base->cost_usd,
-                   base->savings_usd, base->savings_pct, i == 0 ? "  (most expensive)" : "");
+                   base->savings_usd, pct, i == 0 ? "  (most expensive)" : "");
     }
     buf_printf(b, "  actual cost: %.6f USD\n", r->total.cost_usd);
 }
