@@ -96,11 +96,11 @@ static int compare_strings(const void *a, const void *b)
 
 static void fold_acceptance(struct loader *ld)
 {
-    qsort(ld->accepts, ld->accept_count, sizeof *ld->accepts, compare_strings);
+    if (ld->accept_count) qsort(ld->accepts, ld->accept_count, sizeof *ld->accepts, compare_strings);
     for (size_t i = 0; i < ld->report->record_count; i++) {
         struct stats_record *rec = &ld->report->records[i];
         const char *key = rec->attempt_id;
-        if (*key && bsearch(&key, ld->accepts, ld->accept_count, sizeof *ld->accepts, compare_strings))
+        if (*key && ld->accept_count && bsearch(&key, ld->accepts, ld->accept_count, sizeof *ld->accepts, compare_strings))
             rec->accepted = true;
     }
     for (size_t i = 0; i < ld->accept_count; i++) free(ld->accepts[i]);
@@ -279,7 +279,7 @@ static void build_groups(struct stats_report *r)
     /* Sort the keys first and renumber, so the fill order matches the output order. */
     char **old_keys = xmalloc((r->group_count + 1) * sizeof *old_keys);
     for (size_t g = 0; g < r->group_count; g++) old_keys[g] = r->groups[g].key;
-    qsort(r->groups, r->group_count, sizeof *r->groups, compare_groups);
+    if (r->group_count) qsort(r->groups, r->group_count, sizeof *r->groups, compare_groups);
     size_t *renumber = xmalloc((r->group_count + 1) * sizeof *renumber);
     for (size_t g = 0; g < r->group_count; g++)
         for (size_t k = 0; k < r->group_count; k++)
@@ -350,7 +350,7 @@ static void build_baselines(struct stats_report *r, const struct config *cfg)
         base->savings_usd = base->cost_usd - r->total.cost_usd;
         base->savings_pct = base->cost_usd > 0 ? base->savings_usd / base->cost_usd * 100 : 0;
     }
-    qsort(r->baselines, r->baseline_count, sizeof *r->baselines, compare_baselines);
+    if (r->baseline_count) qsort(r->baselines, r->baseline_count, sizeof *r->baselines, compare_baselines);
 }
 
 int stats_build(struct stats_report *r, const char *ledger_path, const struct config *cfg,

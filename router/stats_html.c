@@ -85,7 +85,7 @@ static void chart_cost_per_day(struct buf *b, const struct stats_report *r, cons
         day_of(r->records[i].time_ms, day);
         name_index(&days, day, true);
     }
-    qsort(days.items, days.count, sizeof *days.items, compare_names);
+    if (days.count) qsort(days.items, days.count, sizeof *days.items, compare_names);
     double *cost = xcalloc(days.count * models->count + 1, sizeof *cost);
     double peak = 0;
     for (size_t i = 0; i < r->record_count; i++) {
@@ -247,7 +247,7 @@ char *stats_render_html(const struct stats_report *r)
 {
     struct names models = {0};
     for (size_t i = 0; i < r->record_count; i++) name_index(&models, r->records[i].model, true);
-    qsort(models.items, models.count, sizeof *models.items, compare_names);
+    if (models.count) qsort(models.items, models.count, sizeof *models.items, compare_names);
     struct buf b = {0};
     char when[32];
     ledger_format_time(r->now_ms, when);

@@ -15,6 +15,14 @@ static char *temp_dir(void)
     return dir;
 }
 
+/* Removes a test's temporary directory (paths come from temp_dir, no quoting needed). */
+static void remove_dir(const char *dir)
+{
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    ASSERT_EQ(system(cmd), 0);
+    free(cmd);
+}
+
 static struct ledger_entry sample(int64_t time_ms, const char *attempt_id, double cost)
 {
     return (struct ledger_entry){
@@ -64,7 +72,7 @@ TEST(ledger_writes_exact_line_with_mode_0600)
     char *parent = xasprintf("%s/state/switchboard", dir);
     ASSERT_EQ(stat(parent, &st), 0);
     ASSERT_EQ(st.st_mode & 0777, 0700);
-    free(parent); free(text); free(path); free(dir);
+    free(parent); free(text); remove_dir(dir); free(path); free(dir);
 }
 
 TEST(ledger_cancelled_estimated_and_escaped)
@@ -96,7 +104,7 @@ TEST(ledger_cancelled_estimated_and_escaped)
     ASSERT_STREQ(back.route, "my \"route\"\n");
     ASSERT_EQ(back.time_ms, 1795813200000LL);
     cJSON_Delete(root);
-    free(text); free(path); free(dir);
+    free(text); remove_dir(dir); free(path); free(dir);
 }
 
 TEST(ledger_accept_line_and_many_queued_writes)
@@ -122,7 +130,7 @@ TEST(ledger_accept_line_and_many_queued_writes)
     char *last = strstr(text, "\"accept\":\"id-5\"");
     ASSERT(last != NULL);
     ASSERT(strstr(text, "\"attempt_id\":\"id-199\"") < last);   /* order kept */
-    free(text); free(path); free(dir);
+    free(text); remove_dir(dir); free(path); free(dir);
 }
 
 TEST(ledger_rotates_at_size_and_keeps_n)
@@ -168,7 +176,7 @@ TEST(ledger_rotates_at_size_and_keeps_n)
     ASSERT_EQ(stat(path, &st), 0);
     ASSERT_EQ(st.st_mode & 0777, 0600);
     ASSERT(st.st_size <= 3 * line_len);
-    free(t0); free(t2); free(p1); free(p2); free(p3); free(line_text); free(path); free(dir);
+    free(t0); free(t2); free(p1); free(p2); free(p3); free(line_text); remove_dir(dir); free(path); free(dir);
 }
 
 TEST(ledger_spend_since_scans_earlier_files)
@@ -206,7 +214,7 @@ TEST(ledger_spend_since_scans_earlier_files)
     ledger_close(l);
     uv_run(&loop, UV_RUN_DEFAULT);
     ASSERT_EQ(uv_loop_close(&loop), 0);
-    free(path); free(dir);
+    remove_dir(dir); free(path); free(dir);
 }
 
 TEST(ledger_open_fails_cleanly_and_default_path)
