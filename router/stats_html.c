@@ -136,12 +136,22 @@ static long rank(const long *sorted, size_t n, int pct)
     return sorted[k ? k - 1 : 0];
 }
 
+/* Latencies span two orders of magnitude (inline ~200 ms, reasoning ~20 s), so the
+ * axis is logarithmic, from 10 ms to the next power of ten above the slowest answer. */
+static double log_x(long ms, double decades)
+{
+    double v = ms < 10 ? 10 : (double)ms;
+    return PLOT_X + PLOT_W * (log10(v) - 1) / decades;
+}
+
 static void chart_latency(struct buf *b, const struct stats_report *r, const struct names *models)
 {
-    long peak = 1;
+    long peak = 10;
     for (size_t i = 0; i < r->record_count; i++)
         if (r->runs[r->records[i].run].answer == i && r->records[i].total_ms > peak)
             peak = r->records[i].total_ms;
+    double decades = ceil(log10((double)peak)) - 1;
+    if (decades < 1) decades = 1;
     int row_h = 30, top = 20, height = top + row_h * (int)models->count + 40;
     buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n",
                CHART_W, height);
@@ -157,22 +167,25 @@ static void chart_latency(struct buf *b, const struct stats_report *r, const str
         buf_puts(b, "</text>\n");
         if (n == 0) continue;
         qsort(values, n, sizeof *values, compare_long);
-        double sx = (double)PLOT_W / (double)peak;
-        double p5 = PLOT_X + sx * (double)rank(values, n, 5), p25 = PLOT_X + sx * (double)rank(values, n, 25);
-        double p50 = PLOT_X + sx * (double)rank(values, n, 50), p75 = PLOT_X + sx * (double)rank(values, n, 75);
-        double p95 = PLOT_X + sx * (double)rank(values, n, 95);
+        double p5 = log_x(rank(values, n, 5), decades), p25 = log_x(rank(values, n, 25), decades);
+        double p50 = log_x(rank(values, n, 50), decades), p75 = log_x(rank(values, n, 75), decades);
+        double p95 = log_x(rank(values, n, 95), decades);
         buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\"/>\n", p5, y + 14, p95, y + 14);
         buf_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\">"
-                   "<title>p25 %ld ms, p50 %ld ms, p75 %ld ms, p95 %ld ms, %zu answers</title></rect>\n",
-                   p25, y + 4, p75 - p25 > 1 ? p75 - p25 : 1, palette[m % 10], rank(values, n, 25),
-                   rank(values, n, 50), rank(values, n, 75), rank(values, n, 95), n);
+                   "<title>p5 %ld ms, p25 %ld ms, p50 %ld ms, p75 %ld ms, p95 %ld ms, %zu answers</title></rect>\n",
+                   p25, y + 4, p75 - p25 > 2 ? p75 - p25 : 2, palette[m % 10], rank(values, n, 5),
+                   rank(values, n, 25), rank(values, n, 50), rank(values, n, 75), rank(values, n, 95), n);
         buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-width=\"2\"/>\n",
                    p50, y + 4, p50, y + 24);
     }
     free(values);
     int axis = top + row_h * (int)models->count + 14;
-    buf_printf(b, "<text x=\"%d\" y=\"%d\">0 ms</text><text x=\"%d\" y=\"%d\">%ld ms (total time)</text>\n",
-               PLOT_X, axis, PLOT_X + PLOT_W - 120, axis, peak);
+    for (int d = 0; d <= (int)decades; d++) {
+        double ms = pow(10, d + 1), x = PLOT_X + PLOT_W * d / decades;
+        buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ccc\"/>", x, top, x, axis - 12);
+        if (ms < 1000) buf_printf(b, "<text x=\"%.1f\" y=\"%d\">%.0f ms</text>\n", x, axis, ms);
+        else buf_printf(b, "<text x=\"%.1f\" y=\"%d\">%.0f s</text>\n", x, axis, ms / 1000);
+    }
     buf_puts(b, "</svg>\n");
 }
 
@@ -271,7 +284,7 @@ char *stats_render_html(const struct stats_report *r)
     buf_puts(&b, "</section>\n<section class=\"chart\" id=\"cost-per-day\">\n<h2>Cost per day by model</h2>\n");
     chart_cost_per_day(&b, r, &models);
     buf_puts(&b, "</section>\n<section class=\"chart\" id=\"latency\">\n"
-                 "<h2>Latency distribution per model (total ms: p5, p25-p75 box, median, p95)</h2>\n");
+                 "<h2>Latency distribution per model (total time, log scale: p5-p95 whisker, p25-p75 box, median line)</h2>\n");
     chart_latency(&b, r, &models);
     buf_puts(&b, "</section>\n<section class=\"chart\" id=\"share\">\n<h2>Share of tasks per model (answered)</h2>\n");
     chart_share(&b, r, &models);
