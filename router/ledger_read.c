@@ -38,53 +38,68 @@ int64_t ledger_parse_time(const char *text)
     return (int64_t)timegm(&tm) * 1000 + millis;
 }
 
-static const char *string_field(const cJSON *obj, const char *name)
+/* One pass over the object's members (a line has ~20; looking each field up by name
+ * would walk the list once per field). */
+static void set_field(struct ledger_entry *e, const cJSON *item, const char **time_text,
+                      const char **accept)
 {
-    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, name));
-    return s ? s : "";
+    const char *k = item->string;
+    const char *s = cJSON_IsString(item) ? item->valuestring : NULL;
+    double n = cJSON_IsNumber(item) ? item->valuedouble : 0;
+    bool is_num = cJSON_IsNumber(item);
+    if (strcmp(k, "time") == 0) *time_text = s;
+    else if (strcmp(k, "accept") == 0) *accept = s;
+    else if (strcmp(k, "request_id") == 0) e->request_id = s;
+    else if (strcmp(k, "attempt_id") == 0) e->attempt_id = s;
+    else if (strcmp(k, "task") == 0) e->task = s;
+    else if (strcmp(k, "trigger") == 0) e->trigger = s;
+    else if (strcmp(k, "route") == 0) e->route = s;
+    else if (strcmp(k, "model") == 0) e->model = s;
+    else if (strcmp(k, "provider") == 0) e->provider = s;
+    else if (strcmp(k, "outcome") == 0) e->outcome = s;
+    else if (!is_num && strcmp(k, "estimated") == 0) e->estimated = cJSON_IsTrue(item);
+    else if (!is_num && strcmp(k, "accepted") == 0) e->accepted = cJSON_IsTrue(item);
+    else if (!is_num) return;
+    else if (strcmp(k, "attempt") == 0) e->attempt = (int)n;
+    else if (strcmp(k, "status") == 0) e->status = (int)n;
+    else if (strcmp(k, "first_token_ms") == 0) e->first_token_ms = (long)n;
+    else if (strcmp(k, "total_ms") == 0) e->total_ms = (long)n;
+    else if (strcmp(k, "tokens_in") == 0) e->tokens_in = (long)n;
+    else if (strcmp(k, "tokens_out") == 0) e->tokens_out = (long)n;
+    else if (strcmp(k, "tokens_cached") == 0) e->tokens_cached = (long)n;
+    else if (strcmp(k, "tokens_reasoning") == 0) e->tokens_reasoning = (long)n;
+    else if (strcmp(k, "cost_usd") == 0) e->cost_usd = n;
 }
 
-static double number_field(const cJSON *obj, const char *name, double fallback)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
-    return cJSON_IsNumber(item) ? item->valuedouble : fallback;
-}
+static const char *or_empty(const char *s) { return s ? s : ""; }
 
 enum ledger_line_kind ledger_parse_line(const char *line, cJSON **root,
                                         struct ledger_entry *e, const char **accept_id)
 {
     memset(e, 0, sizeof *e);
+    e->attempt = 1;
+    e->first_token_ms = -1;
     *accept_id = NULL;
     *root = cJSON_Parse(line);
     if (!cJSON_IsObject(*root)) return LEDGER_LINE_INVALID;
-    const cJSON *obj = *root;
-    e->time_ms = ledger_parse_time(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "time")));
+    const char *time_text = NULL, *accept = NULL;
+    for (const cJSON *item = (*root)->child; item; item = item->next)
+        if (item->string) set_field(e, item, &time_text, &accept);
+    e->time_ms = ledger_parse_time(time_text);
     if (e->time_ms < 0) return LEDGER_LINE_INVALID;
-    const char *accept = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "accept"));
     if (accept) {
         *accept_id = accept;
         return LEDGER_LINE_ACCEPT;
     }
-    e->request_id = string_field(obj, "request_id");
-    e->attempt_id = string_field(obj, "attempt_id");
-    e->task = string_field(obj, "task");
-    e->trigger = string_field(obj, "trigger");
-    e->route = string_field(obj, "route");
-    e->model = string_field(obj, "model");
-    e->provider = string_field(obj, "provider");
-    e->outcome = string_field(obj, "outcome");
+    e->request_id = or_empty(e->request_id);
+    e->attempt_id = or_empty(e->attempt_id);
+    e->task = or_empty(e->task);
+    e->trigger = or_empty(e->trigger);
+    e->route = or_empty(e->route);
+    e->model = or_empty(e->model);
+    e->provider = or_empty(e->provider);
+    e->outcome = or_empty(e->outcome);
     if (!*e->model || !*e->outcome) return LEDGER_LINE_INVALID;
-    e->attempt = (int)number_field(obj, "attempt", 1);
-    e->status = (int)number_field(obj, "status", 0);
-    e->first_token_ms = (long)number_field(obj, "first_token_ms", -1);
-    e->total_ms = (long)number_field(obj, "total_ms", 0);
-    e->tokens_in = (long)number_field(obj, "tokens_in", 0);
-    e->tokens_out = (long)number_field(obj, "tokens_out", 0);
-    e->tokens_cached = (long)number_field(obj, "tokens_cached", 0);
-    e->tokens_reasoning = (long)number_field(obj, "tokens_reasoning", 0);
-    e->estimated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "estimated"));
-    e->cost_usd = number_field(obj, "cost_usd", 0);
-    e->accepted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "accepted"));
     return LEDGER_LINE_ATTEMPT;
 }
 

@@ -142,10 +142,11 @@ static void assign_runs(struct stats_report *r)
     free(slots);
 }
 
-static const struct stats_record *sort_base;
-static int compare_by_run(const void *a, const void *b)
+/* qsort_r, not a static base pointer: reports may be built on pool threads. */
+static int compare_by_run(const void *a, const void *b, void *base)
 {
-    const struct stats_record *x = &sort_base[*(const size_t *)a], *y = &sort_base[*(const size_t *)b];
+    const struct stats_record *records = base;
+    const struct stats_record *x = &records[*(const size_t *)a], *y = &records[*(const size_t *)b];
     if (x->run != y->run) return x->run < y->run ? -1 : 1;
     if (x->attempt != y->attempt) return x->attempt < y->attempt ? -1 : 1;
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
@@ -156,8 +157,7 @@ static void summarise_runs(struct stats_report *r)
     r->runs = xcalloc(r->run_count + 1, sizeof *r->runs);
     size_t *order = xmalloc((r->record_count + 1) * sizeof *order);
     for (size_t i = 0; i < r->record_count; i++) order[i] = i;
-    sort_base = r->records;
-    qsort(order, r->record_count, sizeof *order, compare_by_run);
+    qsort_r(order, r->record_count, sizeof *order, compare_by_run, r->records);
     for (size_t k = 0; k < r->record_count;) {
         size_t run = r->records[order[k]].run, end = k;
         struct stats_run *s = &r->runs[run];
