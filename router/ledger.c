@@ -123,6 +123,8 @@ struct ledger *ledger_open(uv_loop_t *loop, const char *path, long max_bytes, in
     l->fd = fd;
     struct stat st;
     l->size = fstat(fd, &st) == 0 ? (int64_t)st.st_size : 0;
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077) && fchmod(fd, 0600) != 0)   /* an older, looser file */
+        log_warn("ledger: cannot restrict %s to mode 0600: %s", resolved, strerror(errno));
     l->req.data = l;
     ledger_read_all(l->path, scan_line, l);
     uv_timeval64_t now;
@@ -284,11 +286,6 @@ static void rotate_next(struct ledger *l)
         open_file(l->loop, l->path, on_reopen, &l->req);
         return;
     }
-    if (l->keep == 0) {   /* nothing kept: start over */
-        l->rotate_step = 0;
-        uv_fs_unlink(l->loop, &l->req, l->path, on_rotate_step);
-        return;
-    }
     char *from = l->rotate_step ? xasprintf("%s.%d", l->path, l->rotate_step) : xstrdup(l->path);
     char *to = xasprintf("%s.%d", l->path, l->rotate_step + 1);
     uv_fs_rename(l->loop, &l->req, from, to, on_rotate_step);
@@ -301,6 +298,11 @@ static void on_rotate_close(uv_fs_t *req)
     struct ledger *l = req->data;
     uv_fs_req_cleanup(req);
     l->fd = -1;
+    if (l->keep == 0) {   /* nothing kept: remove the file, then start a new one */
+        l->rotate_step = 0;
+        uv_fs_unlink(l->loop, &l->req, l->path, on_rotate_step);
+        return;
+    }
     l->rotate_step = l->keep - 1;
     rotate_next(l);
 }

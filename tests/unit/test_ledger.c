@@ -250,3 +250,49 @@ TEST(ledger_time_format_round_trip)
     ASSERT_EQ(ledger_parse_time("2026-11-27 21:00"), -1);
     ASSERT_EQ(ledger_parse_time("2026-11-27T21:00:00+01:00"), -1);
 }
+
+TEST(ledger_tightens_existing_file_mode)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    ASSERT_EQ(chmod(path, 0644), 0);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    struct stat st;
+    ASSERT_EQ(stat(path, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    remove_dir(dir); free(path); free(dir);
+}
+
+TEST(ledger_keep_zero_starts_over)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 600, 0, err, sizeof err);   /* ~2 lines */
+    for (int i = 0; i < 5; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "k-%d", i);
+        struct ledger_entry e = sample(1795813200000LL, id, 0.001);
+        ledger_record(l, &e);
+    }
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+    char *p1 = xasprintf("%s.1", path);
+    ASSERT_EQ(access(p1, F_OK), -1);
+    char *text = test_read_file(path, NULL);
+    ASSERT(strstr(text, "k-4") != NULL);
+    ASSERT(strstr(text, "k-0") == NULL);
+    ASSERT(strlen(text) <= 600);
+    free(text); free(p1); remove_dir(dir); free(path); free(dir);
+}
