@@ -122,9 +122,11 @@ struct ledger *ledger_open(uv_loop_t *loop, const char *path, long max_bytes, in
     l->keep = keep < 0 ? 0 : keep;
     l->fd = fd;
     struct stat st;
-    l->size = fstat(fd, &st) == 0 ? (int64_t)st.st_size : 0;
-    if (fstat(fd, &st) == 0 && (st.st_mode & 077) && fchmod(fd, 0600) != 0)   /* an older, looser file */
-        log_warn("ledger: cannot restrict %s to mode 0600: %s", resolved, strerror(errno));
+    if (fstat(fd, &st) == 0) {
+        l->size = (int64_t)st.st_size;
+        if ((st.st_mode & 077) && fchmod(fd, 0600) != 0)   /* an older, looser file */
+            log_warn("ledger: cannot restrict %s to mode 0600: %s", resolved, strerror(errno));
+    }
     l->req.data = l;
     ledger_read_all(l->path, scan_line, l);
     uv_timeval64_t now;
