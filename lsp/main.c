@@ -1,7 +1,9 @@
 /* switchboard entry point (placeholder until the LSP core lands). */
+#include "router/check.h"
 #include "router/simulate.h"
 #include "router/stats.h"
 #include "base/xalloc.h"
+#include "base/log.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -11,10 +13,21 @@ int main(int argc, char **argv)
         printf("switchboard %s\n", SWITCHBOARD_VERSION);
         return 0;
     }
-    xalloc_init();
+    if (argc > 1 && strcmp(argv[1], "check") == 0) {   /* until lsp/cli.c has a table */
+        xalloc_init();
+        int rc = cli_check(argc - 1, argv + 1);
+        log_close();
+        return rc;
+    }
     /* Report subcommands (move into the CLI table lsp/cli.c when the LSP core lands). */
-    if (argc > 1 && strcmp(argv[1], "stats") == 0) return cli_stats(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "simulate") == 0) return cli_simulate(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "stats") == 0) {
+        xalloc_init();
+        return cli_stats(argc - 1, argv + 1);
+    }
+    if (argc > 1 && strcmp(argv[1], "simulate") == 0) {
+        xalloc_init();
+        return cli_simulate(argc - 1, argv + 1);
+    }
     fprintf(stderr, "switchboard: not yet implemented\n");
     return 1;
 }
