@@ -5,7 +5,6 @@
  * Plans come from a first-match evaluation of config.routes written against the same
  * structures the router uses; switch to router_plan once the router is merged. */
 #include "router/simulate.h"
-#include "router/config_lite.h"
 #include "router/cost.h"
 #include "base/buf.h"
 #include "base/glob.h"
@@ -159,7 +158,7 @@ static int parse_unavailable(struct sim_state *s, const cJSON *u, char *err, siz
     if (!u) return 0;
     if (!cJSON_IsObject(u)) return fail(err, errlen, "unavailable: expected an object of model: share");
     for (const cJSON *v = u->child; v; v = v->next) {
-        int m = config_lite_model_index(s->cfg, v->string);
+        int m = config_model_index(s->cfg, v->string);
         if (m < 0) return fail(err, errlen, "unavailable.%s: no such model in the config", v->string);
         if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1)
             return fail(err, errlen, "unavailable.%s: expected a share between 0 and 1", v->string);

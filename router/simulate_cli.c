@@ -1,6 +1,5 @@
 /* `switchboard simulate WORKLOAD.json [--config PATH] [--json]` and its text table. */
 #include "router/simulate.h"
-#include "router/config_lite.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include <stdio.h>
@@ -66,7 +65,7 @@ static char *read_file(const char *path)
 }
 
 /* The workload's config: --config, else WORKLOAD's "config" member (relative to the
- * workload file), else $SWITCHBOARD_CONFIG. */
+ * workload file), else the usual search ($SWITCHBOARD_CONFIG, the XDG file, defaults). */
 static char *config_path_for(const char *explicit_path, const char *workload_path, const cJSON *workload)
 {
     if (explicit_path) return xstrdup(explicit_path);
@@ -76,8 +75,7 @@ static char *config_path_for(const char *explicit_path, const char *workload_pat
         const char *slash = strrchr(workload_path, '/');
         return slash ? xasprintf("%.*s/%s", (int)(slash - workload_path), workload_path, named) : xstrdup(named);
     }
-    const char *env = getenv("SWITCHBOARD_CONFIG");
-    return env && *env ? xstrdup(env) : NULL;
+    return config_find_path(NULL);
 }
 
 int cli_simulate(int argc, char **argv)
@@ -96,18 +94,18 @@ int cli_simulate(int argc, char **argv)
         fprintf(stderr, "switchboard simulate: cannot read %s\n", workload_path);
         return 2;
     }
-    cJSON *workload = cJSON_Parse(text);
+    char err[512] = "";
+    cJSON *workload = jsonc_parse(text, err, sizeof err);   /* comments allowed, as in configs */
     free(text);
     if (!workload) {
-        fprintf(stderr, "switchboard simulate: %s: not valid JSON\n", workload_path);
+        fprintf(stderr, "switchboard simulate: %s: %s\n", workload_path, err);
         return 2;
     }
+    setenv("SWITCHBOARD_NO_KEY_CMD", "1", 1);   /* prices and routes only: no key needed */
     char *config_path = config_path_for(config_arg, workload_path, workload);
-    char err[512] = "";
-    struct config *cfg = config_path ? config_lite_load(config_path, err, sizeof err) : NULL;
+    struct config *cfg = config_load(config_path, NULL, err, sizeof err);
     int rc = 2;
-    if (!config_path) fprintf(stderr, "switchboard simulate: no config: pass --config PATH\n");
-    else if (!cfg) fprintf(stderr, "switchboard simulate: %s\n", err);
+    if (!cfg) fprintf(stderr, "switchboard simulate: %s\n", err);
     else {
         cJSON *result = simulate_run(cfg, workload, err, sizeof err);
         if (!result) {
@@ -120,7 +118,7 @@ int cli_simulate(int argc, char **argv)
             rc = 0;
         }
     }
-    config_lite_free(cfg);
+    if (cfg) config_unref(cfg);
     free(config_path);
     cJSON_Delete(workload);
     return rc;

@@ -1,7 +1,5 @@
-/* `switchboard stats` and the switchboard.stats summary. Until the full config loader
- * is merged, prices come from config_lite (same struct config). */
+/* `switchboard stats` and the switchboard.stats summary. */
 #include "router/stats.h"
-#include "router/config_lite.h"
 #include "router/ledger_read.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
@@ -142,15 +140,19 @@ int cli_stats(int argc, char **argv)
         if (span < 0) return usage("--since takes a duration like 1d, 7d, 30d or 12h");
         since = now - span;
     }
-    const char *config_path = a.config ? a.config : getenv("SWITCHBOARD_CONFIG");
-    struct config *cfg = NULL;
+    /* Prices and the ledger path only: never run an api_key_cmd for a report. */
+    setenv("SWITCHBOARD_NO_KEY_CMD", "1", 1);
+    char *config_path = config_find_path(a.config);
     char err[512];
-    if (config_path && *config_path && !(cfg = config_lite_load(config_path, err, sizeof err))) {
+    struct config *cfg = config_load(config_path, NULL, err, sizeof err);
+    free(config_path);
+    if (!cfg) {
         fprintf(stderr, "switchboard stats: %s\n", err);
         return 2;
     }
     struct stats_report report;
-    stats_build(&report, a.ledger, cfg, since, now, (enum stats_group_by)by, err, sizeof err);
+    stats_build(&report, a.ledger ? a.ledger : cfg->ledger_path, cfg, since, now,
+                (enum stats_group_by)by, err, sizeof err);
     rc = 0;
     if (a.html) rc = write_html(&report, a.html);
     if (a.json) {
@@ -167,6 +169,6 @@ int cli_stats(int argc, char **argv)
         printf("wrote %s\n", a.html);
     }
     stats_report_free(&report);
-    config_lite_free(cfg);
+    config_unref(cfg);
     return rc;
 }

@@ -103,8 +103,10 @@ class SimulateBudgetExample(unittest.TestCase):
     """Primary at 2.00/8.00, budget at 0.20/0.80 (ten times cheaper)."""
 
     def run_share(self, share, tasks):
-        config = {"models": {"primary": {"provider": "p", "price": {"input": 2.0, "output": 8.0}},
-                             "budget": {"provider": "b", "price": {"input": 0.2, "output": 0.8}}},
+        local = {"kind": "ollama", "base_url": "http://127.0.0.1:9"}
+        config = {"providers": {"p": local, "b": local},
+                  "models": {"primary": {"provider": "p", "model": "x", "price": {"input": 2.0, "output": 8.0}},
+                             "budget": {"provider": "b", "model": "y", "price": {"input": 0.2, "output": 0.8}}},
                   "routes": [{"when": {}, "targets": ["primary", "budget"]}]}
         workload = {"unavailable": {"primary": share}, "tasks": tasks}
         with tempfile.TemporaryDirectory() as tmp:

@@ -187,7 +187,8 @@ class StatsUsage(unittest.TestCase):
     def test_bad_config_names_file(self):
         with tempfile.TemporaryDirectory() as tmp:
             cfg = os.path.join(tmp, "c.json")
-            open(cfg, "w").write('{"models": {"a": {"price": 3}}}')
+            open(cfg, "w").write('{"providers": {"l": {"kind": "ollama", "base_url": "http://127.0.0.1:9"}},'
+                                 ' "models": {"a": {"provider": "l", "model": "m", "price": 3}}}')
             p = run("--ledger", LEDGER, "--config", cfg, check=False)
             self.assertEqual(p.returncode, 2)
             self.assertIn(cfg, p.stderr)

@@ -1,7 +1,6 @@
 /* Stats, simulation and status payload through their C entry points (the CLI paths
  * are covered by tests/integration/test_stats.py and test_simulate.py). */
 #include "tests/unit/test.h"
-#include "router/config_lite.h"
 #include "router/simulate.h"
 #include "router/stats.h"
 #include "router/status.h"
@@ -28,7 +27,7 @@ static double num(const cJSON *o, const char *name)
 TEST(stats_summary_on_fixed_ledger)
 {
     char err[256];
-    struct config *cfg = config_lite_load("tests/data/stats-config.json", err, sizeof err);
+    struct config *cfg = config_load("tests/data/stats-config.json", NULL, err, sizeof err);
     ASSERT(cfg != NULL);
     cJSON *s = stats_summary_json("tests/data/stats-ledger.jsonl", cfg, 0, "model");
     const cJSON *total = cJSON_GetObjectItemCaseSensitive(s, "total");
@@ -49,7 +48,7 @@ TEST(stats_summary_on_fixed_ledger)
     /* 22100 in, 4039 out at 3 / 15 per million */
     ASSERT_NEAR(num(reasoning, "cost_usd"), 0.0663 + 0.060585, 1e-9);
     cJSON_Delete(s);
-    config_lite_free(cfg);
+    config_unref(cfg);
 }
 
 TEST(stats_durations_and_groups)
@@ -68,16 +67,17 @@ TEST(stats_durations_and_groups)
 TEST(simulate_split_and_fallback_shares)
 {
     const char *config =
-        "{\"models\": {\"a\": {\"price\": {\"input\": 1, \"output\": 2}},"
-        "              \"b\": {\"price\": {\"input\": 0.5, \"output\": 1}},"
-        "              \"c\": {\"price\": {\"input\": 0, \"output\": 0}}},"
+        "{\"providers\": {\"local\": {\"kind\": \"ollama\", \"base_url\": \"http://127.0.0.1:9\"}},"
+        " \"models\": {\"a\": {\"provider\": \"local\", \"model\": \"a\", \"price\": {\"input\": 1, \"output\": 2}},"
+        "              \"b\": {\"provider\": \"local\", \"model\": \"b\", \"price\": {\"input\": 0.5, \"output\": 1}},"
+        "              \"c\": {\"provider\": \"local\", \"model\": \"c\", \"price\": {\"input\": 0, \"output\": 0}}},"
         " \"routes\": [{\"when\": {\"task\": \"inline\"}, \"strategy\": \"split\","
         "               \"targets\": [\"a\", \"b\"], \"weights\": [3, 1]},"
         "              {\"when\": {\"language\": \"go\"}, \"targets\": [\"c\"]},"
         "              {\"when\": {}, \"targets\": [\"a\", \"c\"]}]}";
     char err[256];
-    struct config *cfg = config_lite_parse(config, "test", err, sizeof err);
-    ASSERT(cfg != NULL);
+    struct config *cfg = config_load_text(config, "test", NULL, err, sizeof err);
+    if (!cfg) test_fail(__FILE__, __LINE__, "%s", err);
     cJSON *w = cJSON_Parse("{\"unavailable\": {\"a\": 0.5}, \"tasks\": ["
                            "{\"kind\": \"inline\", \"count\": 100, \"tokens_in\": 1000000},"
                            "{\"kind\": \"fix\", \"count\": 10, \"language\": \"go\", \"tokens_out\": 1000000},"
@@ -102,7 +102,7 @@ TEST(simulate_split_and_fallback_shares)
     ASSERT(simulate_run(cfg, w, err, sizeof err) == NULL);
     ASSERT(strstr(err, "tasks[0].kind") != NULL);
     cJSON_Delete(w);
-    config_lite_free(cfg);
+    config_unref(cfg);
 }
 
 TEST(status_payload_fields)
