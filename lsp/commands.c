@@ -3,9 +3,11 @@
  * only when its id is listed there). Features add their entries to the table. */
 #include "lsp/commands.h"
 #include "base/log.h"
+#include "lsp/inline.h"
 #include <string.h>
 
 const struct lsp_command lsp_commands[] = {
+    { "switchboard.accept", inline_command_accept },
     { NULL, NULL },
 };
 

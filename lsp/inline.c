@@ -360,11 +360,6 @@ static void start(struct pending *p)
     struct config *cfg = server_config(srv);
     struct router *router = server_router(srv);
     struct document *doc = document_store_get(server_documents(srv), p->uri);
-    if (!cfg || !router) {
-        static bool said;
-        if (!said) log_warn("inline completion: no model router available; answering without suggestions");
-        said = true;
-    }
     if (!cfg || !router || !doc || document_generation(doc) != p->generation) {
         reply_empty(p);   /* gone or changed since: a newer request will come */
         pending_close(p);
@@ -430,7 +425,12 @@ static void handle(struct server *srv, struct rpc_request *req, const cJSON *par
     struct document *doc = document_store_get(server_documents(srv), uri);
     struct inline_state *st = state_of(srv);
     supersede(st, uri);
-    if (!cfg || !cfg->inline_opts.enabled || !doc) {
+    if (!cfg || !server_router(srv)) {
+        static bool said;
+        if (!said) log_warn("inline completion: no model router available; answering without suggestions");
+        said = true;
+    }
+    if (!cfg || !server_router(srv) || !cfg->inline_opts.enabled || !doc) {
         cJSON *empty = cJSON_CreateObject();
         if (kind == PENDING_COMPLETION) cJSON_AddBoolToObject(empty, "isIncomplete", false);
         cJSON_AddArrayToObject(empty, "items");

@@ -118,7 +118,11 @@ class InlineBase(unittest.TestCase):
         self.client.open(doc, "probe = ", "python")
         msg = self.client.wait_response(self.inline_request(doc, {"line": 0, "character": 8}))
         got = (msg.get("result") or {}).get("items")
-        if not got and any("no model router" in l for l in self.client.stderr_lines):
+        if not got:
+            try:   # the log line and the answer travel on different pipes
+                self.client.wait_stderr("no model router", timeout=2)
+            except AssertionError:
+                return
             self.skipTest("services (router) not wired into the server yet")
 
     def inline_request(self, doc_uri, position, trigger=1, **extra):
