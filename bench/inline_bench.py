@@ -178,6 +178,12 @@ def main():
         env = {"XDG_STATE_HOME": tmp, "XDG_CONFIG_HOME": tmp}
         with TimedClient(args=["--stdio", "--config", config(fs, tmp)], env=env) as client:
             client.initialize(capabilities={"textDocument": {"inlineCompletion": {}}})
+            client.open("file:///tmp/bench/probe.py", "probe = ", "python")
+            probe = client.wait_response(request(client, "file:///tmp/bench/probe.py", "probe = "))
+            if not (probe.get("result") or {}).get("items"):
+                print("inline_bench: no suggestion (router not wired into the server?); no figures")
+                client.shutdown_and_exit()
+                return
             total, ins, outs = bench_overhead(client, fs, args.requests, args.rate)
             print("inline middleware overhead at %.0f req/s (%d requests): median %.3f ms, p99 %.3f ms"
                   % (args.rate, len(total), statistics.median(total), percentile(total, 99)))
