@@ -1,7 +1,7 @@
 /* Inline completion feature (see inline.h and docs/inline.md).
  *
  * Each editor request becomes a `pending`: it waits out the debounce (automatic
- * inline triggers), builds the task from the document as it is then, answers from
+ * triggers), builds the task from the document as it is then, answers from
  * the cache when it can, else starts one router run per candidate and answers when
  * they end. A newer request for the same document, $/cancelRequest, closing the
  * document or shutdown end it early: its runs are cancelled (the router closes the
@@ -50,7 +50,8 @@ struct pending {
     bool has_selected;         /* selectedCompletionInfo */
     struct lsp_range selected_range;
     char *selected_text;
-    uv_timer_t timer;          /* debounce (inline) or longest wait (completion) */
+    uv_timer_t timer;          /* debounce, then (completion) the longest wait */
+    uint64_t created_ms;       /* loop time of the editor's request */
     struct task task;
     struct postprocess_ctx pp; /* borrows task.prefix / task.suffix */
     char *variant;             /* cache key part: model and mode */
@@ -151,6 +152,7 @@ static struct pending *pending_new(struct server *srv, struct rpc_request *req, 
     p->generation = generation;
     uv_timer_init(server_loop(srv), &p->timer);
     p->timer.data = p;
+    p->created_ms = uv_now(server_loop(srv));
     p->next = st->pending;
     st->pending = p;
     rpc_request_on_cancel(req, on_request_cancel, p);
@@ -394,8 +396,13 @@ static void start(struct pending *p)
         finish(p);
         return;
     }
-    if (p->kind == PENDING_COMPLETION && cfg->inline_opts.completion_wait_ms > 0)
-        uv_timer_start(&p->timer, on_wait_over, (uint64_t)cfg->inline_opts.completion_wait_ms, 0);
+    if (p->kind == PENDING_COMPLETION && cfg->inline_opts.completion_wait_ms > 0) {
+        /* The wait counts from the editor's request, debounce included. */
+        uint64_t waited = uv_now(server_loop(srv)) - p->created_ms;
+        uint64_t limit = (uint64_t)cfg->inline_opts.completion_wait_ms;
+        if (waited >= limit) on_wait_over(&p->timer);
+        else uv_timer_start(&p->timer, on_wait_over, limit - waited, 0);
+    }
 }
 
 static void on_debounced(uv_timer_t *timer)
@@ -444,7 +451,9 @@ static void handle(struct server *srv, struct rpc_request *req, const cJSON *par
         p->has_selected = true;
         p->selected_text = xstrdup(sel_text);
     }
-    if (kind == PENDING_INLINE && trigger == TRIGGER_AUTOMATIC && cfg->inline_opts.debounce_ms > 0)
+    /* Automatic triggers of both methods wait out the debounce: a burst of
+     * keystrokes costs one upstream request, not a string of cancelled ones. */
+    if (trigger == TRIGGER_AUTOMATIC && cfg->inline_opts.debounce_ms > 0)
         uv_timer_start(&p->timer, on_debounced, (uint64_t)cfg->inline_opts.debounce_ms, 0);
     else
         start(p);

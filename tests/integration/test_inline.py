@@ -408,7 +408,7 @@ class TestCandidates(InlineBase):
 
 class TestCompletion(InlineBase):
     capabilities = {}
-    inline = {"completion_wait_ms": 300}
+    inline = {"completion_wait_ms": 300, "debounce_ms": 50}
 
     def test_completion_items_for_editors_without_inline(self):
         self.assertIn("completionProvider", self.caps)
