@@ -34,7 +34,8 @@ static int port;
 static bool stall;                     /* cancellation phase: never answer */
 static struct server *srv;
 static uint64_t t_fed[MAX_IDS], t_up[MAX_IDS], t_last[MAX_IDS], t_reply[MAX_IDS];
-static int current_id;                 /* the request the upstream is serving */
+static int current_id;
+static uint64_t t_fed_done[MAX_IDS];                 /* the request the upstream is serving */
 static uint64_t t_cancel_fed, t_closed;
 static int closed_count;
 
@@ -150,6 +151,7 @@ static void request(int id, const char *text)
     feed("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"textDocument/inlineCompletion\",\"params\":"
          "{\"textDocument\":{\"uri\":\"file:///bench/a.py\"},\"position\":{\"line\":0,\"character\":%zu},"
          "\"context\":{\"triggerKind\":1}}}", id, strlen(text));
+    t_fed_done[id] = bench_ns();
 }
 
 static void run_until(bool (*done)(int), int arg, uint64_t timeout_ms)
@@ -221,7 +223,7 @@ int main(void)
          "{\"uri\":\"file:///bench/a.py\",\"languageId\":\"python\",\"version\":1,\"text\":\"x = \"}}}");
     sleep_ms(100);   /* warm-up connect */
 
-    uint64_t over[REQUESTS], in_leg[REQUESTS], out_leg[REQUESTS];
+    uint64_t over[REQUESTS], in_leg[REQUESTS], out_leg[REQUESTS], sync_leg[REQUESTS];
     size_t n = 0;
     for (int id = 1; id <= REQUESTS; id++) {
         if (id == 2 && !t_up[1]) {
@@ -237,6 +239,7 @@ int main(void)
             in_leg[n] = t_up[id] - t_fed[id];
             out_leg[n] = t_reply[id] - t_last[id];
             over[n] = in_leg[n] + out_leg[n];
+            sync_leg[n] = t_fed_done[id] - t_fed[id];
             n++;
         }
         uint64_t spent = (bench_ns() - start) / 1000000u;
@@ -247,6 +250,7 @@ int main(void)
     report("  total", over, n);
     report("  editor request -> upstream request", in_leg, n);
     report("  upstream last byte -> editor response", out_leg, n);
+    report("  handler (synchronous part)", sync_leg, n);
 
     stall = true;
     uint64_t cancel_ns[CANCELS];
