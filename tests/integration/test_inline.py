@@ -266,6 +266,17 @@ class TestDebounce(InlineBase):
         self.assertEqual(self.upstream()[0]["body"]["prompt"], text)
 
 
+    def test_cancel_during_debounce_sends_nothing(self):
+        text = "pending = "
+        doc = uri("debounce_cancel.py")
+        self.client.open(doc, text, "python")
+        rid = self.inline_request(doc, position_of(text, len(text), "utf-16"), trigger=2)
+        self.client.cancel(rid)
+        self.assertEqual(self.client.wait_response(rid)["error"]["code"], CANCELLED)
+        time.sleep(0.3)   # past the debounce: still nothing upstream
+        self.assertEqual(self.upstream(), [])
+
+
 class TestCache(InlineBase):
     def test_cache_hit_and_typed_through(self):
         self.fs.default(text="compute_total(items)")
