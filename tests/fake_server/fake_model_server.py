@@ -240,15 +240,24 @@ class FakeServer:
         for rule in cfg.get("rules") or []:
             self.add_rule(rule)
         for beh in cfg.get("queue") or []:
-            self.queue.append(dict(beh))
+            self.add_one_shot(beh)
+
+    @staticmethod
+    def split_match(item):
+        """(match, behaviour); the flat form {"model": "x", ...} is a match too."""
+        beh = dict(item)
+        match = dict(beh.pop("match", None) or {})
+        for key in ("model", "path", "api"):
+            if key in beh:
+                match[key] = beh.pop(key)
+        return match, beh
 
     def add_rule(self, rule):
-        rule = dict(rule)
-        match = rule.pop("match", None) or {}
-        for key in ("model", "path", "api"):   # flat form: {"model": "x", ...}
-            if key in rule:
-                match[key] = rule.pop(key)
-        self.rules.append((match, rule))
+        self.rules.append(self.split_match(rule))
+
+    def add_one_shot(self, item):
+        match, beh = self.split_match(item)
+        self.queue.append(dict(beh, match=match))
 
     def behaviour_for(self, req):
         beh = dict(self.default)
@@ -358,7 +367,8 @@ class FakeServer:
             return 200, {"rules": 0}
         if name == "enqueue" and method == "POST":
             items = data.get("queue", [data]) if isinstance(data, dict) else data
-            self.queue.extend(dict(b) for b in items)
+            for item in items:
+                self.add_one_shot(item)
             return 200, {"queue": len(self.queue)}
         if name == "config" and method == "POST":
             self.load_config(data)
