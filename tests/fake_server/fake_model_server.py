@@ -103,7 +103,11 @@ class Connection:
 
     async def sleep(self, ms):
         """Sleeps ms milliseconds; raises Closed if the client disconnects meanwhile."""
-        if ms <= 0:
+        if ms <= 50:
+            # Short waits (token delays) use a plain sleep: wait_for costs a task and
+            # a timer each, and a disconnect is still noticed a few ms later.
+            if ms > 0:
+                await asyncio.sleep(ms / 1000.0)
             if self.gone.is_set():
                 raise Closed()
             return
