@@ -336,8 +336,8 @@ class MistralFim(Renderer):
                              "finish_reason": OPENAI_FINISH.get(finish, "stop")}],
                 "usage": plain_usage(usage)}
 
-    def inband_error(self, kind, status, message):
-        return self.ev(error_body("mistral_fim", kind, status, message, self.req))
+    # In-band errors: the OpenAI-style data: {"error": {...}} (wire-formats.md §0.4;
+    # Mistral documents no other mid-stream shape), inherited from Renderer.
 
 
 def plain_usage(u):
