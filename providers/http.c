@@ -241,6 +241,7 @@ struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_op
     curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, idle);
     if (opts && opts->max_connections_per_host > 0)
         curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, opts->max_connections_per_host);
+    e->ca_file = opts && opts->ca_file ? xstrdup(opts->ca_file) : NULL;
     e->user_agent = opts && opts->user_agent ? xstrdup(opts->user_agent)
                                              : xstrdup("switchboard/" SWITCHBOARD_VERSION);
     size_t n = 0;
@@ -265,6 +266,7 @@ void http__engine_release(struct http_engine *e)
         free(e->insecure_hosts[i]);
     free(e->insecure_hosts);
     free(e->user_agent);
+    free(e->ca_file);
     free(e);
     if (--curl_users == 0)
         curl_global_cleanup();

@@ -276,6 +276,8 @@ CURLcode http__set_common_options(struct http_request *r, const char *url, bool 
     rc |= curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     rc |= curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     rc |= curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (r->engine->ca_file)
+        rc |= curl_easy_setopt(easy, CURLOPT_CAINFO, r->engine->ca_file);
     rc |= curl_easy_setopt(easy, CURLOPT_USERAGENT, r->engine->user_agent);
     rc |= curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     rc |= curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_curl_header);

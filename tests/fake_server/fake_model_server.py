@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import signal
+import ssl
 import sys
 import time
 import urllib.parse
@@ -589,7 +590,13 @@ async def main_async(args):
     if args.config:
         with open(args.config) as f:
             server.load_config(json.load(f))
-    srv = await asyncio.start_server(server.handle_connection, args.host, args.port, backlog=2048)
+    tls = None
+    if args.tls_cert:      # https for TLS tests (certificate verification, ALPN http/1.1)
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        tls.set_alpn_protocols(["http/1.1"])
+    srv = await asyncio.start_server(server.handle_connection, args.host, args.port, backlog=2048,
+                                     ssl=tls)
     port = srv.sockets[0].getsockname()[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"
@@ -614,6 +621,8 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--config", help="JSON file: {default, models, rules, queue}")
     ap.add_argument("--max-records", type=int, default=20000)
+    ap.add_argument("--tls-cert", help="serve https with this PEM certificate")
+    ap.add_argument("--tls-key", help="its PEM private key")
     args = ap.parse_args()
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         ap.error("the fake server only listens on loopback")
