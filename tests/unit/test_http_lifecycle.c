@@ -147,3 +147,37 @@ TEST(http_max_connections_per_host_queues_transfers)
     ASSERT_EQ(fake_server_stat(&f.server, "max_in_flight"), 2);
     http_fixture_done(&f);
 }
+
+TEST(http_proxy_from_environment_and_loopback_bypass)
+{
+    struct http_fixture f;
+    static const char *const allowed[] = { "backend.test", NULL };
+    struct http_engine_options opts = { .insecure_hosts = allowed };
+    http_fixture_init(&f, &opts);
+    char proxy[64];
+    snprintf(proxy, sizeof proxy, "127.0.0.1:%d", f.server.port);   /* the fake server as proxy */
+    setenv("http_proxy", proxy, 1);
+    unsetenv("no_proxy");
+    unsetenv("NO_PROXY");
+    struct collect c = {0};
+    char err[256];
+    const char *url = "http://backend.test/v1/chat/completions";   /* never resolved here */
+    ASSERT(http_request_start(f.engine, "POST", url, NULL, CHAT_STREAM, strlen(CHAT_STREAM), NULL,
+                              &collect_callbacks, &c, err, sizeof err) != NULL);
+    run_until(&f, &c.done);
+    ASSERT_EQ(c.result.outcome, HTTP_OK);
+    ASSERT_EQ(c.result.status, 200);
+    char *json = NULL;
+    fake_server_control(&f.server, "GET", "requests", NULL, &json);
+    ASSERT(strstr(json, "\"host\":\"backend.test\"") != NULL);   /* it came through the proxy */
+    free(json);
+    collect_free(&c);
+    /* a loopback backend never goes through a proxy, even a dead one */
+    setenv("http_proxy", "127.0.0.1:1", 1);
+    struct collect d = {0};
+    start_post(&f, "/v1/chat/completions", CHAT_STREAM, NULL, &d);
+    run_until(&f, &d.done);
+    ASSERT_EQ(d.result.outcome, HTTP_OK);
+    collect_free(&d);
+    http_fixture_done(&f);
+}
