@@ -58,6 +58,7 @@ struct env {
     struct router *router;
     uint64_t now;        /* injected clock */
     char ledger_path[128];
+    int pa_max_concurrency;   /* provider "pa"'s max_concurrency (0 = unlimited) */
 };
 
 static uint64_t fake_clock(void *d) { return ((struct env *)d)->now; }
@@ -70,14 +71,14 @@ static void env_router(struct env *e, const char *extra)
     char text[4096], err[512];
     snprintf(text, sizeof text,
              "{ \"providers\": {"
-             "   \"pa\": { \"kind\": \"openai\", \"base_url\": \"%s/v1\" },"
+             "   \"pa\": { \"kind\": \"openai\", \"base_url\": \"%s/v1\", \"max_concurrency\": %d },"
              "   \"pb\": { \"kind\": \"openai\", \"base_url\": \"%s/v1\" } },"
              "  \"models\": {"
              "   \"primary\": { \"provider\": \"pa\", \"model\": \"primary-model\", \"price\": { \"input\": 3, \"output\": 15 } },"
              "   \"backup\":  { \"provider\": \"pb\", \"model\": \"backup-model\",  \"price\": { \"input\": 0.3, \"output\": 0.6 } },"
              "   \"cheap\":   { \"provider\": \"pb\", \"model\": \"cheap-model\",   \"price\": { \"input\": 0.1, \"output\": 0.2 } } },"
              "  %s %s }",
-             e->fake.url, e->fake.url,
+             e->fake.url, e->pa_max_concurrency, e->fake.url,
              strstr(extra, "\"retry\"") ? "" :
              "\"retry\": { \"max_retries\": 2, \"base_ms\": 10, \"cap_ms\": 40, \"max_server_delay_ms\": 5000 },",
              extra);
@@ -106,28 +107,22 @@ static void env_router_stop(struct env *e)
     unlink(e->ledger_path);
 }
 
-/* The fake server starts once per test (Python start-up is the slow part); each
- * scenario gets its own router and a reset server. */
-static void env_start(struct env *e, const char *extra)
+/* The fake server starts once per test (Python start-up is the slow part): the first
+ * scenario starts it, later ones reset it; each scenario gets its own router. */
+static void env_begin_limited(struct env *e, int pa_max_concurrency, const char *extra)
 {
-    memset(e, 0, sizeof *e);
-    rfake_start(&e->fake);
+    if (e->fake.fs.pid > 0) {
+        env_router_stop(e);
+        cJSON_Delete(rfake_control(&e->fake, "POST", "reset", "{}"));
+    } else {
+        memset(e, 0, sizeof *e);
+        rfake_start(&e->fake);
+    }
+    e->pa_max_concurrency = pa_max_concurrency;
     env_router(e, extra);
 }
 
-static void env_next(struct env *e, const char *extra)
-{
-    env_router_stop(e);
-    cJSON_Delete(rfake_control(&e->fake, "POST", "reset", "{}"));
-    env_router(e, extra);
-}
-
-/* First scenario of a test starts the server; later ones reuse it. */
-static void env_begin(struct env *e, const char *extra)
-{
-    if (e->fake.fs.pid > 0) env_next(e, extra);
-    else env_start(e, extra);
-}
+static void env_begin(struct env *e, const char *extra) { env_begin_limited(e, 0, extra); }
 
 static void env_stop(struct env *e)
 {
@@ -443,6 +438,93 @@ static void scenario_no_route_reports_plainly(struct env *ep)
     ASSERT_EQ(rfake_count(&ep->fake, NULL, NULL), 0);
 }
 
+static struct task inline_task(void)
+{
+    struct task t = { 0 };
+    t.kind = TASK_INLINE;
+    t.trigger = TRIGGER_AUTOMATIC;
+    t.language = xstrdup("python");
+    t.prefix = xstrdup("def add(a, b):\n    return ");
+    t.suffix = xstrdup("\n");
+    task_estimate_tokens(&t);
+    return t;
+}
+
+static void run_both(struct env *e, struct task *t1, struct task *t2, struct outcome *o1, struct outcome *o2)
+{
+    router_run(e->router, t1, "req-a", &callbacks, o1);
+    router_run(e->router, t2, "req-b", &callbacks, o2);
+    task_free(t1);
+    task_free(t2);
+    uint64_t deadline = clock_monotonic_ms() + 10000;
+    while ((o1->done_calls == 0 || o2->done_calls == 0) && clock_monotonic_ms() < deadline)
+        uv_run(&e->loop, UV_RUN_ONCE);
+    ASSERT_EQ(o1->done_calls, 1);
+    ASSERT_EQ(o2->done_calls, 1);
+}
+
+static void scenario_concurrency_actions_wait_in_line(struct env *ep)
+{
+    env_begin_limited(ep, 1, "\"routes\": [ { \"when\": {}, \"targets\": [\"primary\", \"backup\"] } ]");
+    rfake_rule(&ep->fake, "{\"match\": {\"model\": \"primary-model\"}, \"text\": \"slow and steady\", \"token_delay_ms\": 60}");
+    struct outcome o1 = { 0 }, o2 = { 0 };
+    struct task t1 = action_task(), t2 = action_task();
+    run_both(ep, &t1, &t2, &o1, &o2);
+    ASSERT(o1.ok && o2.ok);
+    ASSERT_STREQ(o1.model, "primary");
+    ASSERT_STREQ(o2.model, "primary");   /* waited for the slot instead of falling back */
+    cJSON *reqs = NULL;
+    ASSERT_EQ(rfake_count(&ep->fake, "primary-model", &reqs), 2);
+    double first_done = number(cJSON_GetArrayItem(reqs, 0), "finished_at");
+    double second_start = number(cJSON_GetArrayItem(reqs, 1), "received_at");
+    ASSERT(second_start >= first_done - 0.01);   /* never two at once */
+    cJSON_Delete(reqs);
+}
+
+static void scenario_concurrency_inline_skips_full_provider(struct env *ep)
+{
+    env_begin_limited(ep, 1, "\"routes\": [ { \"when\": {}, \"targets\": [\"primary\", \"backup\"] } ]");
+    rfake_rule(&ep->fake, "{\"match\": {\"model\": \"primary-model\"}, \"text\": \"a + b\", \"token_delay_ms\": 60}");
+    struct outcome o1 = { 0 }, o2 = { 0 };
+    struct task t1 = inline_task(), t2 = inline_task();
+    run_both(ep, &t1, &t2, &o1, &o2);
+    ASSERT(o1.ok && o2.ok);
+    ASSERT_STREQ(o1.model, "primary");
+    ASSERT_STREQ(o2.model, "backup");    /* a late completion is useless: no waiting */
+}
+
+static void scenario_mid_stream_failure_resets_the_editor(struct env *ep)
+{
+    env_begin(ep, "\"routes\": [ { \"when\": {}, \"targets\": [\"primary\", \"backup\"] } ]");
+    rfake_rule(&ep->fake, "{\"match\": {\"model\": \"primary-model\"}, \"text\": \"partial answer that breaks\","
+                          " \"error\": \"server_error\", \"error_after\": 2}");
+    rfake_rule(&ep->fake, "{\"match\": {\"model\": \"backup-model\"}, \"text\": \"whole answer\"}");
+    struct outcome o = { 0 };
+    run_task(ep, &o);
+    ASSERT(o.ok);
+    ASSERT_STREQ(o.model, "backup");
+    ASSERT_EQ(o.resets, 3);                  /* each primary attempt streamed, then failed */
+    ASSERT_STREQ(o.text, "whole answer");    /* on_done also checks streamed == result */
+}
+
+static void scenario_warm_inline_opens_a_connection(struct env *ep)
+{
+    env_begin(ep, "\"routes\": [ { \"when\": { \"task\": \"inline\" }, \"targets\": [\"primary\"] },"
+                  "            { \"when\": {}, \"targets\": [\"backup\", \"cheap\"] } ]");
+    router_warm_inline(ep->router);
+    uint64_t deadline = clock_monotonic_ms() + 3000;
+    struct http_stats hs = { 0 };
+    while (clock_monotonic_ms() < deadline) {
+        uv_run(&ep->loop, UV_RUN_NOWAIT);
+        http_engine_stats(ep->http, &hs);
+        if (hs.connections_opened >= 1 && hs.in_flight == 0) break;
+        usleep(5000);
+    }
+    ASSERT_EQ(hs.connections_opened, 1);   /* one host, however many rules name it */
+    ASSERT_EQ(rfake_wait_stat(&ep->fake, "head_requests", 1), 1);
+    ASSERT_EQ(rfake_count(&ep->fake, NULL, NULL), 0);   /* no model request billed */
+}
+
 /* Scenarios are grouped so that each test starts the fake server once. */
 #define RUN_SCENARIOS(name, ...)                                               \
     TEST(name)                                                                 \
@@ -455,13 +537,14 @@ static void scenario_no_route_reports_plainly(struct env *ep)
     }
 
 RUN_SCENARIOS(run_fallback_retries_and_ledger, scenario_primary_down_fallback_answers,
-              scenario_ledger_records_every_attempt_once)
+              scenario_ledger_records_every_attempt_once, scenario_mid_stream_failure_resets_the_editor)
 RUN_SCENARIOS(run_rate_limit_retry_after_and_park, scenario_rate_limit_retry_after_is_honoured,
               scenario_rate_limit_parks_target_and_uses_the_next)
 RUN_SCENARIOS(run_breaker_opens_then_single_trial, scenario_breaker_opens_then_single_trial)
-RUN_SCENARIOS(run_hedge_and_first_token_timeout, scenario_hedge_cancels_the_loser,
-              scenario_first_token_timeout_fails_over)
+RUN_SCENARIOS(run_hedge_first_token_timeout_and_warm, scenario_hedge_cancels_the_loser,
+              scenario_first_token_timeout_fails_over, scenario_warm_inline_opens_a_connection)
 RUN_SCENARIOS(run_budget_downgrade_block_and_no_route, scenario_budget_exhausted_downgrades,
               scenario_budget_block_refuses_with_message, scenario_no_route_reports_plainly)
-RUN_SCENARIOS(run_cancel_and_early_stop, scenario_cancel_closes_upstream_without_callbacks,
-              scenario_early_stop_finishes_ok_with_text_so_far)
+RUN_SCENARIOS(run_cancel_early_stop_and_concurrency, scenario_cancel_closes_upstream_without_callbacks,
+              scenario_early_stop_finishes_ok_with_text_so_far,
+              scenario_concurrency_actions_wait_in_line, scenario_concurrency_inline_skips_full_provider)
