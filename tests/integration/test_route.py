@@ -122,6 +122,32 @@ class RouteTest(unittest.TestCase):
         self.assertIn("routes[0]", p.stderr)
         self.assertIn(self.config, p.stderr)
 
+    def test_explaining_creates_no_ledger(self):
+        self.route("--task", "fix")
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "state")))
+
+    def test_budget_spent_today_from_the_ledger(self):
+        import time
+        state = os.path.join(self.dir, "state", "switchboard")
+        os.makedirs(state)
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        line = {"time": now, "request_id": "1", "attempt_id": "x-1", "task": "review",
+                "trigger": "invoked", "route": "routes[2]", "model": "reasoning",
+                "provider": "anthropic", "attempt": 1, "outcome": "ok", "status": 200,
+                "first_token_ms": 100, "total_ms": 200, "tokens_in": 10, "tokens_out": 10,
+                "tokens_cached": 0, "tokens_reasoning": 0, "estimated": False,
+                "cost_usd": 2.5, "accepted": False}
+        with open(os.path.join(state, "ledger.jsonl"), "w", encoding="utf-8") as f:
+            f.write(json.dumps(line) + "\n")
+        doc = dict(CONFIG, budgets=[{"scope": "provider", "name": "anthropic", "daily_usd": 2}])
+        with open(self.config, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        p = self.route("--task", "review", "--tokens", "500")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("skipped: over budget: daily limit $2.00 for provider anthropic reached ($2.5000 spent)",
+                      p.stdout)
+        self.assertIn("spent today: $2.5000", p.stdout)
+
     def test_no_matching_rule_says_so(self):
         doc = dict(CONFIG, routes=[{"when": {"task": "inline"}, "targets": ["offline"]}])
         with open(self.config, "w", encoding="utf-8") as f:
