@@ -525,6 +525,45 @@ static void scenario_warm_inline_opens_a_connection(struct env *ep)
     ASSERT_EQ(rfake_count(&ep->fake, NULL, NULL), 0);   /* no model request billed */
 }
 
+static void scenario_config_swap_keeps_runs_in_flight(struct env *ep)
+{
+    env_begin(ep, "\"routes\": [ { \"when\": {}, \"targets\": [\"primary\", \"backup\"] } ]");
+    rfake_rule(&ep->fake, "{\"match\": {\"model\": \"primary-model\"}, \"text\": \"one two three four\","
+                          " \"token_delay_ms\": 80}");
+    struct outcome o = { 0 };
+    struct task t = action_task();
+    router_run(ep->router, &t, "req-swap", &callbacks, &o);
+    task_free(&t);
+    uint64_t deadline = clock_monotonic_ms() + 5000;
+    while (o.texts == 0 && clock_monotonic_ms() < deadline) uv_run(&ep->loop, UV_RUN_ONCE);
+    ASSERT(o.texts > 0);
+    /* New config mid-run: other model order, "primary" gone, a new model. */
+    char text[1024], err[256];
+    snprintf(text, sizeof text,
+             "{ \"providers\": { \"pb\": { \"kind\": \"openai\", \"base_url\": \"%s/v1\" } },"
+             "  \"models\": { \"other\": { \"provider\": \"pb\", \"model\": \"other-model\" },"
+             "              \"backup\": { \"provider\": \"pb\", \"model\": \"backup-model\" } },"
+             "  \"routes\": [ { \"when\": {}, \"targets\": [\"other\"] } ] }", ep->fake.url);
+    struct config *cfg2 = config_load_text(text, "swapped", NULL, err, sizeof err);
+    ASSERT(cfg2 != NULL);
+    router_set_config(ep->router, cfg2);
+    config_unref(cfg2);   /* the router holds its own reference */
+    deadline = clock_monotonic_ms() + 5000;
+    while (o.done_calls == 0 && clock_monotonic_ms() < deadline) uv_run(&ep->loop, UV_RUN_ONCE);
+    ASSERT_EQ(o.done_calls, 1);
+    ASSERT(o.ok);
+    ASSERT_STREQ(o.model, "primary");            /* the run kept the config it started with */
+    ASSERT_STREQ(o.text, "one two three four");
+    ASSERT(router_config(ep->router) == cfg2);
+    cJSON *states = router_breaker_states(ep->router);
+    ASSERT_STREQ(field(states, "other"), "closed");
+    ASSERT(cJSON_GetObjectItemCaseSensitive(states, "primary") == NULL);
+    cJSON_Delete(states);
+    struct outcome o2 = { 0 };
+    run_task(ep, &o2);
+    ASSERT_STREQ(o2.model, "other");
+}
+
 /* Scenarios are grouped so that each test starts the fake server once. */
 #define RUN_SCENARIOS(name, ...)                                               \
     TEST(name)                                                                 \
@@ -540,7 +579,8 @@ RUN_SCENARIOS(run_fallback_retries_and_ledger, scenario_primary_down_fallback_an
               scenario_ledger_records_every_attempt_once, scenario_mid_stream_failure_resets_the_editor)
 RUN_SCENARIOS(run_rate_limit_retry_after_and_park, scenario_rate_limit_retry_after_is_honoured,
               scenario_rate_limit_parks_target_and_uses_the_next)
-RUN_SCENARIOS(run_breaker_opens_then_single_trial, scenario_breaker_opens_then_single_trial)
+RUN_SCENARIOS(run_breaker_and_config_swap, scenario_breaker_opens_then_single_trial,
+              scenario_config_swap_keeps_runs_in_flight)
 RUN_SCENARIOS(run_hedge_first_token_timeout_and_warm, scenario_hedge_cancels_the_loser,
               scenario_first_token_timeout_fails_over, scenario_warm_inline_opens_a_connection)
 RUN_SCENARIOS(run_budget_downgrade_block_and_no_route, scenario_budget_exhausted_downgrades,
