@@ -31,7 +31,11 @@ struct sim_state {
     const struct config *cfg;
     double *unavailable;          /* per model */
     struct sim_model *models;
-    double total_tasks, served, failed, unrouted, cost_usd;
+    double total_tasks, served, failed, blocked, unrouted, cost_usd;
+    /* Budgets: spend per model today and over the whole run; over[m] is set when a
+     * budget covering model m is spent (checked at the start of each slice). */
+    double *day_spend, *run_spend;
+    bool *over;
     /* Served tasks' tokens, for the baselines: every served task priced at one model. */
     double *baseline_cost;
 };
@@ -85,6 +89,8 @@ static void serve(struct sim_state *s, size_t model, const struct sim_task *t, d
     double cost = mass * task_cost(&s->cfg->models[model], t);
     m->cost_usd += cost;
     s->cost_usd += cost;
+    s->day_spend[model] += cost;
+    s->run_spend[model] += cost;
     s->served += mass;
     for (size_t b = 0; b < s->cfg->model_count; b++)
         s->baseline_cost[b] += mass * task_cost(&s->cfg->models[b], t);
@@ -94,31 +100,93 @@ static void serve(struct sim_state *s, size_t model, const struct sim_task *t, d
 static void cascade(struct sim_state *s, const struct route_rule *r, size_t first, const struct sim_task *t,
                     double mass)
 {
+    bool budget_skipped = false;
     for (size_t k = 0; k < r->target_count && mass > 0; k++) {
         size_t model = r->targets[(first + k) % r->target_count];
+        if (s->over[model]) {   /* over budget: the router skips it (downgrade or block) */
+            budget_skipped = true;
+            continue;
+        }
         double ok = mass * (1.0 - s->unavailable[model]);
         if (ok > 0) serve(s, model, t, ok);
         mass -= ok;
     }
-    s->failed += mass;
+    if (budget_skipped) s->blocked += mass;
+    else s->failed += mass;
 }
 
-static void replay(struct sim_state *s, const struct sim_task *t)
+static void replay(struct sim_state *s, const struct sim_task *t, double count)
 {
-    s->total_tasks += t->count;
+    s->total_tasks += count;
     const struct route_rule *r = plan(s->cfg, t);
     if (!r) {
-        s->unrouted += t->count;
+        s->unrouted += count;
         return;
     }
     if (r->strategy != STRATEGY_SPLIT) {
-        cascade(s, r, 0, t, t->count);
+        cascade(s, r, 0, t, count);
         return;
     }
     double total_weight = 0;
     for (size_t k = 0; k < r->target_count; k++) total_weight += r->weights[k] > 0 ? r->weights[k] : 0;
     for (size_t k = 0; k < r->target_count && total_weight > 0; k++)
-        if (r->weights[k] > 0) cascade(s, r, k, t, t->count * r->weights[k] / total_weight);
+        if (r->weights[k] > 0) cascade(s, r, k, t, count * r->weights[k] / total_weight);
+}
+
+/* ---- budgets ---- */
+
+static bool budget_covers(const struct config *cfg, const struct budget_rule *b, size_t model)
+{
+    const struct model_spec *m = &cfg->models[model];
+    switch (b->scope) {
+    case BUDGET_MODEL: return b->name && strcmp(b->name, m->name) == 0;
+    case BUDGET_PROVIDER: return b->name && m->provider_name && strcmp(b->name, m->provider_name) == 0;
+    default: return true;
+    }
+}
+
+static double budget_spend(const struct sim_state *s, const struct budget_rule *b, const double *spend)
+{
+    double sum = 0;
+    for (size_t m = 0; m < s->cfg->model_count; m++)
+        if (budget_covers(s->cfg, b, m)) sum += spend[m];
+    return sum;
+}
+
+static void check_budgets(struct sim_state *s)
+{
+    const struct config *cfg = s->cfg;
+    memset(s->over, 0, (cfg->model_count + 1) * sizeof *s->over);
+    for (size_t i = 0; i < cfg->budget_count; i++) {
+        const struct budget_rule *b = &cfg->budgets[i];
+        bool spent = (b->daily_usd > 0 && budget_spend(s, b, s->day_spend) >= b->daily_usd) ||
+                     (b->monthly_usd > 0 && budget_spend(s, b, s->run_spend) >= b->monthly_usd);
+        for (size_t m = 0; spent && m < cfg->model_count; m++)
+            if (budget_covers(cfg, b, m)) s->over[m] = true;
+    }
+}
+
+static bool has_budget_limits(const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->budget_count; i++)
+        if (cfg->budgets[i].daily_usd > 0 || cfg->budgets[i].monthly_usd > 0) return true;
+    return false;
+}
+
+/* Each day's tasks are spread evenly over the day: with budgets the day is replayed in
+ * 1440 one-minute slices and budgets are checked before each, so a cap reached at 14:00
+ * moves the rest of the day's tasks on. Without budgets one slice gives the same
+ * figures exactly. Daily budgets restart each day; monthly ones count the whole run. */
+static void replay_days(struct sim_state *s, const struct sim_task *tasks, size_t count, int days)
+{
+    int slices = has_budget_limits(s->cfg) ? 1440 : 1;
+    for (int d = 0; d < days; d++) {
+        memset(s->day_spend, 0, (s->cfg->model_count + 1) * sizeof *s->day_spend);
+        for (int k = 0; k < slices; k++) {
+            check_budgets(s);
+            for (size_t i = 0; i < count; i++) replay(s, &tasks[i], tasks[i].count / slices);
+        }
+    }
 }
 
 static long long_field(const cJSON *o, const char *name, long fallback, int *bad)
@@ -177,6 +245,7 @@ static cJSON *result_json(const struct sim_state *s, const cJSON *workload)
     cJSON_AddNumberToObject(o, "tasks", round_to(s->total_tasks, 1e-6));
     cJSON_AddNumberToObject(o, "served", round_to(s->served, 1e-6));
     cJSON_AddNumberToObject(o, "failed", round_to(s->failed, 1e-6));
+    cJSON_AddNumberToObject(o, "blocked", round_to(s->blocked, 1e-6));
     cJSON_AddNumberToObject(o, "unrouted", round_to(s->unrouted, 1e-6));
     cJSON *models = cJSON_AddArrayToObject(o, "models");
     for (size_t m = 0; m < s->cfg->model_count; m++) {
@@ -209,6 +278,17 @@ static cJSON *result_json(const struct sim_state *s, const cJSON *workload)
     return o;
 }
 
+static int parse_days(const cJSON *workload, int *days, char *err, size_t errlen)
+{
+    const cJSON *v = cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "days") : NULL;
+    *days = 1;
+    if (!v) return 0;
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 366 || v->valuedouble != (int)v->valuedouble)
+        return fail(err, errlen, "days: expected a whole number of days from 1 to 366");
+    *days = (int)v->valuedouble;
+    return 0;
+}
+
 cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, size_t errlen)
 {
     const cJSON *tasks = cJSON_IsArray(workload) ? workload : cJSON_GetObjectItemCaseSensitive(workload, "tasks");
@@ -216,25 +296,32 @@ cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, 
         fail(err, errlen, "tasks: expected a non-empty array of tasks");
         return NULL;
     }
-    size_t n = cfg->model_count + 1;
+    size_t n = cfg->model_count + 1, task_count = (size_t)cJSON_GetArraySize(tasks);
     struct sim_state s = { .cfg = cfg, .unavailable = xcalloc(n, sizeof(double)),
                            .models = xcalloc(n, sizeof(struct sim_model)),
-                           .baseline_cost = xcalloc(n, sizeof(double)) };
+                           .baseline_cost = xcalloc(n, sizeof(double)),
+                           .day_spend = xcalloc(n, sizeof(double)), .run_spend = xcalloc(n, sizeof(double)),
+                           .over = xcalloc(n, sizeof(bool)) };
+    struct sim_task *parsed = xcalloc(task_count, sizeof *parsed);
     cJSON *result = NULL;
-    if (parse_unavailable(&s, cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "unavailable") : NULL,
-                          err, errlen) == 0) {
-        size_t index = 0;
-        const cJSON *item;
-        int rc = 0;
-        cJSON_ArrayForEach(item, tasks) {
-            struct sim_task t = {0};
-            if ((rc = parse_task(item, index++, &t, err, errlen)) != 0) break;
-            replay(&s, &t);
-        }
-        if (rc == 0) result = result_json(&s, workload);
+    int days;
+    int rc = parse_days(workload, &days, err, errlen);
+    if (rc == 0)
+        rc = parse_unavailable(&s, cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "unavailable") : NULL,
+                               err, errlen);
+    for (size_t i = 0; rc == 0 && i < task_count; i++)
+        rc = parse_task(cJSON_GetArrayItem(tasks, (int)i), i, &parsed[i], err, errlen);
+    if (rc == 0) {
+        replay_days(&s, parsed, task_count, days);
+        result = result_json(&s, workload);
+        cJSON_AddNumberToObject(result, "days", days);
     }
+    free(parsed);
     free(s.unavailable);
     free(s.models);
     free(s.baseline_cost);
+    free(s.day_spend);
+    free(s.run_spend);
+    free(s.over);
     return result;
 }

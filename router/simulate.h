@@ -9,7 +9,11 @@
  * gives the share of attempts on a model that fail (outage, rate limit, budget block)
  * and pass to the next target of a fallback plan; failed attempts cost nothing. Split
  * rules divide tasks by weight; hedge rules are counted as their first target (the
- * hedge's second request depends on latency, which a price replay does not know). */
+ * hedge's second request depends on latency, which a price replay does not know).
+ * Counts are per day; "days" (default 1) replays several. The config's budgets apply:
+ * each day's tasks are spread evenly over 1440 one-minute slices, and a model whose
+ * budget is spent at the start of a slice is skipped (the rest goes to the next target,
+ * or is counted "blocked" when no target is left). */
 #ifndef ROUTER_SIMULATE_H
 #define ROUTER_SIMULATE_H
 #include "router/config.h"

@@ -19,6 +19,8 @@ char *simulate_render_text(const cJSON *r)
     buf_printf(&b, "simulation%s%s: %.0f tasks, %.0f served", name ? " of " : "", name ? name : "",
                number(r, "tasks"), number(r, "served"));
     if (number(r, "failed") > 0) buf_printf(&b, ", %.2f failed on every target", number(r, "failed"));
+    if (number(r, "blocked") > 0) buf_printf(&b, ", %.2f refused by budgets", number(r, "blocked"));
+    if (number(r, "days") > 1) buf_printf(&b, " over %.0f days", number(r, "days"));
     if (number(r, "unrouted") > 0) buf_printf(&b, ", %.0f matched no route", number(r, "unrouted"));
     buf_printf(&b, "\n\n%-16s %12s %8s %14s %12s %12s\n", "MODEL", "TASKS", "SHARE", "TOKENS IN",
                "TOKENS OUT", "COST USD");
