@@ -80,6 +80,18 @@ static char *config_path_for(const char *explicit_path, const char *workload_pat
     return config_find_path(NULL);
 }
 
+/* The simulation asks what the set-up does with every key in place, and makes no
+ * request: providers without a key get a placeholder in this process's private copy
+ * of the config (never shared, logged or sent), so the planner does not skip them and
+ * budget downgrades can pick them. */
+static void assume_keys(struct config *cfg)
+{
+    for (size_t p = 0; p < cfg->provider_count; p++) {
+        struct provider_config *pc = &cfg->providers[p];
+        if ((pc->api_key_env || pc->api_key_cmd) && !pc->api_key) pc->api_key = xstrdup("simulated");
+    }
+}
+
 int cli_simulate(int argc, char **argv)
 {
     const char *workload_path = NULL, *config_arg = NULL;
@@ -109,6 +121,7 @@ int cli_simulate(int argc, char **argv)
     int rc = 2;
     if (!cfg) fprintf(stderr, "switchboard simulate: %s\n", err);
     else {
+        assume_keys(cfg);
         cJSON *result = simulate_run(cfg, workload, err, sizeof err);
         if (!result) {
             fprintf(stderr, "switchboard simulate: %s: %s\n", workload_path, err);

@@ -61,7 +61,8 @@ def expected(config, workload):
         else:
             starts = [(0, count)]
         for start, mass in starts:
-            order = targets[start:] + targets[:start]
+            # The router's split order: the pick first, then the others in rule order.
+            order = [targets[start]] + targets[:start] + targets[start + 1:]
             for model in order:
                 ok = mass * (1 - down.get(model, 0))
                 per_model[model] = per_model.get(model, 0) + ok * price(model, t)
