@@ -135,12 +135,13 @@ class SimulateBudgetExample(unittest.TestCase):
         # A bare list of tasks (count defaults to 1).
         with tempfile.TemporaryDirectory() as tmp:
             wpath = os.path.join(tmp, "w.json")
-            json.dump([{"kind": "inline", "tokens_in": 1000000, "tokens_out": 0},
-                       {"kind": "docs", "tokens_in": 0, "tokens_out": 1000000}], open(wpath, "w"))
+            json.dump([{"kind": "inline", "tokens_in": 100000, "tokens_out": 0},
+                       {"kind": "docs", "tokens_in": 0, "tokens_out": 50000}], open(wpath, "w"))
             cfg = os.path.join(WORKLOADS, "speed-depth.config.json")
             out = json.loads(simulate(wpath, "--config", cfg, "--json").stdout)
             # inline -> fast (0.28 per M in); docs -> "rest" rule -> fast (0.42 per M out)
-            self.assertAlmostEqual(out["total_cost_usd"], 0.28 + 0.42, places=9)
+            self.assertAlmostEqual(out["total_cost_usd"], 0.1 * 0.28 + 0.05 * 0.42, places=9)
+            self.assertEqual(out["tasks"], 2)
 
 
 class SimulateBudgets(unittest.TestCase):
