@@ -188,6 +188,27 @@ class SimulateBudgets(unittest.TestCase):
         self.assertEqual(self.share(out, "budget"), 0)
 
 
+class SimulateRouterChecks(unittest.TestCase):
+    def test_context_window_moves_long_prompts_on(self):
+        local = {"kind": "ollama", "base_url": "http://127.0.0.1:9"}
+        config = {"providers": {"l": local},
+                  "models": {"small": {"provider": "l", "model": "s", "context_window": 4000,
+                                       "price": {"input": 1.0, "output": 1.0}},
+                             "large": {"provider": "l", "model": "g", "context_window": 200000,
+                                       "price": {"input": 3.0, "output": 3.0}}},
+                  "routes": [{"when": {}, "targets": ["small", "large"]}]}
+        workload = {"tasks": [{"kind": "explain", "count": 10, "tokens_in": 1000, "tokens_out": 100},
+                              {"kind": "explain", "count": 5, "tokens_in": 20000, "tokens_out": 100}]}
+        with tempfile.TemporaryDirectory() as tmp:
+            cpath, wpath = os.path.join(tmp, "c.json"), os.path.join(tmp, "w.json")
+            json.dump(config, open(cpath, "w"))
+            json.dump(workload, open(wpath, "w"))
+            out = json.loads(simulate(wpath, "--config", cpath, "--json").stdout)
+        tasks = {m["model"]: m["tasks"] for m in out["models"]}
+        self.assertEqual(tasks, {"small": 10, "large": 5})
+        self.assertAlmostEqual(out["total_cost_usd"], 10 * 1100 / 1e6 + 5 * 20100 * 3 / 1e6, places=9)
+
+
 class SimulateErrors(unittest.TestCase):
     def test_bad_workloads(self):
         cfg = os.path.join(WORKLOADS, "speed-depth.config.json")
