@@ -2,6 +2,8 @@
  * switchboard/status, and configuration reloads reported to the editor. */
 #include "lsp/server_internal.h"
 #include "lsp/services.h"
+#include "router/status.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,10 +51,9 @@ int server_reload_config(struct server *srv, const cJSON *overrides)
 
 void server_send_status(struct server *srv, const char *last_model)
 {
-    cJSON *status = cJSON_CreateObject();
-    if (last_model) cJSON_AddStringToObject(status, "lastModel", last_model);
-    else cJSON_AddNullToObject(status, "lastModel");
-    cJSON_AddNumberToObject(status, "inFlight", srv->rpc ? (double)rpc_pending_requests(srv->rpc) : 0);
-    services_add_status(srv, status);
+    /* The editors' payload: {model, in_flight, spend_today_usd, breakers} (router/status.h). */
+    cJSON *status = status_payload(srv->ledger, last_model,
+                                   srv->rpc ? (int)rpc_pending_requests(srv->rpc) : 0, NULL, clock_wall_ms());
+    services_add_status(srv, status);   /* breakers from the router once wired */
     rpc_notify(srv, "switchboard/status", status);
 }
