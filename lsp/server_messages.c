@@ -2,8 +2,6 @@
  * switchboard/status, and configuration reloads reported to the editor. */
 #include "lsp/server_internal.h"
 #include "lsp/services.h"
-#include "router/status.h"
-#include "base/clock.h"
 #include "base/log.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,9 +49,5 @@ int server_reload_config(struct server *srv, const cJSON *overrides)
 
 void server_send_status(struct server *srv, const char *last_model)
 {
-    /* The editors' payload: {model, in_flight, spend_today_usd, breakers} (router/status.h). */
-    cJSON *status = status_payload(srv->ledger, last_model,
-                                   srv->rpc ? (int)rpc_pending_requests(srv->rpc) : 0, NULL, clock_wall_ms());
-    services_add_status(srv, status);   /* breakers from the router once wired */
-    rpc_notify(srv, "switchboard/status", status);
+    rpc_notify(srv, "switchboard/status", services_status(srv, last_model));
 }

@@ -61,7 +61,7 @@ class StatsCommand(unittest.TestCase):
             c.initialize()
             _, error = c.execute_command("switchboard.stats", [{"since": "soon"}])
             self.assertEqual(error["code"], -32602)
-            self.assertIn("since", error["message"])
+            self.assertIn("soon", error["message"])
             _, error = c.execute_command("switchboard.stats", [{"by": "colour"}])
             self.assertEqual(error["code"], -32602)
             self.assertEqual(c.shutdown_and_exit(), 0)
