@@ -143,25 +143,3 @@ TEST(status_payload_fields)
     rmdir(dir);
     free(path);
 }
-
-static void on_summary(void *data, cJSON *summary)
-{
-    *(cJSON **)data = summary;
-}
-
-TEST(stats_summary_async_on_pool)
-{
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    cJSON *got[2] = { NULL, NULL };
-    ASSERT_EQ(stats_summary_async(&loop, "tests/data/stats-ledger.jsonl", NULL, 0, "task", on_summary, &got[0]), 0);
-    ASSERT_EQ(stats_summary_async(&loop, "tests/data/stats-ledger.jsonl", NULL, 0, NULL, on_summary, &got[1]), 0);
-    ASSERT(got[0] == NULL);   /* not before the loop runs */
-    uv_run(&loop, UV_RUN_DEFAULT);
-    ASSERT_EQ(uv_loop_close(&loop), 0);
-    ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(got[0], "by")), "task");
-    ASSERT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(got[1], "by")), "model");
-    ASSERT_EQ(num(cJSON_GetObjectItemCaseSensitive(got[1], "total"), "attempts"), 14);
-    cJSON_Delete(got[0]);
-    cJSON_Delete(got[1]);
-}
