@@ -413,9 +413,13 @@ char *postprocess_apply(const char *text, size_t len, const struct postprocess_c
     strip_suffix_overlap(&t, ctx);
     char *result = NULL;
     if (t.len && !all_space(t.data, t.len)) {
-        if (keep_newline && memchr(t.data, '\n', t.len)) {
+        /* Text after the cursor on its line (an auto-paired `}` or `)`): a multi-line
+         * answer ends with a line break so that text starts its own line, indented
+         * like the cursor's line. */
+        bool after_text = !all_space(ctx->line_after, ctx->line_after_len);
+        if ((keep_newline || (ctx->multiline && after_text)) && memchr(t.data, '\n', t.len)) {
             buf_putc(&t, '\n');
-            for (size_t c = 0; c < ctx->block_indent; c++) buf_putc(&t, ' ');
+            buf_append(&t, ctx->line_before, leading_blanks(ctx->line_before, ctx->line_before_len));
         }
         result = finish(t.data, t.len, ctx);
     }

@@ -123,6 +123,10 @@ TEST(postprocess_multiline_closer_kept_or_dropped_by_suffix)
     /* `{|}`: body, then a line break before the auto-paired closer */
     EXPECT("int f(void) {", "}\n", MULTILINE_AUTO,
            "\n    return 1;\n}", "\n    return 1;\n");
+    /* `{|}` with a model that leaves the closer to the suffix (FIM) */
+    EXPECT("    if (x) {", "}\n", MULTILINE_AUTO, "\n        y();\n", "\n        y();\n    ");
+    EXPECT("foo(", ")\n", MULTILINE_AUTO, "\n  a,\n  b", "\n  a,\n  b\n");
+    EXPECT("\tif (x) {", "}\n", MULTILINE_AUTO, "\n\t\ty();", "\n\t\ty();\n\t");
     /* nested closers deeper than the block stay */
     EXPECT("void f(void) {", "\n}\n", MULTILINE_AUTO,
            "\n    if (x) {\n        g();\n    }\n    h();\n}\n",
