@@ -49,6 +49,15 @@ static uint64_t context_hash(const char *prefix, size_t plen, const char *suffix
     return fnv(x ^ 0xfe, variant ? variant : "", variant ? strlen(variant) : 0);
 }
 
+/* Context bytes may hold NULs (a binary file is still a document): copy by length. */
+static char *copy_bytes(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
 static void entry_clear(struct entry *e)
 {
     free(e->tail); free(e->head); free(e->variant); free(e->model);
@@ -134,9 +143,9 @@ void inline_cache_put(struct inline_cache *c, const char *prefix, size_t plen, c
     e->hash = hash;
     e->last_use = ++c->clock;
     e->tail_len = tail_len(plen);
-    e->tail = xstrndup(prefix + plen - e->tail_len, e->tail_len);
+    e->tail = copy_bytes(prefix + plen - e->tail_len, e->tail_len);
     e->head_len = head_len(slen);
-    e->head = xstrndup(suffix, e->head_len);
+    e->head = copy_bytes(suffix, e->head_len);
     e->variant = xstrdup(variant ? variant : "");
     e->model = xstrdup(model);
     e->texts = xcalloc(count, sizeof *e->texts);

@@ -147,10 +147,12 @@ void postprocess_init(struct postprocess_ctx *ctx, const char *prefix, size_t pr
 
 /* ---- the steps ---- */
 
-/* Copy with \r\n and lone \r turned into \n. */
+/* Copy with \r\n and lone \r turned into \n, and NUL bytes dropped (the result is
+ * a C string for the editor; a NUL would silently cut it). */
 static void normalise(struct buf *out, const char *text, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\0') continue;
         if (text[i] == '\r') {
             buf_putc(out, '\n');
             if (i + 1 < len && text[i + 1] == '\n') i++;

@@ -114,3 +114,18 @@ TEST(inline_cache_disabled)
     ASSERT_EQ(inline_cache_size(c), 0);
     inline_cache_free(c);
 }
+
+TEST(inline_cache_context_with_nul_bytes)
+{
+    struct inline_cache *c = inline_cache_new(2);
+    const char prefix[] = "a\0b = ", suffix[] = "\0\0tail";
+    const char *texts[] = { "42" };
+    inline_cache_put(c, prefix, sizeof prefix - 1, suffix, sizeof suffix - 1, "v", "m", texts, NULL, 1);
+    struct inline_cache_hit hit;
+    ASSERT(inline_cache_lookup(c, prefix, sizeof prefix - 1, suffix, sizeof suffix - 1, "v", &hit));
+    ASSERT_STREQ(hit.texts[0], "42");
+    inline_cache_hit_free(&hit);
+    const char other[] = "\0\0tai!";
+    ASSERT(!inline_cache_lookup(c, prefix, sizeof prefix - 1, other, sizeof other - 1, "v", &hit));
+    inline_cache_free(c);
+}

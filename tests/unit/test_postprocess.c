@@ -51,6 +51,16 @@ TEST(postprocess_single_line_stops_at_line_end)
     EXPECT_NONE("x = fo", "\n", MULTILINE_AUTO, "\ny = 2");
 }
 
+TEST(postprocess_drops_nul_bytes)
+{
+    struct postprocess_ctx ctx;
+    postprocess_init(&ctx, "x = ", 4, "\n", 1, MULTILINE_AUTO, 12);
+    char *r = postprocess_apply("\0\0ab\0c", 6, &ctx);
+    ASSERT_STREQ(r, "abc");
+    free(r);
+    ASSERT(postprocess_apply("\0 \0", 3, &ctx) == NULL);
+}
+
 TEST(postprocess_drops_empty_and_whitespace)
 {
     EXPECT_NONE("x = ", "\n", MULTILINE_AUTO, "");
