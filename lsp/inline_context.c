@@ -88,10 +88,22 @@ unsigned long long inline_affinity(const char *uri, uint32_t line)
     return h ? h : 1;
 }
 
+/* The task carries C strings: NUL bytes in a document (legal in JSON text) would cut
+ * the context short of the cursor, so they are dropped. */
 static char *maybe_redact(const char *text, size_t len, bool redact)
 {
-    if (redact) return privacy_redact(text, len, NULL, NULL);
-    return xstrndup(text, len);
+    size_t n = len;
+    char *out = redact ? privacy_redact(text, len, &n, NULL) : NULL;
+    if (!out) {
+        out = xmalloc(len + 1);
+        memcpy(out, text, len);
+        out[len] = '\0';
+    }
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++)
+        if (out[r] != '\0') out[w++] = out[r];
+    out[w] = '\0';
+    return out;
 }
 
 static int by_recent_edit(const void *a, const void *b)

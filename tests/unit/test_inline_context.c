@@ -161,3 +161,22 @@ TEST(inline_task_snippets_recent_first_within_budget)
     ASSERT_EQ(t.snippet_count, 0);
     task_free(&t);
 }
+
+TEST(inline_task_drops_nul_bytes)
+{
+    struct inline_settings s = settings(100, 100);
+    const char prefix[] = "a\0b = ", suffix[] = "\0c\n";
+    struct inline_context_input in = {
+        .prefix = prefix, .prefix_len = sizeof prefix - 1, .suffix = suffix,
+        .suffix_len = sizeof suffix - 1, .uri = "file:///a.py", .redact = true,
+    };
+    struct task t;
+    inline_context_task(&t, &in, NULL, 0, &s, NULL);
+    ASSERT_STREQ(t.prefix, "ab = ");
+    ASSERT_STREQ(t.suffix, "c\n");
+    task_free(&t);
+    in.redact = false;
+    inline_context_task(&t, &in, NULL, 0, &s, NULL);
+    ASSERT_STREQ(t.prefix, "ab = ");
+    task_free(&t);
+}
