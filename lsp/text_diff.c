@@ -1,0 +1,40 @@
+/* Common prefix / suffix trim with boundary repair. A byte-level trim can stop inside
+ * a multi-byte character (the texts share its lead byte but not the rest) or between
+ * \r and \n; both would give a position the editor cannot represent, so the cut moves
+ * outwards to the previous boundary. */
+#include "lsp/text_diff.h"
+
+static bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* True when a cut at offset pos in s (of length n) would split a character or CRLF. */
+static bool inside_char(const char *s, size_t n, size_t pos)
+{
+    if (pos == 0 || pos >= n) return false;
+    if (continuation((unsigned char)s[pos])) return true;
+    return s[pos - 1] == '\r' && s[pos] == '\n';
+}
+
+bool text_diff(const char *old_text, size_t old_len, const char *new_text, size_t new_len,
+               struct text_edit *edit)
+{
+    size_t limit = old_len < new_len ? old_len : new_len;
+    size_t prefix = 0;
+    while (prefix < limit && old_text[prefix] == new_text[prefix]) prefix++;
+    if (prefix == old_len && prefix == new_len) return false;
+    while (prefix > 0 && (inside_char(old_text, old_len, prefix) ||
+                          inside_char(new_text, new_len, prefix)))
+        prefix--;
+
+    size_t suffix = 0, room = limit - prefix;
+    while (suffix < room && old_text[old_len - 1 - suffix] == new_text[new_len - 1 - suffix])
+        suffix++;
+    while (suffix > 0 && (inside_char(old_text, old_len, old_len - suffix) ||
+                          inside_char(new_text, new_len, new_len - suffix)))
+        suffix--;
+
+    edit->start = prefix;
+    edit->end = old_len - suffix;
+    edit->new_start = prefix;
+    edit->new_end = new_len - suffix;
+    return true;
+}
