@@ -6,7 +6,13 @@ CC      ?= cc
 PKGS    := libuv libcurl libcjson
 VERSION := 0.1.0
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+# libFuzzer build: every object instrumented, fuzz targets linked with the fuzzer main.
+CC      := clang
+BUILD   := build/fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+OPT     := -O1 -g
+else ifeq ($(SANITIZE),1)
 BUILD   := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT     := -O1 -g
@@ -30,12 +36,14 @@ LIB_SRC  := $(filter-out lsp/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 BIN := $(if $(filter 1,$(SANITIZE)),$(BUILD)/switchboard,switchboard)
 
-.PHONY: all test unit integration demo bench fuzz clean deps vsix check-format
+.PHONY: all test unit integration demo bench fuzz fuzz-build clean deps vsix
 all: $(BIN)
 
 $(DEPS_STAMP): scripts/ensure-deps.sh
@@ -80,8 +88,16 @@ demo: $(BIN)
 bench: $(BIN) $(BENCH_BIN)
 	@SWITCHBOARD_BIN=$(abspath $(BIN)) BENCH_DIR=$(abspath $(BUILD)/bench) sh bench/run.sh
 
+# `make fuzz` builds every target with clang and runs each for FUZZ_SECONDS (default 60).
 fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-build
 	@sh tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
+
+fuzz-build: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libswitchboard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 vsix:
 	@sh scripts/ensure-deps.sh node

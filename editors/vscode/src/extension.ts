@@ -1,0 +1,99 @@
+// The VS Code side of switchboard: launches the binary over stdio with
+// vscode-languageclient 11 (inline completions come through the client), passes
+// switchboard.* settings as initializationOptions and on change, shows a status bar
+// item fed by switchboard/status, and adds four commands.
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { buildLaunchOptions, resolveServerPath, settingsToInitOptions } from './launch';
+import { formatStatus, StatusPayload } from './status';
+
+let client: LanguageClient | undefined;
+let statusItem: vscode.StatusBarItem | undefined;
+
+function settings(): Record<string, unknown> {
+  const cfg = vscode.workspace.getConfiguration('switchboard');
+  const keys = ['path', 'configFile', 'logLevel', 'inline', 'routes', 'budgets', 'preset'];
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = cfg.get(key);
+  return out;
+}
+
+export async function startClient(context: vscode.ExtensionContext): Promise<LanguageClient | undefined> {
+  const s = settings();
+  const command = resolveServerPath(s.path as string | undefined);
+  if (!command) {
+    void vscode.window.showErrorMessage(
+      'switchboard: binary not found. Build it with `make` and put it on PATH, or set "switchboard.path".');
+    return undefined;
+  }
+  const serverOptions: ServerOptions = buildLaunchOptions(command, s);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+    initializationOptions: settingsToInitOptions(s),
+    synchronize: { configurationSection: 'switchboard' },
+    outputChannelName: 'switchboard',
+  };
+  const c = new LanguageClient('switchboard', 'switchboard', serverOptions, clientOptions);
+  c.onNotification('switchboard/status', (payload: StatusPayload) => updateStatus(payload));
+  await c.start();
+  context.subscriptions.push(c);
+  return c;
+}
+
+function updateStatus(payload: StatusPayload | undefined): void {
+  if (!statusItem) return;
+  const view = formatStatus(payload);
+  statusItem.text = view.text;
+  statusItem.tooltip = view.tooltip;
+  statusItem.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  statusItem.show();
+}
+
+async function execute(command: string, args: unknown[] = []): Promise<unknown> {
+  if (!client) throw new Error('switchboard is not running');
+  return client.sendRequest('workspace/executeCommand', { command, arguments: args });
+}
+
+async function showText(title: string, result: unknown): Promise<void> {
+  const text = typeof result === 'string' ? result
+    : (result && typeof (result as { text?: unknown }).text === 'string') ? (result as { text: string }).text
+    : JSON.stringify(result, null, 2);
+  const doc = await vscode.workspace.openTextDocument({ content: `# ${title}\n\n${text}\n`, language: 'markdown' });
+  await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  statusItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  statusItem.command = 'switchboard.showStats';
+  context.subscriptions.push(statusItem);
+  updateStatus(undefined);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('switchboard.showStats', async () =>
+      showText('switchboard stats', await execute('switchboard.stats', [{ format: 'text' }]))),
+    vscode.commands.registerCommand('switchboard.showRoute', async () => {
+      const task = await vscode.window.showQuickPick(
+        ['inline', 'refactor', 'fix', 'docs', 'tests', 'review', 'explain', 'architecture'],
+        { placeHolder: 'Task kind to explain' });
+      if (!task) return;
+      const editor = vscode.window.activeTextEditor;
+      await showText(`route for ${task}`, await execute('switchboard.explainRoute', [{
+        task, uri: editor?.document.uri.toString(), language: editor?.document.languageId,
+      }]));
+    }),
+    vscode.commands.registerCommand('switchboard.reload', async () => {
+      await execute('switchboard.reloadConfig');
+      void vscode.window.showInformationMessage('switchboard: configuration reloaded');
+    }),
+    vscode.commands.registerCommand('switchboard.restart', async () => {
+      if (client) await client.restart();
+      else client = await startClient(context);
+    }),
+  );
+  client = await startClient(context);
+}
+
+export async function deactivate(): Promise<void> {
+  if (client) await client.stop();
+  client = undefined;
+}

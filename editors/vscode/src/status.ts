@@ -1,0 +1,28 @@
+// Formats the switchboard/status notification for the status bar item.
+export interface StatusPayload {
+  model?: string;
+  in_flight?: number;
+  spend_today_usd?: number;
+  breakers?: Record<string, string>;
+}
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  warning: boolean;
+}
+
+export function formatStatus(s: StatusPayload | undefined): StatusView {
+  if (!s) return { text: '$(radio-tower) switchboard', tooltip: 'switchboard: no request yet', warning: false };
+  const spend = typeof s.spend_today_usd === 'number' ? `$${s.spend_today_usd.toFixed(4)}` : '';
+  const inFlight = s.in_flight && s.in_flight > 0 ? ` $(sync~spin) ${s.in_flight}` : '';
+  const open = Object.entries(s.breakers ?? {}).filter(([, state]) => state !== 'closed');
+  const text = `$(radio-tower) ${s.model ?? '-'}${spend ? ' ' + spend : ''}${inFlight}`;
+  const lines = [
+    `Last answer: ${s.model ?? '-'}`,
+    `Spend today: ${spend || 'n/a'}`,
+    `In flight: ${s.in_flight ?? 0}`,
+  ];
+  for (const [model, state] of open) lines.push(`Breaker ${state}: ${model}`);
+  return { text, tooltip: lines.join('\n'), warning: open.length > 0 };
+}

@@ -1,0 +1,53 @@
+/* Fuzz target: every adapter's stream-event parser and error classifier on arbitrary
+ * bytes. The first byte picks the adapter, the second splits event name from data and
+ * gives an HTTP status for the classifier. Nothing may crash, leak or read past the
+ * input; messages stay NUL-terminated. */
+#include "providers/provider.h"
+#include "base/xalloc.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void on_text(void *data, const char *text, size_t len)
+{
+    size_t *total = data;
+    if (len && !text) abort();
+    *total += len;
+}
+
+static const char *no_headers(void *headers, const char *name)
+{
+    (void)headers;
+    return strcmp(name, "retry-after") == 0 ? "7" : NULL;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static int init;
+    if (!init) { xalloc_init(); init = 1; }
+    if (size < 2) return 0;
+    size_t count = 0;
+    while (provider_table[count]) count++;
+    const struct provider_ops *ops = provider_table[data[0] % count];
+    size_t split = data[1] % (size - 1);
+    char *event = xstrndup((const char *)data + 2, split);
+    const char *payload = (const char *)data + 2 + split;
+    size_t payload_len = size - 2 - split;
+    char *copy = xmalloc(payload_len + 1);   /* adapters get NUL-terminated data, as from the parsers */
+    memcpy(copy, payload, payload_len);
+    copy[payload_len] = '\0';
+
+    size_t total = 0;
+    struct provider_stream st = { .on_text = on_text, .data = &total };
+    ops->parse_event(&st, split ? event : NULL, copy, payload_len);
+    ops->parse_event(&st, split ? event : NULL, copy, payload_len);
+    if (memchr(st.error.message, '\0', sizeof st.error.message) == NULL) abort();
+
+    struct provider_error err;
+    memset(&err, 0, sizeof err);
+    ops->classify_error(400 + data[1] % 200, no_headers, NULL, copy, payload_len, &err);
+    if (err.cls == PERR_NONE || memchr(err.message, '\0', sizeof err.message) == NULL) abort();
+    free(copy);
+    free(event);
+    return 0;
+}
