@@ -138,7 +138,8 @@ static void handle_code_action(struct server *srv, struct rpc_request *req, cons
         if (cJSON_IsString(o) && only_count < MAX_ONLY) only[only_count++] = o->valuestring;
     cJSON *diagnostics = touching_diagnostics(json_get(params, "context.diagnostics"), range);
     enum position_encoding enc = server_encoding(srv);
-    size_t sel_bytes = document_offset_at(doc, range.end, enc) - document_offset_at(doc, range.start, enc);
+    size_t from = document_offset_at(doc, range.start, enc), to = document_offset_at(doc, range.end, enc);
+    size_t sel_bytes = to > from ? to - from : 0;
     if (!sel_bytes) sel_bytes = document_length(doc) < 4000 ? document_length(doc) : 4000;
     bool resolves = client_resolves_edit(srv), tag = client_knows_llm_tag(srv);
     struct plan_cache cache = {0};
