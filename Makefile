@@ -34,6 +34,8 @@ LDLIBS  += $(PKG_LIBS) -lm
 LIB_SRC  := $(wildcard base/*.c providers/*.c router/*.c lsp/*.c)
 LIB_SRC  := $(filter-out lsp/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# Shipped data compiled in (the price list): generated C, see scripts/embed.sh.
+LIB_OBJ  += $(BUILD)/gen/prices_data.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -55,6 +57,13 @@ deps:
 
 $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/prices_data.c: data/prices.json scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh data/prices.json switchboard_prices_json > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/prices_data.o: $(BUILD)/gen/prices_data.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libswitchboard.a: $(LIB_OBJ)

@@ -150,7 +150,18 @@ const struct provider_config *config_model_provider(const struct config *cfg, si
 /* Parses JSON with // and block comments and trailing commas. NULL on error, with
  * "line L column C: problem" in err. */
 cJSON *jsonc_parse(const char *text, char *err, size_t errlen);
-/* Deep merge: objects merge key by key, everything else in src replaces dst. */
+/* Deep merge: objects merge key by key, everything else in src replaces dst; a null
+ * in src removes the key from dst (how editors say "unset"). */
 void json_deep_merge(cJSON *dst, const cJSON *src);
+
+/* Extensions (config branch). */
+/* Plain-words advice shown when zero-config found no provider (also in warnings). */
+const char *config_setup_hint(void);
+/* Provider kind facts: local servers (ollama, llamacpp) cost nothing. */
+bool config_kind_is_local(const char *kind);
+/* The model can fill in the middle natively or through a FIM template. */
+bool config_model_fim_capable(const struct model_spec *model);
+/* The model's API answers instructions (code actions); FIM-only APIs do not. */
+bool config_model_chat_capable(const struct model_spec *model);
 
 #endif

@@ -13,6 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!init) {
         xalloc_init();
         setenv("SWITCHBOARD_NO_PROBE_LOCAL", "1", 1);
+        setenv("SWITCHBOARD_NO_KEY_CMD", "1", 1);   /* never run commands from fuzz input */
         init = 1;
     }
     char *text = xstrndup((const char *)data, size);

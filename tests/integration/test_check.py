@@ -1,0 +1,170 @@
+"""`switchboard check`: what it prints (source, providers with key presence but never the
+key, models, routes, warnings, what is missing) and its exit codes (0 valid, 2 invalid
+or bad usage). Only 127.0.0.1 is touched."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("SWITCHBOARD_BIN", os.path.join(ROOT, "switchboard"))
+SECRET = "sk-integration-secret-0123456789"
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class CheckTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="sb-check-")
+        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.dir,
+                    "XDG_CONFIG_HOME": os.path.join(self.dir, "xdg"),
+                    "SWITCHBOARD_NO_PROBE_LOCAL": "1"}
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, doc, name="config.json"):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(doc if isinstance(doc, str) else json.dumps(doc))
+        return path
+
+    def check(self, *args, **env):
+        e = dict(self.env)
+        e.update(env)
+        r = subprocess.run([BIN, "check", *args], capture_output=True, text=True, env=e, timeout=30)
+        self.assertNotIn(SECRET, r.stdout + r.stderr)
+        return r
+
+    def test_valid_file_lists_everything(self):
+        port = closed_port()
+        path = self.write("""{
+          // comments are fine
+          "providers": {
+            "oa": { "kind": "openai", "api_key_env": "SB_KEY" },
+            "ant": { "kind": "anthropic", "api_key_env": "SB_MISSING_KEY" },
+            "local": { "kind": "ollama", "base_url": "http://127.0.0.1:%d" },
+          },
+          "models": {
+            "mini": { "provider": "oa", "model": "gpt-5-mini" },
+            "sonnet": { "provider": "ant", "model": "claude-sonnet-4-5" },
+            "coder": { "provider": "local", "model": "qwen2.5-coder:1.5b", "fim": "native" },
+          },
+          "routes": [
+            { "when": { "task": "inline" }, "targets": ["coder", "mini"], "strategy": "hedge", "hedge_after_ms": 250 },
+            { "targets": ["sonnet", "mini"], "strategy": "split", "weights": [3, 1], "name": "rest" },
+          ],
+          "budgets": [ { "daily_usd": 2.5 } ],
+          "inline": { "debounce": 100 },
+        }""" % port)
+        r = self.check("--config", path, SB_KEY=SECRET)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout
+        self.assertIn("config: " + path, out)
+        self.assertIn("key: set (SB_KEY)", out)
+        self.assertIn("key: MISSING — set SB_MISSING_KEY", out)
+        self.assertIn("key: none needed", out)
+        self.assertIn("server: UNREACHABLE", out)
+        self.assertIn("mini               oa / gpt-5-mini", out)
+        self.assertIn("$0.25 in / $2.00 out per Mtok, context 400000, fim auto", out)
+        self.assertIn("free, context unknown, fim native", out)
+        self.assertIn("routes[0]: task inline -> coder, mini  [hedge after 250 ms]", out)
+        self.assertIn("rest: any -> sonnet (weight 3), mini (weight 1)  [split]", out)
+        self.assertIn("overall: daily $2.50 then downgrade", out)
+        self.assertIn("inline: unknown key 'debounce' ignored (did you mean 'debounce_ms'?)", out)
+        self.assertIn("provider ant: key missing: set SB_MISSING_KEY", out)
+        self.assertIn("provider local: nothing answers at http://127.0.0.1:%d" % port, out)
+        self.assertIn("configuration is valid: 3 providers, 3 models, 2 routes", out)
+
+    def test_reachable_local_server(self):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        try:
+            port = listener.getsockname()[1]
+            path = self.write({"providers": {"l": {"kind": "llamacpp", "base_url": "http://127.0.0.1:%d" % port}},
+                               "models": {"m": {"provider": "l", "model": "x"}}})
+            r = self.check("--config=" + path)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("server: reachable", r.stdout)
+            self.assertNotIn("missing:", r.stdout)
+            self.assertIn("preset speed-depth", r.stdout)   # no routes written
+        finally:
+            listener.close()
+
+    def test_invalid_file_exits_2_with_path(self):
+        path = self.write({"providers": {"p": {"kind": "openai"}},
+                           "models": {"fast": {"provider": "p", "model": "a"},
+                                      "reasoning": {"provider": "p", "model": "b"}},
+                           "routes": [{"targets": ["fast"]}, {"targets": ["sonet"]}]})
+        r = self.check("--config", path)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.strip(),
+                         path + ": routes[1].targets[0]: unknown model 'sonet' (known: fast, reasoning)")
+
+    def test_syntax_error_exits_2_with_position(self):
+        path = self.write('{\n  "providers": {,}\n}')
+        r = self.check("--config", path)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr.strip(), path + ": line 2 column 17: unexpected ','")
+
+    def test_missing_file_and_bad_usage_exit_2(self):
+        r = self.check("--config", os.path.join(self.dir, "nope.json"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("nope.json: cannot read: No such file or directory", r.stderr)
+        r = self.check("--frobnicate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("usage: switchboard check", r.stderr)
+
+    def test_config_from_environment_and_xdg(self):
+        path = self.write({"providers": {}, "models": {}}, "env.json")
+        r = self.check(SWITCHBOARD_CONFIG=path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("config: " + path, r.stdout)
+        xdg = os.path.join(self.dir, "xdg", "switchboard")
+        os.makedirs(xdg)
+        with open(os.path.join(xdg, "config.json"), "w") as f:
+            f.write('{"preset": "speed-depth"}')
+        r = self.check()
+        self.assertIn("config: " + os.path.join(xdg, "config.json"), r.stdout)
+
+    def test_zero_config_from_keys(self):
+        r = self.check(DEEPSEEK_API_KEY=SECRET, ANTHROPIC_API_KEY=SECRET + "-a")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("config: defaults", r.stdout)
+        self.assertIn("key: set (DEEPSEEK_API_KEY)", r.stdout)
+        self.assertIn("speed-depth: inline: task inline -> deepseek-fim", r.stdout)
+        self.assertIn("speed-depth: actions: any -> claude-sonnet", r.stdout)
+
+    def test_zero_config_probe_points_at_local_server(self):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        try:
+            url = "http://127.0.0.1:%d" % listener.getsockname()[1]
+            r = self.check(SWITCHBOARD_NO_PROBE_LOCAL="", SWITCHBOARD_OLLAMA_URL=url,
+                           SWITCHBOARD_LLAMACPP_URL="http://127.0.0.1:%d" % closed_port())
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("ollama             ollama             " + url, r.stdout)
+            self.assertNotIn("llamacpp", r.stdout)
+        finally:
+            listener.close()
+
+    def test_zero_config_nothing_found_says_what_to_set(self):
+        r = self.check()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("No model provider found. Set an API key (ANTHROPIC_API_KEY", r.stdout)
+        self.assertIn("configuration is valid: 0 providers, 0 models, 0 routes", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
