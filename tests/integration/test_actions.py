@@ -66,8 +66,7 @@ class ActionsTest(unittest.TestCase):
         import subprocess
         from lsp_client import binary_path
         probe = subprocess.run([binary_path(), "--stdio"], input=b"", capture_output=True)
-        if b"not yet implemented" in probe.stderr:
-            raise unittest.SkipTest("LSP core not merged yet")
+        cls.placeholder = b"not yet implemented" in probe.stderr
         cls.fs = FakeServer().start()
 
     @classmethod
@@ -75,6 +74,8 @@ class ActionsTest(unittest.TestCase):
         cls.fs.stop()
 
     def setUp(self):
+        if self.placeholder:
+            self.skipTest("LSP core not merged yet")
         self.fs.reset()
         self.tmp = tempfile.TemporaryDirectory(prefix="sb-actions-")
         self.root = self.tmp.name
