@@ -2,10 +2,12 @@
  * also what executeCommandProvider advertises (Neovim runs an inline item's command
  * only when its id is listed there). Features add their entries to the table. */
 #include "lsp/commands.h"
+#include "lsp/code_action.h"
 #include "base/log.h"
 #include <string.h>
 
 const struct lsp_command lsp_commands[] = {
+    { CODE_ACTION_COMMAND, code_action_run_command },
     { NULL, NULL },
 };
 

@@ -62,11 +62,6 @@ def rng(l1, c1, l2, c2):
 class ActionsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        # Until the LSP core is merged the binary is a placeholder (temporary guard).
-        import subprocess
-        from lsp_client import binary_path
-        probe = subprocess.run([binary_path(), "--stdio"], input=b"", capture_output=True)
-        cls.placeholder = b"not yet implemented" in probe.stderr
         cls.fs = FakeServer().start()
 
     @classmethod
@@ -74,8 +69,6 @@ class ActionsTest(unittest.TestCase):
         cls.fs.stop()
 
     def setUp(self):
-        if self.placeholder:
-            self.skipTest("LSP core not merged yet")
         self.fs.reset()
         self.tmp = tempfile.TemporaryDirectory(prefix="sb-actions-")
         self.root = self.tmp.name
@@ -84,7 +77,8 @@ class ActionsTest(unittest.TestCase):
     def tearDown(self):
         if self.client is not None:
             try:
-                self.client.shutdown_and_exit()
+                code = self.client.shutdown_and_exit()
+                self.assertEqual(code, 0, self.client.stderr_text()[-3000:])
             finally:
                 self.client.close()
         self.tmp.cleanup()
@@ -227,6 +221,7 @@ class ActionsTest(unittest.TestCase):
         req = [r for r in self.fs.requests() if r.get("model")][-1]
         self.assertEqual(req["model"], "reason-model")
         self.assertIn("def area(self):", json.dumps(req["body"]))
+        self.assertEqual(req["body"].get("reasoning_effort"), "high")   # the model's settings
 
     def test_resolve_unfenced_answer_and_document_changes(self):
         self.start(caps(**{"workspace.workspaceEdit.documentChanges": True}))
