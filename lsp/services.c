@@ -37,6 +37,8 @@ int services_start(struct server *srv)
                               srv->config->ledger_keep, err, sizeof err);
     if (!srv->ledger) log_warn("ledger: %s (attempts are not recorded)", err);
     srv->router = router_new(srv->loop, srv->http, srv->ledger, srv->config);
+    log_debug("services up: config %s, %zu models, %zu routes", srv->config->source,
+              srv->config->model_count, srv->config->route_count);
     return 0;
 }
 
