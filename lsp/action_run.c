@@ -204,6 +204,7 @@ static void finish_with(struct action_job *job, const struct route_result *r)
         return;
     }
     if (r->model) snprintf(job->model, sizeof job->model, "%s", r->model);
+    server_send_status(job->srv, job->model);
     if (r->text) {   /* the whole answer is authoritative over the streamed deltas */
         buf_reset(&job->answer);
         buf_puts(&job->answer, r->text);

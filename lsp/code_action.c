@@ -70,7 +70,7 @@ struct plan_cache { bool done[TASK_KIND_COUNT]; char model[TASK_KIND_COUNT][96];
 static const char *planned_model(struct server *srv, struct plan_cache *cache,
                                  struct document *doc, enum task_kind kind, size_t selection_bytes)
 {
-    if (kind >= TASK_KIND_COUNT) return "";
+    if (kind >= TASK_KIND_COUNT) return "no model available";
     if (!cache->done[kind]) {
         cache->done[kind] = true;
         struct task task = { .kind = kind, .trigger = TRIGGER_INVOKED };
@@ -81,7 +81,7 @@ static const char *planned_model(struct server *srv, struct plan_cache *cache,
         task.prompt_tokens_estimate = estimate_tokens(NULL, selection_bytes + 12000 + 1000);
         if (!action_planned_model(server_router(srv), &task, cache->model[kind],
                                   sizeof cache->model[kind]))
-            cache->model[kind][0] = '\0';
+            snprintf(cache->model[kind], sizeof cache->model[kind], "no model available");
         free(path);
     }
     return cache->model[kind];
@@ -92,8 +92,7 @@ static cJSON *make_action(const struct action_def *def, const char *model,
 {
     cJSON *a = cJSON_CreateObject();
     char title[200];
-    snprintf(title, sizeof title, "AI: %s%s%s%s", def->name, model[0] ? " (" : "", model,
-             model[0] ? ")" : "");
+    snprintf(title, sizeof title, "AI: %s (%s)", def->name, model);
     cJSON_AddStringToObject(a, "title", title);
     cJSON_AddStringToObject(a, "kind", def->kind);
     if (ref->diagnostics) cJSON_AddItemToObject(a, "diagnostics", cJSON_Duplicate(ref->diagnostics, true));

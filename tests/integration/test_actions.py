@@ -374,6 +374,26 @@ class ActionsTest(unittest.TestCase):
             "$/progress", lambda p: p["token"] == created["token"] and p["value"]["kind"] == "end")
         self.assertIn("cancel", end["value"]["message"])
 
+    def test_shutdown_during_action_is_clean(self):
+        _, rid = self.start_stalled()
+        self.assertEqual(self.client.shutdown_and_exit(), 0, self.client.stderr_text()[-3000:])
+        self.assertIn(self.client.wait_response(rid)["error"]["code"], (-32800, -32802))
+        self.fs.wait_for(lambda: self.fs.stats()["client_disconnects"] == 1, timeout=5)
+        self.client.close()
+        self.client = None
+
+    def test_no_model_available_is_named_in_titles(self):
+        cfg = self.config()
+        cfg["providers"]["main"]["api_key_env"] = "SB_ACTIONS_UNSET_KEY"
+        cfg["providers"]["other"]["api_key_env"] = "SB_ACTIONS_UNSET_KEY"
+        self.start(config=cfg)
+        uri = self.open_py()
+        acts = self.actions(uri, rng(2, 0, 3, 0))
+        self.assertEqual(acts[0]["title"], "AI: Refactor (no model available)")
+        result, error = self.resolve(acts[0])
+        self.assertEqual(error["code"], -32803)
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
     def test_stale_document_gives_content_modified(self):
         self.start()
         uri = self.open_py()
