@@ -411,6 +411,25 @@ class ActionsTest(unittest.TestCase):
         self.assertEqual(resp["error"]["code"], -32801)
         self.fs.wait_for(lambda: self.fs.stats()["client_disconnects"] == 1, timeout=5)
 
+    def test_bad_input_gets_clear_errors(self):
+        self.start()
+        uri = self.open_py()
+        _, error = self.client.request("textDocument/codeAction", {"textDocument": {"uri": uri}})
+        self.assertEqual(error["code"], -32602)
+        self.assertEqual(self.actions("file:///not/open.py", rng(0, 0, 0, 0)), [])
+        foreign = {"title": "other server's action", "data": {"x": 1}}
+        result, error = self.resolve(foreign)
+        self.assertIsNone(error)
+        self.assertEqual(result, foreign)
+        for args in ([], [42], [{"switchboard": "refactor"}]):
+            _, error = self.client.execute_command("switchboard.runAction", args)
+            self.assertEqual(error["code"], -32602, args)
+        data = dict(self.actions(uri, rng(2, 0, 3, 0))[0]["data"], switchboard="nope")
+        _, error = self.client.execute_command("switchboard.runAction", [data])
+        self.assertEqual(error["code"], -32602)
+        self.assertIn("unknown action", error["message"])
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
     # ------------------------------------------------------------------ custom, routing
     def test_custom_action_template_expanded(self):
         self.start()
