@@ -123,22 +123,59 @@ static bool tag_matches(const char *tag, const char *language)
     return g >= 0 && g == alias_group(language);
 }
 
-struct block { size_t first, end; size_t indent; bool preferred; size_t bytes; };
+struct block { size_t first, end; size_t indent; bool preferred; bool echo; size_t bytes; };
 
-/* Picks the best fenced block; false when the answer has none. */
-static bool best_block(const struct lines *ls, const char *language, struct block *best)
+/* Trimmed non-blank line i of ls from index *k on; false at the end. */
+static bool next_content(const struct lines *ls, size_t *k, size_t end, const char **s, size_t *n)
+{
+    while (*k < end && line_blank(ls->v[*k])) (*k)++;
+    if (*k >= end) return false;
+    struct line l = ls->v[(*k)++];
+    size_t a = line_indent_len(l), m = l.len - a;
+    while (m && isspace((unsigned char)l.s[a + m - 1])) m--;
+    *s = l.s + a;
+    *n = m;
+    return true;
+}
+
+/* A block that repeats the original code ("Before:" ... "After:" answers) is not the
+ * answer: same non-blank lines, ignoring indentation. */
+static bool block_echoes(const struct lines *ls, size_t first, size_t end, const struct lines *orig)
+{
+    if (!orig) return false;
+    size_t i = first, j = 0;
+    bool any = false;
+    for (;;) {
+        const char *a, *b;
+        size_t an, bn;
+        bool more_a = next_content(ls, &i, end, &a, &an);
+        bool more_b = next_content(orig, &j, orig->count, &b, &bn);
+        if (!more_a || !more_b) return any && more_a == more_b;
+        if (an != bn || memcmp(a, b, an) != 0) return false;
+        any = true;
+    }
+}
+
+/* Picks the best fenced block; false when the answer has none. Ranking: not an echo
+ * of the original, then in the file's language (or untagged), then the longest, then
+ * the last. */
+static bool best_block(const struct lines *ls, const char *language, const struct lines *orig,
+                       struct block *best)
 {
     bool found = false;
     for (size_t i = 0; i < ls->count; i++) {
         struct fence f;
         if (!fence_open(ls->v[i], &f)) continue;
-        struct block b = { i + 1, ls->count, f.indent, tag_matches(f.tag, language), 0 };
+        struct block b = { i + 1, ls->count, f.indent, tag_matches(f.tag, language), false, 0 };
         size_t j = i + 1;
         for (; j < ls->count; j++)
             if (fence_close(ls->v[j], &f)) { b.end = j; break; }
         for (size_t k = b.first; k < b.end; k++) b.bytes += ls->v[k].len + 1;
-        bool better = !found || (b.preferred && !best->preferred) ||
-                      (b.preferred == best->preferred && b.bytes >= best->bytes);
+        b.echo = block_echoes(ls, b.first, b.end, orig);
+        bool better = !found || (!b.echo && best->echo) ||
+                      (b.echo == best->echo && b.preferred && !best->preferred) ||
+                      (b.echo == best->echo && b.preferred == best->preferred &&
+                       b.bytes >= best->bytes);
         if (better) { *best = b; found = true; }
         i = j;   /* continue after the closing fence */
     }
@@ -212,7 +249,7 @@ static char *code_block(const char *answer, size_t len, const char *language,
     lines_split(answer, len, &ls);
     struct block b = {0};
     char *code;
-    if (best_block(&ls, language, &b)) {
+    if (best_block(&ls, language, original, &b)) {
         code = join_lines(&ls, b.first, b.end, b.indent, out_len);
     } else {
         size_t first = 0, end = ls.count;

@@ -166,3 +166,16 @@ TEST(extract_random_answers_never_crash)
         free(r);
     }
 }
+
+TEST(extract_skips_a_block_that_repeats_the_original)
+{
+    const char *answer = "Before:\n```python\nresult = compute(values, scale)\n```\n"
+                         "After:\n```python\nresult = compute(values)\n```\n";
+    char *r = replacement(answer, "    result = compute(values, scale)\n", "python");
+    ASSERT_STREQ(r, "    result = compute(values)\n");
+    free(r);
+    /* The only block repeating the original is still the answer (no change). */
+    r = replacement("```\nx = 1\n```", "x = 1", NULL);
+    ASSERT_STREQ(r, "x = 1");
+    free(r);
+}
