@@ -411,6 +411,18 @@ class ActionsTest(unittest.TestCase):
         self.assertEqual(resp["error"]["code"], -32801)
         self.fs.wait_for(lambda: self.fs.stats()["client_disconnects"] == 1, timeout=5)
 
+    def test_privacy_excluded_file_gets_no_actions(self):
+        self.start(config=self.config(privacy={"exclude": ["*.secret.py"]}))
+        uri = self.open_py(PY, "keys.secret.py")
+        self.assertEqual(self.actions(uri, rng(1, 0, 3, 0)), [])
+        ok_uri = self.open_py()
+        action = self.pick(self.actions(ok_uri, rng(1, 0, 3, 0)), "refactor.rewrite.switchboard")
+        data = dict(action["data"], uri=uri)   # a crafted request for the excluded file
+        _, error = self.resolve(dict(action, data=data))
+        self.assertEqual(error["code"], -32803)
+        self.assertIn("privacy", error["message"])
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
     def test_bad_input_gets_clear_errors(self):
         self.start()
         uri = self.open_py()
