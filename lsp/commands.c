@@ -3,10 +3,14 @@
  * only when its id is listed there). Features add their entries to the table. */
 #include "lsp/commands.h"
 #include "lsp/code_action.h"
+#include "lsp/service_commands.h"
 #include "base/log.h"
 #include <string.h>
 
 const struct lsp_command lsp_commands[] = {
+    { "switchboard.stats", command_stats },
+    { "switchboard.explainRoute", command_explain_route },
+    { "switchboard.reloadConfig", command_reload_config },
     { CODE_ACTION_COMMAND, code_action_run_command },
     { NULL, NULL },
 };

@@ -1,49 +1,84 @@
-/* Services bridge (see services.h): configuration, HTTP engine, ledger and router,
- * created after initialize and torn down at shutdown (router first, so no run
- * outlives the engine it uses; the ledger and engine finish on the loop). */
+/* Services bridge (see services.h): the configuration, HTTP engine, ledger and router
+ * the features use. Created after initialize, so initializationOptions can be merged
+ * over the file; a bad configuration at start-up is reported and the server runs on
+ * zero-config defaults, a bad one on reload is reported and the last good one stays. */
 #include "lsp/services.h"
 #include "lsp/server_internal.h"
-#include "providers/http.h"
 #include "router/config.h"
 #include "router/ledger.h"
 #include "router/router.h"
+#include "router/status.h"
+#include "providers/http.h"
+#include "base/clock.h"
 #include "base/log.h"
-#include <stdio.h>
+#include "base/xalloc.h"
 #include <stdlib.h>
+#include <string.h>
 
-static struct config *load_config(struct server *srv, const cJSON *overrides, char *err,
-                                  size_t err_size)
+struct services {
+    char *config_file;     /* resolved path, NULL = zero-config defaults */
+    cJSON *settings;       /* the latest didChangeConfiguration settings, owned */
+};
+
+static struct services *services_of(struct server *srv)
 {
-    char *path = config_find_path(server_config_path(srv));
-    struct config *cfg = config_load(path, overrides, err, err_size);
-    free(path);
-    return cfg;
+    if (!srv->services) srv->services = xcalloc(1, sizeof *srv->services);
+    return srv->services;
+}
+
+/* initializationOptions with the latest settings deep-merged over them (caller frees). */
+static cJSON *effective_overrides(struct server *srv, const cJSON *settings)
+{
+    const cJSON *init = server_initialization_options(srv);
+    cJSON *merged = init && cJSON_IsObject(init) ? cJSON_Duplicate(init, 1) : cJSON_CreateObject();
+    if (settings && cJSON_IsObject(settings)) json_deep_merge(merged, settings);
+    return merged;
+}
+
+static void report_warnings(struct server *srv, const struct config *cfg)
+{
+    for (size_t i = 0; cfg->warnings && cfg->warnings[i]; i++) log_warn("config: %s", cfg->warnings[i]);
+    if (cfg->model_count == 0)
+        server_show_message(srv, 2, "switchboard: %s", config_setup_hint());
 }
 
 int services_start(struct server *srv)
 {
-    char err[512] = "";
-    srv->config = load_config(srv, server_initialization_options(srv), err, sizeof err);
-    if (!srv->config) {
-        log_error("configuration: %s", err);
-        server_show_message(srv, 1, "switchboard: %s", err);
-        return -1;
+    struct services *svc = services_of(srv);
+    char err[1024] = "";
+    svc->config_file = config_find_path(server_config_path(srv));
+    log_debug("configuration file: %s", svc->config_file ? svc->config_file : "(none: zero-config defaults)");
+    cJSON *overrides = effective_overrides(srv, NULL);
+    struct config *cfg = config_load(svc->config_file, overrides, err, sizeof err);
+    cJSON_Delete(overrides);
+    if (!cfg) {
+        log_error("configuration not applied: %s", err);
+        server_show_message(srv, 1, "switchboard: configuration not applied, running on defaults: %s", err);
+        cfg = config_load(NULL, NULL, err, sizeof err);
+        if (!cfg) return -1;
     }
-    struct http_engine_options http_opts = {
-        .insecure_hosts = (const char *const *)srv->config->insecure_hosts,
-    };
+    report_warnings(srv, cfg);
+    srv->config = cfg;
+
+    struct http_engine_options http_opts = { .insecure_hosts = (const char *const *)cfg->insecure_hosts };
     srv->http = http_engine_new(srv->loop, &http_opts);
-    srv->ledger = ledger_open(srv->loop, srv->config->ledger_path, srv->config->ledger_max_bytes,
-                              srv->config->ledger_keep, err, sizeof err);
-    if (!srv->ledger) log_warn("ledger: %s (attempts are not recorded)", err);
-    srv->router = router_new(srv->loop, srv->http, srv->ledger, srv->config);
-    log_debug("services up: config %s, %zu models, %zu routes", srv->config->source,
-              srv->config->model_count, srv->config->route_count);
+    srv->ledger = ledger_open(srv->loop, cfg->ledger_path, cfg->ledger_max_bytes, cfg->ledger_keep,
+                              err, sizeof err);
+    if (!srv->ledger) {
+        log_error("ledger disabled: %s", err);
+        server_show_message(srv, 2, "switchboard: cost ledger disabled: %s", err);
+    }
+    srv->router = router_new(srv->loop, srv->http, srv->ledger, cfg);
+    router_warm_inline(srv->router);
+    log_info("services up: %zu models, %zu routes (config: %s)", cfg->model_count, cfg->route_count,
+             cfg->source ? cfg->source : "defaults");
     return 0;
 }
 
 void services_stop(struct server *srv)
 {
+    /* Router first (it cancels transfers and writes their ledger lines), then the
+     * ledger (flushes), then the engine (closes its handles while the loop runs). */
     if (srv->router) router_free(srv->router);
     if (srv->ledger) ledger_close(srv->ledger);
     if (srv->http) http_engine_free(srv->http);
@@ -52,22 +87,40 @@ void services_stop(struct server *srv)
     srv->ledger = NULL;
     srv->http = NULL;
     srv->config = NULL;
+    if (srv->services) {
+        free(srv->services->config_file);
+        cJSON_Delete(srv->services->settings);
+        free(srv->services);
+        srv->services = NULL;
+    }
 }
 
-int services_reload(struct server *srv, const cJSON *overrides, char *err, size_t err_size)
+int services_reload(struct server *srv, const cJSON *settings, char *err, size_t err_size)
 {
-    struct config *cfg = load_config(srv, overrides, err, err_size);
+    struct services *svc = services_of(srv);
+    if (!srv->router) {
+        snprintf(err, err_size, "the server is not initialized");
+        return -1;
+    }
+    /* NULL settings (switchboard.reloadConfig) keep the editor's latest settings. */
+    if (settings) {
+        cJSON_Delete(svc->settings);
+        svc->settings = cJSON_Duplicate(settings, 1);
+    }
+    cJSON *overrides = effective_overrides(srv, svc->settings);
+    struct config *cfg = config_load(svc->config_file, overrides, err, err_size);
+    cJSON_Delete(overrides);
     if (!cfg) return -1;
-    if (srv->router) router_set_config(srv->router, cfg);
-    if (srv->config) config_unref(srv->config);
+    report_warnings(srv, cfg);
+    router_set_config(srv->router, cfg);
+    config_unref(srv->config);
     srv->config = cfg;
     return 0;
 }
 
-void services_add_status(struct server *srv, cJSON *status)
+cJSON *services_status(struct server *srv, const char *last_model)
 {
-    if (srv->router) {
-        cJSON_AddItemToObject(status, "breakers", router_breaker_states(srv->router));
-        cJSON_AddNumberToObject(status, "inFlight", router_in_flight(srv->router));
-    }
+    int in_flight = srv->router ? router_in_flight(srv->router) : 0;
+    cJSON *breakers = srv->router ? router_breaker_states(srv->router) : NULL;
+    return status_payload(srv->ledger, last_model, in_flight, breakers, clock_wall_ms());
 }
