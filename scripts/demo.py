@@ -105,7 +105,7 @@ def inline_request(client, uri, line, character):
     mark = len(client.notifications)
     result, error = client.request("textDocument/inlineCompletion", {
         "textDocument": {"uri": uri}, "position": {"line": line, "character": character},
-        "context": {"triggerKind": 1}}, timeout=20)
+        "context": {"triggerKind": 2}}, timeout=20)
     if error:
         raise SystemExit(f"inline completion failed: {error}")
     items = result.get("items", []) if isinstance(result, dict) else (result or [])
@@ -124,7 +124,7 @@ def main():
         fake.rule(match={"model": "deepseek-chat"}, text="    return sum(values) / len(values)\n",
                   ttft_ms=60, token_delay_ms=8)
         fake.rule(match={"model": "qwen2.5-coder:1.5b"},
-                  text="    return sum(values) / max(len(values), 1)\n", ttft_ms=30, token_delay_ms=5)
+                  text="    ordered = sorted(values)\n    return ordered[len(ordered) // 2]\n", ttft_ms=30, token_delay_ms=5)
         fake.rule(match={"model": "claude-sonnet-4-5"},
                   text="Here is the simpler version:\n\n```python\n" + REFACTORED + "```\n",
                   ttft_ms=400, token_delay_ms=15)
@@ -189,9 +189,16 @@ def main():
 
             step(4, "Trouble: the fast model's provider starts failing (HTTP 503)")
             fake.rule(match={"model": "deepseek-chat"}, error="overloaded", status=503)
-            items, status = inline_request(client, uri, len(lines) - 1, 4)
+            say("you go on typing `def median(values):` below ...")
+            end = len(lines) - 1
+            typed = "return sum(values) / len(values)\n\n\ndef median(values):\n    "
+            client.change(uri, 2, [{"range": {"start": {"line": end, "character": 4},
+                                              "end": {"line": end, "character": 4}},
+                                    "text": typed}])
+            items, status = inline_request(client, uri, end + 4, 4)
             show_code(items[0]["insertText"] if items else "(nothing)")
-            say(f"served by {BOLD}{(status or {}).get('model', '?')}{RESET}: the fallback answered, you kept typing")
+            say(f"fast failed (503); served by {BOLD}{(status or {}).get('model', '?')}{RESET}: "
+                "the fallback answered and you kept typing")
 
             client.shutdown_and_exit()
 
