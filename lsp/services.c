@@ -26,12 +26,37 @@ static struct services *services_of(struct server *srv)
     return srv->services;
 }
 
-/* initializationOptions with the latest settings deep-merged over them (caller frees). */
+/* Settings from the editor are not trusted like the configuration file: a workspace's
+ * own settings file (e.g. .vscode/settings.json in a cloned repository) reaches us this
+ * way. They may not name a program to run (api_key_cmd) or a file to write (ledger.path):
+ * those are dropped with a warning and only the configuration file can set them. */
+static void drop_untrusted(cJSON *overrides)
+{
+    cJSON *providers = cJSON_GetObjectItemCaseSensitive(overrides, "providers");
+    cJSON *p;
+    if (!cJSON_IsObject(providers)) providers = NULL;
+    cJSON_ArrayForEach(p, providers) {
+        if (!cJSON_IsObject(p) || !cJSON_GetObjectItemCaseSensitive(p, "api_key_cmd")) continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(p, "api_key_cmd");
+        log_warn("editor settings: providers.%s.api_key_cmd ignored (commands are taken only from the "
+                 "configuration file)", p->string ? p->string : "?");
+    }
+    cJSON *ledger = cJSON_GetObjectItemCaseSensitive(overrides, "ledger");
+    if (cJSON_IsObject(ledger) && cJSON_GetObjectItemCaseSensitive(ledger, "path")) {
+        cJSON_DeleteItemFromObjectCaseSensitive(ledger, "path");
+        log_warn("editor settings: ledger.path ignored (file locations are taken only from the "
+                 "configuration file)");
+    }
+}
+
+/* initializationOptions with the latest settings deep-merged over them, minus what the
+ * editor may not set (caller frees). */
 static cJSON *effective_overrides(struct server *srv, const cJSON *settings)
 {
     const cJSON *init = server_initialization_options(srv);
     cJSON *merged = init && cJSON_IsObject(init) ? cJSON_Duplicate(init, 1) : cJSON_CreateObject();
     if (settings && cJSON_IsObject(settings)) json_deep_merge(merged, settings);
+    drop_untrusted(merged);
     return merged;
 }
 
