@@ -19,7 +19,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 from fake_server import FakeServer  # noqa: E402
 from lsp_client import LspClient  # noqa: E402
 
-DOC = "file:///tmp/sb-soak/main.py"
+DOC = "file:///tmp/sb-soak/main%d.py"    # one document per request in flight (a newer
+                                         # request on the same document supersedes the older)
 
 
 def rss_kb(pid):
@@ -61,9 +62,10 @@ def main():
             c.shutdown_and_exit()
             c.close()
             return 0
-        text = "def f(a, b):\n    return "
-        version = 1
-        c.open(DOC, text, "python")
+        texts = ["def f(a, b):\n    return "] * args.inflight
+        versions = [1] * args.inflight
+        for k in range(args.inflight):
+            c.open(DOC % k, texts[k], "python")
         pending = []
         warm_at = max(1, args.count // 10)
         samples = []
@@ -71,9 +73,11 @@ def main():
         cancelled = errors = items = 0
         start = time.monotonic()
         for i in range(args.count):
-            if rng.random() < 0.3:            # an edit at the end, sometimes a deletion
+            k = i % args.inflight
+            text = texts[k]
+            if rng.random() < 0.9:            # an edit at the end, sometimes a deletion
                 lines = text.split("\n")
-                if rng.random() < 0.7 or len(lines[-1]) < 3:
+                if rng.random() < 0.85 or len(lines[-1]) < 3:
                     ins = rng.choice(["a", " ", "1", "\n    ", "(b)"])
                     pos = {"line": len(lines) - 1, "character": len(lines[-1])}
                     change = {"range": {"start": pos, "end": pos}, "text": ins}
@@ -86,16 +90,17 @@ def main():
                 if len(text) > 4000:          # keep the document bounded: start over
                     text = "def f(a, b):\n    return "
                     change = {"text": text}
-                version += 1
-                c.change(DOC, version, [change])
+                versions[k] += 1
+                c.change(DOC % k, versions[k], [change])
+                texts[k] = text
             lines = text.split("\n")
             rid = c.request_async("textDocument/inlineCompletion", {
-                "textDocument": {"uri": DOC}, "position": {"line": len(lines) - 1, "character": len(lines[-1])},
+                "textDocument": {"uri": DOC % k}, "position": {"line": len(lines) - 1, "character": len(lines[-1])},
                 "context": {"triggerKind": 1 if rng.random() < 0.5 else 2}})
             pending.append(rid)
             if rng.random() < 0.1:
                 c.cancel(rid)
-            while len(pending) > args.inflight:
+            while len(pending) >= args.inflight:
                 msg = c.wait_response(pending.pop(0), timeout=30)
                 if "error" in msg:
                     cancelled += msg["error"]["code"] == -32800
@@ -116,10 +121,12 @@ def main():
         elapsed = time.monotonic() - start
         time.sleep(0.5)                        # let idle connections settle
         end = (args.count, rss_kb(c.pid), fd_count(c.pid))
+        upstream = fs.stats()["requests"]
         code = c.shutdown_and_exit()
         c.close()
-    print("soak: %d inline completions (%d with items, %d cancelled, %d other errors) in %.1f s (%.0f/s), "
-          "%d in flight" % (args.count, items, cancelled, errors, elapsed, args.count / elapsed, args.inflight))
+    print("soak: %d inline completions (%d with items, %d cancelled, %d other errors; %d upstream requests, "
+          "the rest from the cache) in %.1f s (%.0f/s), %d in flight"
+          % (args.count, items, cancelled, errors, upstream, elapsed, args.count / elapsed, args.inflight))
     for n, rss, fds in samples:
         print("  after %6d: RSS %6d kB  fds %d" % (n, rss, fds))
     print("  at the end:   RSS %6d kB  fds %d" % (end[1], end[2]))
