@@ -150,7 +150,7 @@ class WrongTypesTest(BadInputBase):
         for method in NOTIFICATIONS:
             for params in BAD_PARAMS:
                 if method == "textDocument/didClose" and isinstance(params, dict) and \
-                        (params.get("textDocument") or {}) == {"uri": DOC}:
+                        isinstance(params.get("textDocument"), dict) and params["textDocument"].get("uri") == DOC:
                     continue       # a valid close of the document under test
                 msg = {"jsonrpc": "2.0", "method": method}
                 if params is not None:
