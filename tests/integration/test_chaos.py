@@ -51,7 +51,7 @@ def utf16_len(s):
 class ChaosTest(unittest.TestCase):
     def setUp(self):
         self.seed = int(os.environ.get("CHAOS_SEED") or random.SystemRandom().randrange(1 << 30))
-        self.steps = int(os.environ.get("CHAOS_STEPS") or 500)
+        self.steps = int(os.environ.get("CHAOS_STEPS") or 1000)
         self.rng = random.Random(self.seed)
         self.tmp = tempfile.TemporaryDirectory(prefix="sb-chaos-")
         self.addCleanup(self.tmp.cleanup)

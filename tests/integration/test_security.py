@@ -173,6 +173,12 @@ class FilesAndTransportTest(SecurityBase):
         self.assertTrue(any(p.endswith("ledger.jsonl") for p in files), files)
         for path in files:
             self.assertEqual(stat.S_IMODE(os.stat(path).st_mode) & 0o077, 0, path)
+        html = os.path.join(self.tmp.name, "report.html")
+        p = self.cli("stats", "--html", html)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        files.append(html)
+        for path in files:
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode) & 0o077, 0, path)
         for root, dirs, _ in os.walk(self.state):
             for d in dirs:
                 self.assertEqual(stat.S_IMODE(os.stat(os.path.join(root, d)).st_mode) & 0o077, 0, d)
