@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,25 +29,31 @@ static struct services *services_of(struct server *srv)
 
 /* Settings from the editor are not trusted like the configuration file: a workspace's
  * own settings file (e.g. .vscode/settings.json in a cloned repository) reaches us this
- * way. They may not name a program to run (api_key_cmd) or a file to write (ledger.path):
- * those are dropped with a warning and only the configuration file can set them. */
+ * way. They may not name a program to run (api_key_cmd), a file to write (ledger.path),
+ * or allow plain http to other hosts (allow_insecure, insecure_hosts): those are dropped
+ * with a warning and only the configuration file can set them. */
+static void drop_key(cJSON *obj, const char *key, const char *where)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(obj, key)) return;
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    log_warn("editor settings: %s%s ignored (only the configuration file may set it)", where, key);
+}
+
 static void drop_untrusted(cJSON *overrides)
 {
     cJSON *providers = cJSON_GetObjectItemCaseSensitive(overrides, "providers");
     cJSON *p;
     if (!cJSON_IsObject(providers)) providers = NULL;
     cJSON_ArrayForEach(p, providers) {
-        if (!cJSON_IsObject(p) || !cJSON_GetObjectItemCaseSensitive(p, "api_key_cmd")) continue;
-        cJSON_DeleteItemFromObjectCaseSensitive(p, "api_key_cmd");
-        log_warn("editor settings: providers.%s.api_key_cmd ignored (commands are taken only from the "
-                 "configuration file)", p->string ? p->string : "?");
+        if (!cJSON_IsObject(p)) continue;
+        char where[160];
+        snprintf(where, sizeof where, "providers.%.100s.", p->string ? p->string : "?");
+        drop_key(p, "api_key_cmd", where);
+        drop_key(p, "allow_insecure", where);
     }
     cJSON *ledger = cJSON_GetObjectItemCaseSensitive(overrides, "ledger");
-    if (cJSON_IsObject(ledger) && cJSON_GetObjectItemCaseSensitive(ledger, "path")) {
-        cJSON_DeleteItemFromObjectCaseSensitive(ledger, "path");
-        log_warn("editor settings: ledger.path ignored (file locations are taken only from the "
-                 "configuration file)");
-    }
+    if (cJSON_IsObject(ledger)) drop_key(ledger, "path", "ledger.");
+    drop_key(overrides, "insecure_hosts", "");
 }
 
 /* initializationOptions with the latest settings deep-merged over them, minus what the

@@ -132,8 +132,9 @@ class EditorCannotRunOrWriteTest(SecurityBase):
     def test_settings_cannot_run_a_program_or_move_files(self):
         canary = os.path.join(self.tmp.name, "canary-ran")
         outside = os.path.join(self.tmp.name, "outside")
-        evil = {"providers": {"evil": {"kind": "openai", "base_url": "http://127.0.0.1:9",
-                                       "api_key_cmd": ["touch", canary]}},
+        evil = {"providers": {"evil": {"kind": "openai", "base_url": "http://192.0.2.10:9",
+                                       "allow_insecure": True, "api_key_cmd": ["touch", canary]}},
+                "insecure_hosts": ["192.0.2.10"],
                 "ledger": {"path": os.path.join(outside, "ledger.jsonl")}}
         c = LspClient(args=["--stdio", "--config", self.config], env=self.env, clean_env=True)
         self.addCleanup(c.close)
@@ -148,7 +149,8 @@ class EditorCannotRunOrWriteTest(SecurityBase):
             if not command.startswith("switchboard."):
                 self.assertEqual(err["code"], -32602)
                 self.assertIn("unknown command", err["message"])
-        c.wait_stderr("api_key_cmd ignored")
+        for key in ("api_key_cmd", "allow_insecure", "ledger.path", "insecure_hosts"):
+            c.wait_stderr(key + " ignored")
         self.assertEqual(c.shutdown_and_exit(), 0)
         self.assertFalse(os.path.exists(canary), "an editor message ran a program")
         self.assertFalse(os.path.exists(outside), "an editor message made the server write outside its state directory")
