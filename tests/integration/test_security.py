@@ -84,6 +84,34 @@ class SecurityBase(unittest.TestCase):
         self.assertGreater(checked, 1000)     # the search did see output
 
 
+ACTION_CAPS = {"textDocument": {"inlineCompletion": {}, "codeAction": {
+                   "dataSupport": True, "resolveSupport": {"properties": ["edit"]}}},
+               "workspace": {"applyEdit": True},
+               "window": {"workDoneProgress": True, "showDocument": {"support": True}}}
+
+
+def run_actions(test, c, caps, uri):
+    """A refactor resolved and an explanation run, when the build has code actions; returns
+    how many ran."""
+    if "codeActionProvider" not in caps:
+        return 0
+    acts, err = c.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": {"start": {"line": 1, "character": 0},
+                                                 "end": {"line": 2, "character": 10}},
+        "context": {"diagnostics": []}}, timeout=15)
+    test.assertIsNone(err)
+    ran = 0
+    for a in acts:
+        if a["kind"] == "refactor.rewrite.switchboard":
+            c.request("codeAction/resolve", a, timeout=20)
+            ran += 1
+        elif a["kind"] == "source.switchboard.explain" and "command" in a:
+            c.request("workspace/executeCommand", a["command"], timeout=20)
+            ran += 1
+    test.assertEqual(ran, 2, [a["kind"] for a in acts])
+    return ran
+
+
 class KeysNeverShownTest(SecurityBase):
     def test_cli_commands_at_debug(self):
         self.assertEqual(self.cli("check", "--config", self.config).returncode, 0)
@@ -102,8 +130,8 @@ class KeysNeverShownTest(SecurityBase):
         c = LspClient(args=["--stdio", "--config", self.config, "--log-level", "debug",
                             "--log-file", log_file], env=self.env, clean_env=True)
         self.addCleanup(c.close)
-        result, error = c.initialize(capabilities={"textDocument": {"inlineCompletion": {},
-                                                                    "codeAction": {}}}, trace="verbose")
+        result, error = c.initialize(capabilities=ACTION_CAPS, trace="verbose",
+                                     root_uri="file://" + self.tmp.name)
         self.assertIsNone(error)
         c.notify("$/setTrace", {"value": "verbose"})
         caps = result["capabilities"]
@@ -121,6 +149,7 @@ class KeysNeverShownTest(SecurityBase):
                 "context": {"triggerKind": 1}}, timeout=15)
             self.assertIsNone(err)
             self.assertGreaterEqual(len([r for r in self.fs.requests() if r.get("api")]), 2)
+        run_actions(self, c, caps, doc)
         self.assertEqual(c.shutdown_and_exit(), 0)
         self.assertTrue(c.notifications_of("$/logTrace"))
         self.outputs.append(("LSP messages", json.dumps(c.messages)))
@@ -169,10 +198,15 @@ class FilesAndTransportTest(SecurityBase):
         c = LspClient(args=["--stdio", "--config", self.config, "--log-file", log_file], env=self.env,
                       clean_env=True)
         self.addCleanup(c.close)
-        c.initialize(capabilities={"textDocument": {"inlineCompletion": {}}})
+        result, _ = c.initialize(capabilities=ACTION_CAPS, root_uri="file://" + self.tmp.name)
+        doc = "file://%s/b.py" % self.tmp.name
+        c.open(doc, "def g():\n    return 1\n\nprint(g())\n", "python")
+        explained = run_actions(self, c, result["capabilities"], doc)
         self.assertEqual(c.shutdown_and_exit(), 0)
         files = [log_file] + [os.path.join(r, f) for r, _, fs in os.walk(self.state) for f in fs]
         self.assertTrue(any(p.endswith("ledger.jsonl") for p in files), files)
+        if explained:     # the explanation document is written under the state directory
+            self.assertGreater(len([p for p in files if not p.endswith(("ledger.jsonl", ".log"))]), 0, files)
         for path in files:
             self.assertEqual(stat.S_IMODE(os.stat(path).st_mode) & 0o077, 0, path)
         html = os.path.join(self.tmp.name, "report.html")
