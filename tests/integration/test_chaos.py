@@ -70,7 +70,9 @@ class ChaosTest(unittest.TestCase):
             "routes": [{"name": "chaos", "when": {}, "targets": ["primary", "backup"]}],
             "inline": {"debounce_ms": 0, "candidates": 1, "snippets": False, "cache_entries": 1},
             "timeouts": {"inline": {"connect_ms": 1000, "first_token_ms": 300, "idle_ms": 250,
-                                    "total_ms": 1500}},
+                                    "total_ms": 1500},
+                         "actions": {"connect_ms": 1000, "first_token_ms": 300, "idle_ms": 250,
+                                     "total_ms": 3000}},
             "retry": {"max_retries": 1, "base_ms": 5, "cap_ms": 20, "max_server_delay_ms": 200},
             "breaker": {"failure_threshold": 1000, "min_requests": 1000},
             "ledger": {"path": self.ledger_path},
@@ -141,19 +143,33 @@ class ChaosTest(unittest.TestCase):
                "XDG_CONFIG_HOME": self.tmp.name}
         c = LspClient(args=["--stdio", "--config", self.config_path, "--log-level", "info"], env=env)
         self.addCleanup(c.close)
-        result, error = c.initialize(capabilities={"textDocument": {"inlineCompletion": {}}}, timeout=5)
+        result, error = c.initialize(capabilities={"textDocument": {"inlineCompletion": {}, "codeAction": {
+            "dataSupport": True, "resolveSupport": {"properties": ["edit"]}}},
+            "workspace": {"applyEdit": True}}, timeout=5)
         self.assertIsNone(error)
-        if "inlineCompletionProvider" not in result["capabilities"]:
-            self.skipTest("inline completion is not in this build yet")
+        has_inline = "inlineCompletionProvider" in result["capabilities"]
+        if not has_inline and "codeActionProvider" not in result["capabilities"]:
+            self.skipTest("neither inline completion nor code actions in this build")
         self.fs.rule(match={"model": "backup-model"}, text="backup()", token_size=3)
         self.fs.rule(match={"model": "primary-model"}, text="primary()", token_size=3)
         self.text = "def f(a, b):\n    return "
         self.version = 1
         c.open(DOC, self.text, "python")
+        refactor = None
+        if "codeActionProvider" in result["capabilities"]:
+            acts, err = c.request("textDocument/codeAction", {
+                "textDocument": {"uri": DOC}, "range": {"start": {"line": 0, "character": 0},
+                                                         "end": {"line": 1, "character": 4}},
+                "context": {"diagnostics": []}})
+            self.assertIsNone(err)
+            refactor = [a for a in acts if a["kind"] == "refactor.rewrite.switchboard"][0]
+        action_ids = []
 
         outstanding, inline_ids, expect_error, cancelled = [], [], set(), set()
         for _ in range(self.steps):
             r = self.rng.random()
+            if r < 0.40 and not has_inline:
+                r = 0.87      # a code action instead
             if r < 0.40:
                 label, behaviour, _ = self.rng.choice(faults)
                 if behaviour:
@@ -173,6 +189,22 @@ class ChaosTest(unittest.TestCase):
                     outstanding.append(rid)
                     if must_fail:
                         expect_error.add(rid)
+            elif r < 0.88 and refactor is not None:
+                # A refactor of the first lines (the document may have changed since the
+                # action was offered: an error then is fine, a missing answer is not).
+                label, behaviour, _ = self.rng.choice(faults)
+                if behaviour:
+                    self.fs.enqueue(match={"model": "primary-model"}, **behaviour)
+                # Offered again for the current version (a stale one is ContentModified).
+                acts, err = c.request("textDocument/codeAction", {
+                    "textDocument": {"uri": DOC}, "range": {"start": {"line": 0, "character": 0},
+                                                             "end": {"line": 1, "character": 4}},
+                    "context": {"diagnostics": []}}, timeout=15)
+                self.assertIsNone(err)
+                fresh = [a for a in acts if a["kind"] == "refactor.rewrite.switchboard"]
+                rid = c.request_async("codeAction/resolve", fresh[0] if fresh else refactor)
+                outstanding.append(rid)
+                action_ids.append(rid)
             elif r < 0.90:
                 rid = c.request_async("workspace/executeCommand", {
                     "command": "switchboard.explainRoute", "arguments": [{"task": "inline"}]})
@@ -185,7 +217,7 @@ class ChaosTest(unittest.TestCase):
                 outstanding = [x for x in outstanding if x not in c.responses]
 
         # Every request answered exactly once, within a bound (no hang).
-        everything = set(inline_ids) | expect_error | set(outstanding)
+        everything = set(inline_ids) | expect_error | set(outstanding) | set(action_ids)
         for rid in sorted(everything):
             msg = c.wait_response(rid, timeout=15)
             if rid in expect_error:
@@ -203,17 +235,19 @@ class ChaosTest(unittest.TestCase):
         # its run, whatever the backend does to it, carries the prompt).
         c.change(DOC, self.version + 1, [{"text": self.text + "\n# end\n"}])
         self.text += "\n# end\n"
-        final = self.inline(c, trigger=1)
-        inline_ids.append(final)
-        c.wait_response(final, timeout=15)
+        if has_inline:
+            final = self.inline(c, trigger=1)
+            inline_ids.append(final)
+            c.wait_response(final, timeout=15)
 
         self.assertEqual(c.shutdown_and_exit(timeout=15), 0)
         self.assertEqual(c.sanitizer_report(), "")
         self.fs.wait_for(lambda: self.fs.stats()["in_flight"] == 0, timeout=10)
         records = [r for r in self.fs.requests() if r.get("api")]
-        self.assertTrue(any(r["body"]["prompt"] + r["body"].get("suffix", "") == self.text for r in records),
-                        "no upstream request carried the document's text")
+        self.assertTrue(not has_inline or any(r["body"].get("prompt", "") + r["body"].get("suffix", "") == self.text
+                                              for r in records), "no upstream request carried the document's text")
         self.answers = {str(rid): c.responses[rid] for rid in inline_ids}
+        self.action_answers = [c.responses[rid] for rid in action_ids]
         self.check_ledger(records)
 
     # ----------------------------------------------------------------- the ledger
@@ -263,7 +297,9 @@ class ChaosTest(unittest.TestCase):
                 self.assertTrue(back, "run %s: primary failed, answered without fallback: %s" % (rid, att))
             for i, a in enumerate(att):
                 self.assertEqual(a["attempt"], i + 1, att)
-        self.assertGreater(fell_back, 0, "no run used the fallback")
+        self.assertGreater(fell_back, 0, "no run used the fallback: %s; action answers: %s" % (
+            [(l["request_id"], l["task"], l["model"], l["outcome"]) for l in attempts][:30],
+            [json.dumps(m)[:150] for m in getattr(self, "action_answers", [])][:8]))
 
     @staticmethod
     def allowed_outcomes(rec):
