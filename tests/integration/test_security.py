@@ -136,7 +136,7 @@ class KeysNeverShownTest(SecurityBase):
         c.notify("$/setTrace", {"value": "verbose"})
         caps = result["capabilities"]
         doc = "file://%s/a.py" % self.tmp.name
-        c.open(doc, "token = '%s'\ndef f():\n    return " % "not-a-key", "python")
+        c.open(doc, "token = '%s'\ndef f():\n    return " % "SOURCE-MARKER-7f3a", "python")
         for command, args in (("switchboard.explainRoute", [{"task": "inline"}]),
                               ("switchboard.stats", [{"since": "1d"}]),
                               ("switchboard.reloadConfig", []),
@@ -154,6 +154,9 @@ class KeysNeverShownTest(SecurityBase):
         self.assertTrue(c.notifications_of("$/logTrace"))
         self.outputs.append(("LSP messages", json.dumps(c.messages)))
         self.outputs.append(("server stderr", c.stderr_text()))
+        # No document text in the logs either, at debug level.
+        with open(log_file) as f:
+            self.assertNotIn("SOURCE-MARKER-7f3a", f.read() + c.stderr_text())
         self.assert_no_keys()
 
 
