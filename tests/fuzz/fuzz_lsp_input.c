@@ -39,6 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsetenv("SWITCHBOARD_CONFIG");
         setenv("SWITCHBOARD_NO_PROBE_LOCAL", "1", 1);
         setenv("SWITCHBOARD_NO_KEY_CMD", "1", 1);
+        /* Zero-config would turn a key in the environment into a real provider: fuzz input
+         * must never reach the network. */
+        static const char *const keys[] = { "ANTHROPIC_API_KEY", "CODESTRAL_API_KEY", "DEEPSEEK_API_KEY",
+                                            "GEMINI_API_KEY", "MISTRAL_API_KEY", "OPENAI_API_KEY",
+                                            "OPENROUTER_API_KEY" };
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) unsetenv(keys[i]);
         init = 1;
     }
     if (size < 1) return 0;
