@@ -30,8 +30,9 @@ static struct services *services_of(struct server *srv)
 /* Settings from the editor are not trusted like the configuration file: a workspace's
  * own settings file (e.g. .vscode/settings.json in a cloned repository) reaches us this
  * way. They may not name a program to run (api_key_cmd), a file to write (ledger.path),
- * or allow plain http to other hosts (allow_insecure, insecure_hosts): those are dropped
- * with a warning and only the configuration file can set them. */
+ * allow plain http to other hosts (allow_insecure, insecure_hosts), or say where a key
+ * goes (a provider's base_url, api_key_env, headers): those are dropped with a warning
+ * and only the configuration file can set them. */
 static void drop_key(cJSON *obj, const char *key, const char *where)
 {
     if (!cJSON_GetObjectItemCaseSensitive(obj, key)) return;
@@ -50,6 +51,11 @@ static void drop_untrusted(cJSON *overrides)
         snprintf(where, sizeof where, "providers.%.100s.", p->string ? p->string : "?");
         drop_key(p, "api_key_cmd", where);
         drop_key(p, "allow_insecure", where);
+        /* Where a key is sent and which key: otherwise a workspace could point a real
+         * key variable at a host of its own choosing. */
+        drop_key(p, "base_url", where);
+        drop_key(p, "api_key_env", where);
+        drop_key(p, "headers", where);
     }
     cJSON *ledger = cJSON_GetObjectItemCaseSensitive(overrides, "ledger");
     if (cJSON_IsObject(ledger)) drop_key(ledger, "path", "ledger.");

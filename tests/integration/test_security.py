@@ -181,7 +181,8 @@ class EditorCannotRunOrWriteTest(SecurityBase):
             if not command.startswith("switchboard."):
                 self.assertEqual(err["code"], -32602)
                 self.assertIn("unknown command", err["message"])
-        for key in ("api_key_cmd", "allow_insecure", "ledger.path", "insecure_hosts"):
+        for key in ("api_key_cmd", "allow_insecure", "ledger.path", "insecure_hosts",
+                    "providers.evil.base_url"):
             c.wait_stderr(key + " ignored")
         self.assertEqual(c.shutdown_and_exit(), 0)
         self.assertFalse(os.path.exists(canary), "an editor message ran a program")
