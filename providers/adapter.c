@@ -1,5 +1,6 @@
 /* Shared adapter helpers: URLs, headers, JSON accessors, stream bookkeeping. */
 #include "providers/adapter.h"
+#include "providers/prompt.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include <ctype.h>
@@ -121,4 +122,20 @@ int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+cJSON *adapter_openai_style_begin(const struct model_spec *spec, const struct task *task,
+                                  unsigned caps, const char *path, struct provider_request *out,
+                                  struct prompt *p, char *err, size_t errlen)
+{
+    if (adapter_check_spec(spec, err, errlen) || prompt_build(spec, task, caps, 0, p, err, errlen))
+        return NULL;
+    out->url = adapter_url(spec->base_url, "/v1", path, NULL);
+    out->format = STREAM_SSE;
+    adapter_json_headers(out, "text/event-stream");
+    adapter_bearer(out, spec);
+    adapter_extra_headers(out, spec);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "model", spec->model);
+    return root;
 }

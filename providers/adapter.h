@@ -40,6 +40,14 @@ void adapter_json_headers(struct provider_request *req, const char *accept);
 void adapter_bearer(struct provider_request *req, const struct model_spec *spec);
 void adapter_extra_headers(struct provider_request *req, const struct model_spec *spec);
 
+struct prompt;
+/* The start every OpenAI-style request shares (chat, completions, Mistral FIM): the
+ * prompt for caps, the URL base_url + /v1 + path, SSE, JSON/bearer/extra headers, and a
+ * body holding "model". Returns the body, or NULL with a message in err. */
+cJSON *adapter_openai_style_begin(const struct model_spec *spec, const struct task *task,
+                                  unsigned caps, const char *path, struct provider_request *out,
+                                  struct prompt *p, char *err, size_t errlen);
+
 /* Serialises root (and frees it) into req->body. */
 void adapter_set_body(struct provider_request *req, cJSON *root);
 /* Adds "stop" (or the given key) as an array of at most max strings (0 = no cap). */

@@ -10,17 +10,8 @@ static int mistral_build(const struct model_spec *spec, const struct task *task,
                          struct provider_request *out, char *err, size_t errlen)
 {
     struct prompt p;
-    if (adapter_check_spec(spec, err, errlen) ||
-        prompt_build(spec, task, provider_mistral_fim.caps, 0, &p, err, errlen))
-        return -1;
-    out->url = adapter_url(spec->base_url, "/v1", "/fim/completions", NULL);
-    out->format = STREAM_SSE;
-    adapter_json_headers(out, "text/event-stream");
-    adapter_bearer(out, spec);
-    adapter_extra_headers(out, spec);
-
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "model", spec->model);
+    cJSON *root = adapter_openai_style_begin(spec, task, provider_mistral_fim.caps, "/fim/completions", out, &p, err, errlen);
+    if (!root) return -1;
     cJSON_AddStringToObject(root, "prompt", p.prefix);
     cJSON_AddStringToObject(root, "suffix", p.suffix);
     cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
