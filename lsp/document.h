@@ -33,7 +33,8 @@ uint64_t document_generation(const struct document *doc);
 uint64_t document_edited_ms(const struct document *doc);
 
 /* range NULL replaces the whole text. Returns 0, or -1 if the range is invalid
- * (start after end); out-of-range positions are clamped. */
+ * (start after end); out-of-range positions are clamped first, so a range whose
+ * clamped start and end coincide (both past the end) is valid and empty. */
 int document_apply_change(struct document *doc, const struct lsp_range *range,
                           const char *text, size_t len, enum position_encoding enc);
 

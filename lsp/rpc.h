@@ -28,6 +28,10 @@ struct rpc_request;
  * rpc_reply_error(req, RPC_REQUEST_CANCELLED, ...)), now or later; if it does not
  * reply before returning, the rpc layer replies RequestCancelled for it. */
 typedef void (*rpc_cancel_fn)(struct rpc_request *req, void *data);
+/* A request whose handler set no cancel callback is answered RequestCancelled at once
+ * when cancelled; the request object stays valid until the handler's own rpc_reply,
+ * which is then dropped and frees it (or until the server exits). So a handler may
+ * always reply, but one that holds resources should set a callback to free them. */
 
 /* The request's id rendered as text ("7" or "\"abc\""), method and params (borrowed,
  * valid until the reply). */

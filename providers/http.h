@@ -62,6 +62,7 @@ struct http_engine_options {
     const char *user_agent;          /* default "switchboard/VERSION" */
     const char *const *insecure_hosts;  /* hosts allowed over plain http besides loopback; NULL-terminated */
     long max_connections_per_host;   /* 0 = curl default */
+    long max_idle_connections;       /* kept open for reuse; 0 = 128 */
 };
 
 struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_options *opts);
@@ -85,14 +86,27 @@ const char *http_request_header(struct http_request *req, const char *name);
 const char *http_header_lookup(void *req, const char *name);
 
 /* Opens a connection to the URL's host (TCP + TLS, no HTTP request billed) so the
- * first real request reuses it. Fire and forget. */
+ * first real request reuses it. Fire and forget. (It sends a HEAD request for the
+ * URL: curl never reuses a CURLOPT_CONNECT_ONLY connection for other transfers.) */
 void http_engine_warm(struct http_engine *engine, const char *url);
+
+/* Whether http_request_start would accept the URL: HTTP_OK, HTTP_REFUSED_INSECURE
+ * (plain http:// to a host that is neither loopback nor listed), or
+ * HTTP_NETWORK_ERROR (not an http/https URL). Lets callers classify a NULL start.
+ * engine may be NULL (then only loopback is allowed over plain http). */
+enum http_outcome http_engine_check_url(struct http_engine *engine, const char *url,
+                                        char *err, size_t errlen);
 
 /* True for 127.0.0.0/8, ::1 and "localhost". */
 bool http_host_is_loopback(const char *host);
 
 /* Counters for tests and benchmarks. */
-struct http_stats { long requests_started; long connections_opened; long in_flight; };
+struct http_stats {
+    long requests_started;
+    long connections_opened;
+    long in_flight;
+    long warming;          /* http_engine_warm transfers not finished yet */
+};
 void http_engine_stats(struct http_engine *engine, struct http_stats *out);
 
 #endif

@@ -1,8 +1,9 @@
 /* Incremental SSE and NDJSON parsers (see stream.h). Both keep only the current
- * partial line and, for SSE, the data lines of the current event; a complete line
- * found whole inside one feed is processed in place without copying. Every buffer is
+ * partial line and, for SSE, the data lines of the current event. Every buffer is
  * checked against max_event_bytes before it grows, so a peer that never sends a line
- * end or a blank line gets -1 instead of our memory. */
+ * end or a blank line gets -1 instead of our memory. An SSE line found whole inside
+ * one feed is read in place; payloads handed to callbacks always come from our own
+ * buffers, so they are NUL-terminated. */
 #include "providers/stream.h"
 #include <string.h>
 
@@ -125,10 +126,12 @@ void ndjson_parser_free(struct ndjson_parser *p)
     buf_free(&p->line);
 }
 
-/* Blank lines (and a CR left by CRLF) carry nothing. */
-static int ndjson_line(const char *line, size_t len, stream_event_fn fn, void *data)
+/* Blank lines (and a CR left by CRLF) carry nothing. The line is our own buffer, so
+ * trailing space is cut by moving its terminator. */
+static int ndjson_line(char *line, size_t len, stream_event_fn fn, void *data)
 {
     while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
+    line[len] = '\0';
     size_t k = 0;
     while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
     if (k == len) return 0;
@@ -140,23 +143,13 @@ int ndjson_parser_feed(struct ndjson_parser *p, const char *bytes, size_t len, s
     size_t i = 0;
     while (i < len) {
         const char *nl = memchr(bytes + i, '\n', len - i);
-        if (!nl) {
-            if (p->line.len + (len - i) > p->max_event_bytes) return -1;
-            buf_append(&p->line, bytes + i, len - i);
-            return 0;
-        }
-        size_t j = (size_t)(nl - bytes);
-        int rc;
-        if (p->line.len) {
-            if (p->line.len + (j - i) > p->max_event_bytes) return -1;
-            buf_append(&p->line, bytes + i, j - i);
-            /* the callback sees a NUL-terminated copy: buf keeps one */
-            rc = ndjson_line(p->line.data, p->line.len, fn, data);
-            buf_reset(&p->line);
-        } else {
-            if (j - i > p->max_event_bytes) return -1;
-            rc = ndjson_line(bytes + i, j - i, fn, data);
-        }
+        size_t j = nl ? (size_t)(nl - bytes) : len;
+        if (p->line.len + (j - i) > p->max_event_bytes) return -1;
+        /* always through the buffer, so the callback gets a NUL-terminated line */
+        buf_append(&p->line, bytes + i, j - i);
+        if (!nl) return 0;
+        int rc = ndjson_line(p->line.data, p->line.len, fn, data);
+        buf_reset(&p->line);
         i = j + 1;
         if (rc) return rc;
     }

@@ -27,6 +27,11 @@ struct route_plan_entry {
     size_t model;            /* index into config.models */
     bool skipped;
     char reason[160];        /* why chosen or skipped, plain words */
+    /* Machine-readable cause when skipped: "no-key", "context", "breaker", "cooldown",
+     * "budget", "budget-block", "concurrency"; NULL when usable. "queue" marks a usable
+     * target whose provider is full (action tasks wait for a slot). */
+    const char *code;
+    bool downgrade;          /* added because the plan's own targets were over budget */
 };
 
 struct route_plan {
@@ -36,6 +41,8 @@ struct route_plan {
     struct route_plan_entry entries[ROUTE_PLAN_MAX];
     size_t count;
     char summary[160];       /* "routes[1] matched: task refactor" */
+    size_t usable;           /* entries not skipped */
+    bool budget_blocked;     /* some target refused by a budget whose action is block */
 };
 
 struct route_result {
@@ -92,6 +99,8 @@ void route_run_cancel(struct route_run *run);
 /* For switchboard/status and stats: breaker states as JSON {"model": "closed"|"open"|"half-open"}. */
 cJSON *router_breaker_states(struct router *router);
 int router_in_flight(struct router *router);
+/* Spend today (UTC day, USD) as the budgets count it: ledger at start + this process. */
+double router_spent_today(struct router *router);
 
 /* Opens connections to the inline targets' hosts (no billed call). */
 void router_warm_inline(struct router *router);

@@ -36,6 +36,7 @@ REASONS = {200: "OK", 100: "Continue", 400: "Bad Request", 401: "Unauthorized",
            499: "Client Closed Request", 500: "Internal Server Error", 502: "Bad Gateway",
            503: "Service Unavailable", 504: "Gateway Timeout", 529: "Overloaded"}
 DEFAULT_TEXT = "Hello from the fake model."
+TROUBLE_KEYS = ("stall_after", "drop_after", "error_after", "malformed_after")
 
 
 def mask_header(name, value):
@@ -267,6 +268,7 @@ class FakeServer:
                 "api_connections": len(self.api_conn_ids),
                 "requests": self.counters["requests"],
                 "control_requests": self.counters["control_requests"],
+                "head_requests": self.counters["head_requests"],
                 "completed": self.counters["completed"],
                 "client_disconnects": self.counters["client_disconnects"],
                 "dropped": self.counters["dropped"],
@@ -323,6 +325,10 @@ class FakeServer:
             self.counters["control_requests"] += 1
             status, obj = self.control(method, path, urllib.parse.parse_qs(url.query), body)
             await self.send_simple(conn, status, obj)
+            return not client_close
+        if method == "HEAD":     # connection warming: answered without a model
+            self.counters["head_requests"] += 1
+            await conn.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
             return not client_close
         keep = await self.model_request(conn, method, path, url.query, headers, body)
         return keep and not client_close
@@ -498,10 +504,20 @@ class FakeServer:
             await conn.write(b"%x\r\n%s\r\n" % (len(data), data))
 
     async def answer_stream(self, conn, rec, beh, render, pieces, extra):
-        await conn.write(self.head(200, render.stream_type, None, extra))
+        # Without delays (or scripted trouble) the whole response goes out in one
+        # write, still one chunk per piece, as a fast backend's would on a real network.
+        fast = not (beh.get("ttft_ms") or beh.get("token_delay_ms") or beh.get("drip_ms") or
+                    beh.get("comments") or any(k in beh for k in TROUBLE_KEYS))
+        batch = None
+        head = self.head(200, render.stream_type, None, extra)
         rec["status"] = 200
-        await conn.sleep(beh.get("ttft_ms", 0))
-        await self.send(conn, rec, beh, render.start())
+        if fast:
+            start = render.start()
+            batch = [head, b"%x\r\n%s\r\n" % (len(start), start) if start else b""]
+        else:
+            await conn.write(head)
+            await conn.sleep(beh.get("ttft_ms", 0))
+            await self.send(conn, rec, beh, render.start())
         sse = render.stream_type == "text/event-stream"
         for _ in range(int(beh.get("comments", 0)) if sse else 0):
             await self.send(conn, rec, beh, b": keep-alive\n\n")
@@ -510,12 +526,21 @@ class FakeServer:
                 return False
             if i:
                 await conn.sleep(beh.get("token_delay_ms", 0))
-            await self.send(conn, rec, beh, render.piece(piece, is_thinking, i == len(pieces) - 1))
+            data = render.piece(piece, is_thinking, i == len(pieces) - 1)
+            if batch is not None:
+                batch.append(b"%x\r\n%s\r\n" % (len(data), data) if data else b"")
+            else:
+                await self.send(conn, rec, beh, data)
             rec["pieces_sent"] = i + 1
         if await self.intervene(conn, rec, beh, render, len(pieces), sse):
             return False
-        await self.send(conn, rec, beh, render.end(render.finish, render.usage))
-        await conn.write(b"0\r\n\r\n")
+        end = render.end(render.finish, render.usage)
+        if batch is not None:
+            rec["first_byte_at"] = rec["first_byte_at"] or time.time()
+            await conn.write(b"".join(batch) + b"%x\r\n%s\r\n0\r\n\r\n" % (len(end), end))
+        else:
+            await self.send(conn, rec, beh, end)
+            await conn.write(b"0\r\n\r\n")
         self.finish(rec, "completed")
         return not beh.get("close")
 

@@ -152,13 +152,29 @@ class LspClient:
             self._stderr_file.close()
             self._stderr_file = None
 
-    def wait_exit(self, timeout=10):
-        """Returns the exit code; raises LspTimeout if the process keeps running."""
+    def wait_exit(self, timeout=10, check_sanitizer=True):
+        """Returns the exit code; raises LspTimeout if the process keeps running.
+        Fails when a sanitizer (SANITIZE=1 builds) reported an error or a leak."""
         try:
-            return self.proc.wait(timeout=timeout)
+            code = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             raise LspTimeout("server did not exit within %ss; stderr:\n%s"
                              % (timeout, self.stderr_text()))
+        for t in self._threads:
+            t.join(timeout=2)
+        if check_sanitizer:
+            report = self.sanitizer_report()
+            if report:
+                raise AssertionError("sanitizer report:\n" + report)
+        return code
+
+    SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                         "event loop still had handles")
+
+    def sanitizer_report(self):
+        """The stderr text when it contains a sanitizer or leak report, else ''."""
+        text = self.stderr_text()
+        return text if any(m in text for m in self.SANITIZER_MARKERS) else ""
 
     def close_stdin(self):
         try:

@@ -8,6 +8,7 @@
 static int record(void *data, const char *event, const char *payload, size_t len)
 {
     struct buf *out = data;
+    ASSERT(payload[len] == '\0');
     buf_puts(out, event ? event : "-");
     buf_putc(out, '|');
     buf_append(out, payload, len);

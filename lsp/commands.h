@@ -1,0 +1,9 @@
+/* executeCommand dispatch over the lsp_commands table (declared in server.h). */
+#ifndef LSP_COMMANDS_H
+#define LSP_COMMANDS_H
+#include "lsp/server.h"
+
+/* The entry named name in a { NULL }-terminated table, or NULL. */
+const struct lsp_command *lsp_command_find(const struct lsp_command *table, const char *name);
+
+#endif

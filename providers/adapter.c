@@ -1,0 +1,117 @@
+/* Shared adapter helpers: URLs, headers, JSON accessors, stream bookkeeping. */
+#include "providers/adapter.h"
+#include "base/xalloc.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "v1", "v1beta", "v2alpha", "beta": segments that already name an API version. */
+static bool is_version_segment(const char *seg, size_t len)
+{
+    if (len == 4 && memcmp(seg, "beta", 4) == 0) return true;
+    if (len < 2 || seg[0] != 'v' || !isdigit((unsigned char)seg[1])) return false;
+    for (size_t i = 2; i < len; i++)
+        if (!isalnum((unsigned char)seg[i])) return false;
+    return true;
+}
+
+char *adapter_url(const char *base_url, const char *version, const char *path,
+                  const char *strip_suffix)
+{
+    size_t len = strlen(base_url);
+    while (len && base_url[len - 1] == '/') len--;
+    if (strip_suffix) {
+        size_t n = strlen(strip_suffix);
+        if (len >= n && memcmp(base_url + len - n, strip_suffix, n) == 0) len -= n;
+        while (len && base_url[len - 1] == '/') len--;
+    }
+    const char *scheme = strstr(base_url, "://");
+    size_t host_start = scheme ? (size_t)(scheme - base_url) + 3 : 0;
+    size_t seg = len;
+    while (seg > host_start && base_url[seg - 1] != '/') seg--;
+    bool has_path = seg > host_start;   /* a '/' after the host */
+    bool versioned = has_path && is_version_segment(base_url + seg, len - seg);
+    return xasprintf("%.*s%s%s", (int)len, base_url, version && !versioned ? version : "", path);
+}
+
+void adapter_json_headers(struct provider_request *req, const char *accept)
+{
+    provider_request_add_header(req, "Content-Type: application/json");
+    provider_request_add_header(req, "Accept: %s", accept);
+}
+
+void adapter_bearer(struct provider_request *req, const struct model_spec *spec)
+{
+    if (spec->api_key && spec->api_key[0])
+        provider_request_add_header(req, "Authorization: Bearer %s", spec->api_key);
+}
+
+void adapter_extra_headers(struct provider_request *req, const struct model_spec *spec)
+{
+    for (char **h = spec->extra_headers; h && *h; h++) provider_request_add_header(req, "%s", *h);
+}
+
+void adapter_set_body(struct provider_request *req, cJSON *root)
+{
+    char *text = cJSON_PrintUnformatted(root);
+    buf_reset(&req->body);
+    buf_puts(&req->body, text);
+    free(text);
+    cJSON_Delete(root);
+}
+
+void adapter_add_stops(cJSON *obj, const char *key, char *const *stop, size_t count, size_t max)
+{
+    if (!count) return;
+    if (max && count > max) count = max;
+    cJSON *arr = cJSON_AddArrayToObject(obj, key);
+    for (size_t i = 0; i < count; i++) cJSON_AddItemToArray(arr, cJSON_CreateString(stop[i]));
+}
+
+const char *json_string(const cJSON *obj, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+long json_long(const cJSON *obj, const char *key, long fallback)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(item)) return fallback;
+    double v = item->valuedouble;   /* token counts: clamp so the cast stays defined */
+    return v >= 1e15 ? (long)1e15 : v <= -1e15 ? (long)-1e15 : (long)v;
+}
+
+bool json_true(const cJSON *obj, const char *key)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+cJSON *adapter_parse(const char *data, size_t len)
+{
+    return cJSON_ParseWithLength(data, len);
+}
+
+void adapter_emit(struct provider_stream *st, const char *text)
+{
+    if (text && text[0] && st->on_text) st->on_text(st->data, text, strlen(text));
+}
+
+void adapter_set_finish(struct provider_stream *st, const char *reason)
+{
+    snprintf(st->finish_reason, sizeof st->finish_reason, "%s", reason);
+}
+
+int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen)
+{
+    if (!spec->base_url || !spec->base_url[0]) {
+        snprintf(err, errlen, "model %s: no base_url", spec->name ? spec->name : "?");
+        return -1;
+    }
+    if (!spec->model || !spec->model[0]) {
+        snprintf(err, errlen, "model %s: no model id", spec->name ? spec->name : "?");
+        return -1;
+    }
+    return 0;
+}

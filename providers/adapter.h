@@ -1,0 +1,82 @@
+/* Helpers shared by the provider adapters (not a public contract: only the providers/ sources
+ * include this). URL joining, request headers, small cJSON accessors, stream
+ * bookkeeping, and the error classifier every adapter's classify_error builds on. */
+#ifndef PROVIDERS_ADAPTER_H
+#define PROVIDERS_ADAPTER_H
+#include "providers/provider.h"
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+/* The adapters of provider_table. */
+extern const struct provider_ops provider_openai;
+extern const struct provider_ops provider_openai_completions;
+extern const struct provider_ops provider_mistral_fim;
+extern const struct provider_ops provider_anthropic;
+extern const struct provider_ops provider_gemini;
+extern const struct provider_ops provider_ollama;
+extern const struct provider_ops provider_llamacpp;
+
+/* -1 with a message when the spec lacks what every request needs (base_url, model). */
+int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen);
+
+/* OpenAI-style SSE chunks (chat deltas, completions text, Mistral FIM), shared by
+ * openai, openai-completions and mistral-fim: text, usage from the usage chunk (or a
+ * chunk that also finishes), finish reason, [DONE], in-band {"error":...}. */
+int openai_style_parse_event(struct provider_stream *st, const char *event, const char *data, size_t len);
+/* Adds OpenAI usage fields (prompt/completion tokens, cached and reasoning details,
+ * DeepSeek prompt_cache_hit_tokens) to st->usage. */
+void openai_style_usage(struct provider_stream *st, const cJSON *usage);
+
+/* base_url + [version] + path. A base whose last segment is already a version
+ * ("/v1", "/v1beta", "/v2") or "/beta" gets no version added; version NULL adds none.
+ * strip_suffix (e.g. "/v1" for native APIs given an OpenAI-style base) is removed
+ * from the base first when present. Trailing slashes are ignored. Caller frees. */
+char *adapter_url(const char *base_url, const char *version, const char *path,
+                  const char *strip_suffix);
+
+/* Content-Type and Accept, then the spec's extra headers are added by
+ * adapter_extra_headers (call it last so a user header follows ours). */
+void adapter_json_headers(struct provider_request *req, const char *accept);
+void adapter_bearer(struct provider_request *req, const struct model_spec *spec);
+void adapter_extra_headers(struct provider_request *req, const struct model_spec *spec);
+
+/* Serialises root (and frees it) into req->body. */
+void adapter_set_body(struct provider_request *req, cJSON *root);
+/* Adds "stop" (or the given key) as an array of at most max strings (0 = no cap). */
+void adapter_add_stops(cJSON *obj, const char *key, char *const *stop, size_t count, size_t max);
+
+/* cJSON accessors that tolerate missing keys and wrong types. */
+const char *json_string(const cJSON *obj, const char *key);
+long json_long(const cJSON *obj, const char *key, long fallback);
+bool json_true(const cJSON *obj, const char *key);
+cJSON *adapter_parse(const char *data, size_t len);   /* NULL when not JSON */
+
+/* Sends text to st->on_text when non-empty. */
+void adapter_emit(struct provider_stream *st, const char *text);
+void adapter_set_finish(struct provider_stream *st, const char *reason);
+
+/* Error classification from a parsed body (root may be NULL) and headers (lookup may
+ * be NULL). Understands the error shapes of every API: OpenAI/Mistral/llama.cpp
+ * {"error":{...}}, Anthropic {"type":"error","error":{...}}, Gemini google.rpc status
+ * with details, Ollama {"error":"..."}, Mistral {"message"|"detail": ...}. status 0
+ * means an in-band error inside a 200 stream. */
+void adapter_classify(int status, const cJSON *root, header_lookup_fn lookup, void *headers,
+                      struct provider_error *out);
+/* classify_error for a raw body: parses it and calls adapter_classify. */
+void adapter_classify_body(int status, header_lookup_fn lookup, void *headers,
+                           const char *body, size_t len, struct provider_error *out);
+/* An in-band error object inside a stream: fills st->error (server_error when the
+ * error names nothing more specific). */
+void adapter_stream_error(struct provider_stream *st, const cJSON *root);
+
+/* Copies msg into out->message with keys and key-like tokens masked, control
+ * characters flattened and the length capped (the message is for people). */
+void adapter_set_message(struct provider_error *out, const char *msg);
+
+/* Retry hints, in milliseconds; -1 when the value cannot be read. now_ms is the wall
+ * clock (Unix ms) used for absolute dates. */
+long retry_parse_after(const char *value, int64_t now_ms);      /* seconds or HTTP-date */
+long retry_parse_duration(const char *value);                  /* "6m0s", "12ms", "1.5s", "15s" */
+long retry_parse_rfc3339(const char *value, int64_t now_ms);    /* delay until that time */
+
+#endif

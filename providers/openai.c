@@ -1,0 +1,131 @@
+/* OpenAI Chat Completions adapter ("openai"): also DeepSeek, OpenRouter, Groq, vLLM,
+ * LM Studio, llama.cpp and Ollama /v1. Streams with stream_options.include_usage so
+ * the last chunk carries usage. Reasoning models (o-series, GPT-5) take
+ * max_completion_tokens and reasoning_effort, a developer message instead of system,
+ * and reject temperature and (on some) stop, so none is sent. Also holds the
+ * OpenAI-style chunk parser the completions and Mistral adapters share. */
+#include "providers/adapter.h"
+#include "providers/prompt.h"
+#include <string.h>
+
+#define OPENAI_MAX_STOPS 4   /* the API rejects more */
+
+static int openai_build(const struct model_spec *spec, const struct task *task,
+                        struct provider_request *out, char *err, size_t errlen)
+{
+    struct prompt p;
+    if (adapter_check_spec(spec, err, errlen) ||
+        prompt_build(spec, task, provider_openai.caps, 0, &p, err, errlen))
+        return -1;
+    out->url = adapter_url(spec->base_url, "/v1", "/chat/completions", NULL);
+    out->format = STREAM_SSE;
+    adapter_json_headers(out, "text/event-stream");
+    adapter_bearer(out, spec);
+    adapter_extra_headers(out, spec);
+
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "model", spec->model);
+    cJSON *messages = cJSON_AddArrayToObject(root, "messages");
+    cJSON *sys = cJSON_CreateObject();
+    cJSON_AddStringToObject(sys, "role", spec->reasoning ? "developer" : "system");
+    cJSON_AddStringToObject(sys, "content", p.system);
+    cJSON_AddItemToArray(messages, sys);
+    cJSON *user = cJSON_CreateObject();
+    cJSON_AddStringToObject(user, "role", "user");
+    cJSON_AddStringToObject(user, "content", p.user);
+    cJSON_AddItemToArray(messages, user);
+    if (spec->reasoning) {
+        cJSON_AddNumberToObject(root, "max_completion_tokens", p.max_tokens);
+        if (spec->reasoning_effort) cJSON_AddStringToObject(root, "reasoning_effort", spec->reasoning_effort);
+    } else {
+        cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
+        if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+        adapter_add_stops(root, "stop", p.stop, p.stop_count, OPENAI_MAX_STOPS);
+    }
+    cJSON_AddBoolToObject(root, "stream", 1);
+    cJSON_AddBoolToObject(cJSON_AddObjectToObject(root, "stream_options"), "include_usage", 1);
+    adapter_set_body(out, root);
+    prompt_free(&p);
+    return 0;
+}
+
+void openai_style_usage(struct provider_stream *st, const cJSON *usage)
+{
+    struct provider_usage *u = &st->usage;
+    u->input_tokens = json_long(usage, "prompt_tokens", u->input_tokens);
+    u->output_tokens = json_long(usage, "completion_tokens", u->output_tokens);
+    const cJSON *pd = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens_details");
+    const cJSON *cd = cJSON_GetObjectItemCaseSensitive(usage, "completion_tokens_details");
+    u->cached_tokens = json_long(usage, "prompt_cache_hit_tokens", u->cached_tokens);   /* DeepSeek */
+    u->cached_tokens = json_long(pd, "cached_tokens", u->cached_tokens);
+    u->reasoning_tokens = json_long(cd, "reasoning_tokens", u->reasoning_tokens);
+    u->reported = true;
+}
+
+static const char *normalise_finish(const char *reason)
+{
+    if (strcmp(reason, "function_call") == 0) return "tool_calls";
+    if (strcmp(reason, "model_length") == 0) return "length";   /* Mistral */
+    return reason;
+}
+
+/* Index 0 only: we never ask for n > 1. Refusal text is not code, so it is not
+ * emitted; the finish reason says "refusal" instead. */
+static void openai_choice(struct provider_stream *st, const cJSON *choice)
+{
+    const cJSON *delta = cJSON_GetObjectItemCaseSensitive(choice, "delta");
+    if (cJSON_IsObject(delta)) {
+        adapter_emit(st, json_string(delta, "content"));
+        const char *refusal = json_string(delta, "refusal");
+        if (refusal && refusal[0]) st->block_state = 1;
+    } else {
+        adapter_emit(st, json_string(choice, "text"));
+    }
+    const char *finish = json_string(choice, "finish_reason");
+    if (finish) {
+        bool refused = st->block_state == 1 && strcmp(finish, "stop") == 0;
+        adapter_set_finish(st, refused ? "refusal" : normalise_finish(finish));
+    }
+}
+
+int openai_style_parse_event(struct provider_stream *st, const char *event, const char *data, size_t len)
+{
+    (void)event;
+    if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
+        st->done = true;
+        return 0;
+    }
+    cJSON *root = adapter_parse(data, len);
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(root, "error")) {
+        adapter_stream_error(st, root);
+        cJSON_Delete(root);
+        return 0;
+    }
+    const cJSON *choices = cJSON_GetObjectItemCaseSensitive(root, "choices");
+    bool finishing = false;
+    const cJSON *choice;
+    cJSON_ArrayForEach(choice, choices) {
+        if (json_long(choice, "index", 0) != 0) continue;
+        openai_choice(st, choice);
+        if (json_string(choice, "finish_reason")) finishing = true;
+    }
+    /* Usage counts only from the usage chunk (no choices) or a finishing chunk: Ollama
+     * /v1/completions puts zeroed usage on every intermediate chunk. */
+    const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
+    if (cJSON_IsObject(usage) && (cJSON_GetArraySize(choices) == 0 || finishing))
+        openai_style_usage(st, usage);
+    cJSON_Delete(root);
+    return 0;
+}
+
+const struct provider_ops provider_openai = {
+    .name = "openai",
+    .caps = PROVIDER_CAP_CHAT,
+    .build_request = openai_build,
+    .parse_event = openai_style_parse_event,
+    .classify_error = adapter_classify_body,
+};

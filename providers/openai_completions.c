@@ -1,0 +1,49 @@
+/* OpenAI legacy Completions adapter ("openai-completions"): prompt + suffix on
+ * /v1/completions, for DeepSeek FIM beta (base https://api.deepseek.com/beta),
+ * Ollama /v1 and gpt-3.5-turbo-instruct. Native FIM sends the plain prefix and
+ * suffix; a configured fim_template sends a raw prompt instead (no suffix); actions
+ * send the chat messages flattened into one prompt. Streams like chat (shared
+ * parser), with text in choices[0].text. */
+#include "providers/adapter.h"
+#include "providers/prompt.h"
+
+#define COMPLETIONS_MAX_STOPS 4
+
+static int completions_build(const struct model_spec *spec, const struct task *task,
+                             struct provider_request *out, char *err, size_t errlen)
+{
+    struct prompt p;
+    if (adapter_check_spec(spec, err, errlen) ||
+        prompt_build(spec, task, provider_openai_completions.caps, 0, &p, err, errlen))
+        return -1;
+    out->url = adapter_url(spec->base_url, "/v1", "/completions", NULL);
+    out->format = STREAM_SSE;
+    adapter_json_headers(out, "text/event-stream");
+    adapter_bearer(out, spec);
+    adapter_extra_headers(out, spec);
+
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "model", spec->model);
+    if (p.shape == PROMPT_NATIVE_FIM) {
+        cJSON_AddStringToObject(root, "prompt", p.prefix);
+        cJSON_AddStringToObject(root, "suffix", p.suffix);
+    } else {
+        cJSON_AddStringToObject(root, "prompt", p.raw);
+    }
+    cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
+    if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+    adapter_add_stops(root, "stop", p.stop, p.stop_count, COMPLETIONS_MAX_STOPS);
+    cJSON_AddBoolToObject(root, "stream", 1);
+    cJSON_AddBoolToObject(cJSON_AddObjectToObject(root, "stream_options"), "include_usage", 1);
+    adapter_set_body(out, root);
+    prompt_free(&p);
+    return 0;
+}
+
+const struct provider_ops provider_openai_completions = {
+    .name = "openai-completions",
+    .caps = PROVIDER_CAP_FIM_NATIVE | PROVIDER_CAP_RAW_PROMPT,
+    .build_request = completions_build,
+    .parse_event = openai_style_parse_event,
+    .classify_error = adapter_classify_body,
+};

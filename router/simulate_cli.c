@@ -1,0 +1,125 @@
+/* `switchboard simulate WORKLOAD.json [--config PATH] [--json]` and its text table. */
+#include "router/simulate.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double number(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+char *simulate_render_text(const cJSON *r)
+{
+    struct buf b = {0};
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "workload"));
+    buf_printf(&b, "simulation%s%s: %.0f tasks, %.0f served", name ? " of " : "", name ? name : "",
+               number(r, "tasks"), number(r, "served"));
+    if (number(r, "failed") > 0) buf_printf(&b, ", %.2f failed on every target", number(r, "failed"));
+    if (number(r, "unrouted") > 0) buf_printf(&b, ", %.0f matched no route", number(r, "unrouted"));
+    buf_printf(&b, "\n\n%-16s %12s %8s %14s %12s %12s\n", "MODEL", "TASKS", "SHARE", "TOKENS IN",
+               "TOKENS OUT", "COST USD");
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(r, "models")) {
+        buf_printf(&b, "%-16s %12.2f %7.2f%% %14.0f %12.0f %12.6f\n",
+                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "model")), number(m, "tasks"),
+                   number(m, "share_pct"), number(m, "tokens_in"), number(m, "tokens_out"), number(m, "cost_usd"));
+    }
+    buf_printf(&b, "%-16s %12.2f %8s %14s %12s %12.6f\n", "total", number(r, "served"), "", "", "",
+               number(r, "total_cost_usd"));
+    buf_printf(&b, "\nAgainst single-model baselines (every served task sent to one model):\n");
+    buf_printf(&b, "  %-16s %14s %14s %9s\n", "ALL TO", "BASELINE USD", "SAVED USD", "SAVED");
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(r, "baselines")) {
+        const cJSON *pct = cJSON_GetObjectItemCaseSensitive(m, "savings_pct");
+        char saved[32];
+        if (cJSON_IsNumber(pct)) snprintf(saved, sizeof saved, "%.2f%%", pct->valuedouble);
+        else snprintf(saved, sizeof saved, "-");
+        buf_printf(&b, "  %-16s %14.6f %14.6f %9s%s\n",
+                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "model")), number(m, "cost_usd"),
+                   number(m, "savings_usd"), saved,
+                   cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "priced")) ? "" : "  (no prices)");
+    }
+    return buf_steal(&b);
+}
+
+static int usage(const char *problem)
+{
+    fprintf(stderr, "switchboard simulate: %s\nusage: switchboard simulate WORKLOAD.json [--config PATH] [--json]\n",
+            problem);
+    return 2;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    struct buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    fclose(f);
+    return buf_steal(&b);
+}
+
+/* The workload's config: --config, else WORKLOAD's "config" member (relative to the
+ * workload file), else the usual search ($SWITCHBOARD_CONFIG, the XDG file, defaults). */
+static char *config_path_for(const char *explicit_path, const char *workload_path, const cJSON *workload)
+{
+    if (explicit_path) return xstrdup(explicit_path);
+    const char *named = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(workload, "config"));
+    if (named && *named == '/') return xstrdup(named);
+    if (named) {
+        const char *slash = strrchr(workload_path, '/');
+        return slash ? xasprintf("%.*s/%s", (int)(slash - workload_path), workload_path, named) : xstrdup(named);
+    }
+    return config_find_path(NULL);
+}
+
+int cli_simulate(int argc, char **argv)
+{
+    const char *workload_path = NULL, *config_arg = NULL;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) json = true;
+        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) config_arg = argv[++i];
+        else if (argv[i][0] == '-' || workload_path) return usage("unexpected argument");
+        else workload_path = argv[i];
+    }
+    if (!workload_path) return usage("a workload file is required");
+    char *text = read_file(workload_path);
+    if (!text) {
+        fprintf(stderr, "switchboard simulate: cannot read %s\n", workload_path);
+        return 2;
+    }
+    char err[512] = "";
+    cJSON *workload = jsonc_parse(text, err, sizeof err);   /* comments allowed, as in configs */
+    free(text);
+    if (!workload) {
+        fprintf(stderr, "switchboard simulate: %s: %s\n", workload_path, err);
+        return 2;
+    }
+    setenv("SWITCHBOARD_NO_KEY_CMD", "1", 1);   /* prices and routes only: no key needed */
+    char *config_path = config_path_for(config_arg, workload_path, workload);
+    struct config *cfg = config_load(config_path, NULL, err, sizeof err);
+    int rc = 2;
+    if (!cfg) fprintf(stderr, "switchboard simulate: %s\n", err);
+    else {
+        cJSON *result = simulate_run(cfg, workload, err, sizeof err);
+        if (!result) {
+            fprintf(stderr, "switchboard simulate: %s: %s\n", workload_path, err);
+        } else {
+            char *out = json ? cJSON_Print(result) : simulate_render_text(result);
+            printf("%s%s", out, json ? "\n" : "");
+            free(out);
+            cJSON_Delete(result);
+            rc = 0;
+        }
+    }
+    if (cfg) config_unref(cfg);
+    free(config_path);
+    cJSON_Delete(workload);
+    return rc;
+}

@@ -1,0 +1,18 @@
+/* The payload of the switchboard/status notification sent after each completed task,
+ * for an editor's status line: {"model": "fast", "in_flight": 0, "spend_today_usd":
+ * 0.0123, "breakers": {"fast": "closed", ...}}. */
+#ifndef ROUTER_STATUS_H
+#define ROUTER_STATUS_H
+#include "router/ledger.h"
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+/* model: the model that answered last (NULL -> null). breakers: taken over (NULL ->
+ * {}), e.g. router_breaker_states(). Today's spend runs from local midnight before
+ * now_ms; ledger may be NULL (spend 0). */
+cJSON *status_payload(struct ledger *ledger, const char *model, int in_flight, cJSON *breakers,
+                      int64_t now_ms);
+/* Local midnight at or before now_ms, as epoch ms. */
+int64_t status_local_midnight(int64_t now_ms);
+
+#endif

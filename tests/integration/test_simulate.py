@@ -1,0 +1,168 @@
+"""switchboard simulate: every figure checked against arithmetic done here, from the
+workload and the config's prices alone (first-match routes, fallback through
+unavailable shares, split by weight), including the brief's example: a primary +
+budget fallback set-up sending 30% of tasks to a model ten times cheaper saves 27%
+against the primary alone, and 50% saves 45%."""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+WORKLOADS = os.path.join(ROOT, "data", "workloads")
+BIN = os.environ.get("SWITCHBOARD_BIN", os.path.join(ROOT, "switchboard"))
+PRESETS = ["primary-budget-fallback", "speed-depth", "provider-diversity", "selfhost-premium"]
+
+
+def simulate(workload_path, *args, check=True):
+    p = subprocess.run([BIN, "simulate", workload_path, *args], capture_output=True, text=True, timeout=30)
+    if check and p.returncode != 0:
+        raise AssertionError("exit %d: %s" % (p.returncode, p.stderr))
+    return p
+
+
+def as_list(v):
+    return None if v is None else (v if isinstance(v, list) else [v])
+
+
+def first_match(routes, task):
+    for r in routes:
+        w = r.get("when", {})
+        kinds, triggers, langs = as_list(w.get("task")), as_list(w.get("trigger")), as_list(w.get("language"))
+        trigger = task.get("trigger", "automatic" if task["kind"] == "inline" else "invoked")
+        if kinds and task["kind"] not in kinds:
+            continue
+        if triggers and trigger not in triggers:
+            continue
+        if langs and task.get("language") not in langs:
+            continue
+        return r
+    return None
+
+
+def expected(config, workload):
+    """Independent replay: returns (cost per model, total cost, baseline per model)."""
+    models = config["models"]
+    down = workload.get("unavailable", {})
+
+    def price(model, t):
+        p = models[model]["price"]
+        return (t.get("tokens_in", 0) * p["input"] + t.get("tokens_out", 0) * p["output"]) / 1e6
+
+    per_model, served = {}, []
+    for t in workload["tasks"]:
+        rule = first_match(config["routes"], t)
+        targets = rule["targets"]
+        count = t.get("count", 1)
+        if rule.get("strategy") == "split":
+            weights = rule["weights"]
+            starts = [(i, count * weights[i] / sum(weights)) for i in range(len(targets))]
+        else:
+            starts = [(0, count)]
+        for start, mass in starts:
+            order = targets[start:] + targets[:start]
+            for model in order:
+                ok = mass * (1 - down.get(model, 0))
+                per_model[model] = per_model.get(model, 0) + ok * price(model, t)
+                served.append((t, ok))
+                mass -= ok
+    total = sum(per_model.values())
+    baselines = {m: sum(n * price(m, t) for t, n in served) for m in models}
+    return per_model, total, baselines
+
+
+class SimulatePresets(unittest.TestCase):
+    def test_presets_match_independent_arithmetic(self):
+        for name in PRESETS:
+            with self.subTest(preset=name):
+                path = os.path.join(WORKLOADS, name + ".json")
+                workload = json.load(open(path))
+                config = json.load(open(os.path.join(WORKLOADS, workload["config"])))
+                out = json.loads(simulate(path, "--json").stdout)
+                per_model, total, baselines = expected(config, workload)
+                self.assertAlmostEqual(out["total_cost_usd"], total, places=8)
+                got = {m["model"]: m["cost_usd"] for m in out["models"]}
+                for model, cost in per_model.items():
+                    self.assertAlmostEqual(got.get(model, 0), cost, places=8, msg=model)
+                self.assertEqual(out["tasks"], sum(t.get("count", 1) for t in workload["tasks"]))
+                for b in out["baselines"]:
+                    self.assertAlmostEqual(b["cost_usd"], baselines[b["model"]], places=8)
+                    if baselines[b["model"]] > 0:
+                        pct = (baselines[b["model"]] - total) / baselines[b["model"]] * 100
+                        self.assertAlmostEqual(b["savings_pct"], pct, places=5)
+
+    def test_text_output_names_models_and_savings(self):
+        out = simulate(os.path.join(WORKLOADS, "speed-depth.json")).stdout
+        self.assertIn("fast", out)
+        self.assertIn("deep", out)
+        self.assertIn("single-model baselines", out)
+
+
+class SimulateBudgetExample(unittest.TestCase):
+    """Primary at 2.00/8.00, budget at 0.20/0.80 (ten times cheaper)."""
+
+    def run_share(self, share, tasks):
+        local = {"kind": "ollama", "base_url": "http://127.0.0.1:9"}
+        config = {"providers": {"p": local, "b": local},
+                  "models": {"primary": {"provider": "p", "model": "x", "price": {"input": 2.0, "output": 8.0}},
+                             "budget": {"provider": "b", "model": "y", "price": {"input": 0.2, "output": 0.8}}},
+                  "routes": [{"when": {}, "targets": ["primary", "budget"]}]}
+        workload = {"unavailable": {"primary": share}, "tasks": tasks}
+        with tempfile.TemporaryDirectory() as tmp:
+            cpath, wpath = os.path.join(tmp, "c.json"), os.path.join(tmp, "w.json")
+            json.dump(config, open(cpath, "w"))
+            json.dump(workload, open(wpath, "w"))
+            return json.loads(simulate(wpath, "--config", cpath, "--json").stdout)
+
+    def savings_vs_primary(self, out):
+        return [b for b in out["baselines"] if b["model"] == "primary"][0]["savings_pct"]
+
+    def test_thirty_percent_saves_27(self):
+        mix = [{"kind": "inline", "count": 700, "tokens_in": 1500, "tokens_out": 40},
+               {"kind": "refactor", "count": 300, "tokens_in": 6000, "tokens_out": 1500}]
+        out = self.run_share(0.3, mix)
+        self.assertAlmostEqual(self.savings_vs_primary(out), 0.3 * 0.9 * 100, places=5)
+        share = {m["model"]: m["share_pct"] for m in out["models"]}
+        self.assertAlmostEqual(share["budget"], 30.0, places=5)
+
+    def test_half_saves_45(self):
+        out = self.run_share(0.5, [{"kind": "fix", "count": 10, "tokens_in": 1000, "tokens_out": 100}])
+        self.assertAlmostEqual(self.savings_vs_primary(out), 45.0, places=5)
+
+    def test_individual_task_list(self):
+        # A bare list of tasks (count defaults to 1).
+        with tempfile.TemporaryDirectory() as tmp:
+            wpath = os.path.join(tmp, "w.json")
+            json.dump([{"kind": "inline", "tokens_in": 1000000, "tokens_out": 0},
+                       {"kind": "docs", "tokens_in": 0, "tokens_out": 1000000}], open(wpath, "w"))
+            cfg = os.path.join(WORKLOADS, "speed-depth.config.json")
+            out = json.loads(simulate(wpath, "--config", cfg, "--json").stdout)
+            # inline -> fast (0.28 per M in); docs -> "rest" rule -> fast (0.42 per M out)
+            self.assertAlmostEqual(out["total_cost_usd"], 0.28 + 0.42, places=9)
+
+
+class SimulateErrors(unittest.TestCase):
+    def test_bad_workloads(self):
+        cfg = os.path.join(WORKLOADS, "speed-depth.config.json")
+        cases = [({"tasks": [{"kind": "painting"}]}, "tasks[0].kind"),
+                 ({"tasks": []}, "tasks"),
+                 ({"unavailable": {"nobody": 0.5}, "tasks": [{"kind": "inline"}]}, "unavailable.nobody"),
+                 ({"unavailable": {"fast": 1.5}, "tasks": [{"kind": "inline"}]}, "unavailable.fast"),
+                 ({"tasks": [{"kind": "inline", "tokens_in": -4}]}, "tasks[0]")]
+        with tempfile.TemporaryDirectory() as tmp:
+            for workload, where in cases:
+                path = os.path.join(tmp, "w.json")
+                json.dump(workload, open(path, "w"))
+                p = simulate(path, "--config", cfg, check=False)
+                self.assertEqual(p.returncode, 2, workload)
+                self.assertIn(where, p.stderr)
+            p = simulate(os.path.join(tmp, "missing.json"), check=False)
+            self.assertEqual(p.returncode, 2)
+            p = subprocess.run([BIN, "simulate"], capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("usage", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,199 @@
+"""switchboard stats on a fixed ledger (tests/data/stats-ledger.jsonl and its rotated
+.1): golden text and JSON, figures recomputed independently from the raw lines, the
+HTML report parsed as XML with one SVG chart per chart section, and bad arguments."""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DATA = os.path.join(ROOT, "tests", "data")
+BIN = os.environ.get("SWITCHBOARD_BIN", os.path.join(ROOT, "switchboard"))
+LEDGER = os.path.join(DATA, "stats-ledger.jsonl")
+CONFIG = os.path.join(DATA, "stats-config.json")
+FIXED = ["--ledger", LEDGER, "--config", CONFIG, "--now", "2026-11-27T12:00:00Z"]
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def run(*args, check=True):
+    env = dict(os.environ)
+    env.pop("SWITCHBOARD_CONFIG", None)
+    p = subprocess.run([BIN, "stats", *args], capture_output=True, text=True, timeout=30, env=env)
+    if check and p.returncode != 0:
+        raise AssertionError("exit %d: %s" % (p.returncode, p.stderr))
+    return p
+
+
+def golden(name):
+    with open(os.path.join(DATA, name)) as f:
+        return f.read()
+
+
+def raw_records():
+    """The ledger's attempt lines (rotated file first), acceptance folded in."""
+    records, accepted = [], set()
+    for path in (LEDGER + ".1", LEDGER):
+        for line in open(path):
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            if "accept" in o:
+                accepted.add(o["accept"])
+            elif "model" in o and "outcome" in o:
+                records.append(o)
+    for r in records:
+        r["accepted"] = r["accepted"] or r["attempt_id"] in accepted
+    return records
+
+
+class StatsGolden(unittest.TestCase):
+    def test_text_by_model(self):
+        self.assertEqual(run(*FIXED).stdout, golden("stats-by-model.txt"))
+
+    def test_text_by_provider(self):
+        self.assertEqual(run(*FIXED, "--by", "provider").stdout, golden("stats-by-provider.txt"))
+
+    def test_text_by_day_since(self):
+        self.assertEqual(run(*FIXED, "--by", "day", "--since", "2d").stdout, golden("stats-by-day-since2d.txt"))
+
+    def test_json_by_model(self):
+        self.assertEqual(json.loads(run(*FIXED, "--json").stdout), json.loads(golden("stats-by-model.json")))
+
+    def test_json_by_task(self):
+        self.assertEqual(json.loads(run(*FIXED, "--by", "task", "--json").stdout),
+                         json.loads(golden("stats-by-task.json")))
+
+
+class StatsFigures(unittest.TestCase):
+    """Recomputes the headline figures from the raw lines, without the C code."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.out = json.loads(run(*FIXED, "--json").stdout)
+        cls.records = raw_records()
+
+    def test_tokens_and_cost_totals(self):
+        total = self.out["total"]
+        self.assertEqual(total["attempts"], len(self.records))
+        self.assertEqual(total["tokens"]["in"], sum(r["tokens_in"] for r in self.records))
+        self.assertEqual(total["tokens"]["out"], sum(r["tokens_out"] for r in self.records))
+        self.assertAlmostEqual(total["cost_usd"], sum(r["cost_usd"] for r in self.records), places=9)
+        self.assertEqual(total["estimated"], sum(1 for r in self.records if r["estimated"]))
+
+    def test_acceptance_rate(self):
+        inline_ok = [r for r in self.records if r["task"] == "inline" and r["outcome"] == "ok"]
+        accepted = [r for r in inline_ok if r["accepted"]]
+        self.assertEqual(self.out["total"]["inline_ok"], len(inline_ok))
+        self.assertEqual(self.out["total"]["accepted"], len(accepted))
+        self.assertAlmostEqual(self.out["total"]["acceptance_rate"], len(accepted) / len(inline_ok), places=4)
+
+    def test_baselines_from_config_prices(self):
+        prices = json.load(open(CONFIG))["models"]
+        actual = sum(r["cost_usd"] for r in self.records)
+        for base in self.out["baselines"]:
+            if base["prices"] != "config":
+                continue
+            p = prices[base["model"]]["price"]
+            expect = sum((r["tokens_in"] * p["input"] + r["tokens_out"] * p["output"]) / 1e6 for r in self.records)
+            self.assertAlmostEqual(base["cost_usd"], expect, places=9)
+            self.assertAlmostEqual(base["savings_usd"], expect - actual, places=9)
+            if expect > 0:
+                self.assertAlmostEqual(base["savings_pct"], round((expect - actual) / expect * 100, 2), places=6)
+        self.assertEqual(self.out["baselines"][0]["model"], "reasoning")
+        self.assertTrue(self.out["baselines"][0]["most_expensive"])
+
+    def test_unpriced_model_priced_from_ledger(self):
+        # "mini" is not in the config; its ledger costs came from 0.25 / 2.00 per million.
+        mini = [b for b in self.out["baselines"] if b["model"] == "mini"][0]
+        self.assertEqual(mini["prices"], "ledger")
+        expect = sum((r["tokens_in"] * 0.25 + r["tokens_out"] * 2.0) / 1e6 for r in self.records)
+        self.assertAlmostEqual(mini["cost_usd"], expect, places=9)
+
+    def test_runs_fallbacks_retries(self):
+        total = self.out["total"]
+        # Request id "1" appears in two server sessions: two runs. 11 runs in all.
+        self.assertEqual(total["requests"], 11)
+        self.assertEqual(total["fallbacks"], 2)   # run 3 (fast -> offline), run 8 (reasoning -> fast)
+        self.assertEqual(total["retries"], 1)     # run 4 (reasoning overloaded, then reasoning)
+        self.assertEqual(total["cancelled"], 1)
+
+    def test_since_filters(self):
+        out = json.loads(run(*FIXED, "--since", "12h", "--json").stdout)
+        recent = [r for r in self.records if r["time"] >= "2026-11-27T00:00:00.000Z"]
+        self.assertEqual(out["total"]["attempts"], len(recent))
+        self.assertEqual(out["since"], "2026-11-27T00:00:00.000Z")
+
+
+class StatsHtml(unittest.TestCase):
+    def test_well_formed_with_one_chart_per_section(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "report.html")
+            p = run(*FIXED, "--html", path)
+            self.assertIn(path, p.stdout)
+            text = open(path).read()
+        root = ET.fromstring(text.split("\n", 1)[1])   # drop the doctype line
+        self.assertEqual(root.tag, XHTML + "html")
+        sections = list(root.iter(XHTML + "section"))
+        charts = [s for s in sections if s.get("class") == "chart"]
+        self.assertEqual([s.get("id") for s in charts], ["cost-per-day", "latency", "share"])
+        for s in charts:
+            self.assertEqual(len(list(s.iter(SVG + "svg"))), 1, s.get("id"))
+        # No external assets: nothing loads from elsewhere.
+        for el in root.iter():
+            for attr in ("src", "href"):
+                self.assertIsNone(el.get(attr), el.tag)
+        self.assertNotIn("<script", text)
+        # Cost per day: one stacked segment per (day, model) with cost; 3 days here.
+        bars = list(charts[0].iter(SVG + "rect"))
+        titles = [r.find(SVG + "title").text for r in bars if r.find(SVG + "title") is not None]
+        self.assertEqual(len({t.split()[0] for t in titles}), 3)
+        # Share: answered runs per model, percentages add up to 100.
+        shares = [float(t.text.split("%")[0]) for t in charts[2].iter(SVG + "text") if "%" in (t.text or "")]
+        self.assertAlmostEqual(sum(shares), 100.0, delta=0.2)
+
+    def test_escapes_names(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            ledger = os.path.join(tmp, "l.jsonl")
+            with open(ledger, "w") as f:
+                f.write(json.dumps({"time": "2026-11-27T10:00:00.000Z", "request_id": "1", "attempt_id": "a",
+                                    "task": "inline", "model": "<b>&\"m'", "provider": "p", "attempt": 1,
+                                    "outcome": "ok", "total_ms": 5, "first_token_ms": 1, "tokens_in": 10,
+                                    "tokens_out": 1, "cost_usd": 0.001}) + "\n")
+            path = os.path.join(tmp, "r.html")
+            run("--ledger", ledger, "--html", path)
+            root = ET.fromstring(open(path).read().split("\n", 1)[1])
+            self.assertTrue(any(t.text == "<b>&\"m'" for t in root.iter(SVG + "text")))
+
+
+class StatsUsage(unittest.TestCase):
+    def test_bad_arguments_exit_2(self):
+        for args in (["--by", "color"], ["--since", "yesterday"], ["--bogus"], ["--config"]):
+            p = run(*args, check=False)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertIn("usage", p.stderr)
+
+    def test_missing_ledger_is_empty_report(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            p = run("--ledger", os.path.join(tmp, "none.jsonl"))
+            self.assertIn("no ledger records yet", p.stdout)
+            out = json.loads(run("--ledger", os.path.join(tmp, "none.jsonl"), "--json").stdout)
+            self.assertEqual(out["total"]["attempts"], 0)
+            self.assertEqual(out["baselines"], [])
+
+    def test_bad_config_names_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = os.path.join(tmp, "c.json")
+            open(cfg, "w").write('{"providers": {"l": {"kind": "ollama", "base_url": "http://127.0.0.1:9"}},'
+                                 ' "models": {"a": {"provider": "l", "model": "m", "price": 3}}}')
+            p = run("--ledger", LEDGER, "--config", cfg, check=False)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn(cfg, p.stderr)
+            self.assertIn("models.a.price", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,298 @@
+/* Ledger writer tests: exact line fields, estimated flag, file mode, rotation with a
+ * keep count, acceptance lines, spend totals across reopen. Each runs a real uv loop
+ * in a fresh temporary directory. */
+#include "tests/unit/test.h"
+#include "router/ledger.h"
+#include "router/ledger_read.h"
+#include "base/xalloc.h"
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *temp_dir(void)
+{
+    char *dir = xstrdup("/tmp/sb-ledger-XXXXXX");
+    ASSERT(mkdtemp(dir) != NULL);
+    return dir;
+}
+
+/* Removes a test's temporary directory (paths come from temp_dir, no quoting needed). */
+static void remove_dir(const char *dir)
+{
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    ASSERT_EQ(system(cmd), 0);
+    free(cmd);
+}
+
+static struct ledger_entry sample(int64_t time_ms, const char *attempt_id, double cost)
+{
+    return (struct ledger_entry){
+        .time_ms = time_ms, .request_id = "7", .attempt_id = attempt_id, .task = "inline",
+        .trigger = "automatic", .route = "routes[0]", .model = "fast", .provider = "deepseek",
+        .attempt = 1, .outcome = "ok", .status = 200, .first_token_ms = 180, .total_ms = 420,
+        .tokens_in = 812, .tokens_out = 24, .tokens_cached = 0, .tokens_reasoning = 0,
+        .estimated = false, .cost_usd = cost, .accepted = false,
+    };
+}
+
+static int count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int n = 0, c;
+    while ((c = fgetc(f)) != EOF) n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+TEST(ledger_writes_exact_line_with_mode_0600)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/state/switchboard/ledger.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256] = "";
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    ASSERT(l != NULL);
+    struct ledger_entry e = sample(1795813200123LL, "a1b2-3", 0.000237);
+    ledger_record(l, &e);
+    ledger_close(l);
+    ASSERT_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+    char *text = test_read_file(path, NULL);
+    ASSERT_STREQ(text,
+        "{\"time\":\"2026-11-27T21:00:00.123Z\",\"request_id\":\"7\",\"attempt_id\":\"a1b2-3\","
+        "\"task\":\"inline\",\"trigger\":\"automatic\",\"route\":\"routes[0]\",\"model\":\"fast\","
+        "\"provider\":\"deepseek\",\"attempt\":1,\"outcome\":\"ok\",\"status\":200,"
+        "\"first_token_ms\":180,\"total_ms\":420,\"tokens_in\":812,\"tokens_out\":24,"
+        "\"tokens_cached\":0,\"tokens_reasoning\":0,\"estimated\":false,\"cost_usd\":0.000237,"
+        "\"accepted\":false}\n");
+    struct stat st;
+    ASSERT_EQ(stat(path, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    char *parent = xasprintf("%s/state/switchboard", dir);
+    ASSERT_EQ(stat(parent, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0700);
+    free(parent); free(text); remove_dir(dir); free(path); free(dir);
+}
+
+TEST(ledger_cancelled_estimated_and_escaped)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    struct ledger_entry e = sample(1795813200000LL, "x-1", 0.5);
+    e.outcome = "cancelled"; e.status = 0; e.first_token_ms = -1; e.estimated = true;
+    e.route = "my \"route\"\n";
+    ledger_record(l, &e);
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    char *text = test_read_file(path, NULL);
+    ASSERT(strstr(text, "\"route\":\"my \\\"route\\\"\\n\"") != NULL);
+    ASSERT(strstr(text, "\"first_token_ms\":null") != NULL);
+    cJSON *root;
+    struct ledger_entry back;
+    const char *accept;
+    text[strlen(text) - 1] = '\0';
+    ASSERT_EQ(ledger_parse_line(text, &root, &back, &accept), LEDGER_LINE_ATTEMPT);
+    ASSERT(back.estimated);
+    ASSERT_STREQ(back.outcome, "cancelled");
+    ASSERT_EQ(back.first_token_ms, -1);
+    ASSERT_STREQ(back.route, "my \"route\"\n");
+    ASSERT_EQ(back.time_ms, 1795813200000LL);
+    cJSON_Delete(root);
+    free(text); remove_dir(dir); free(path); free(dir);
+}
+
+TEST(ledger_accept_line_and_many_queued_writes)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    for (int i = 0; i < 200; i++) {   /* queued while earlier writes are in flight */
+        char id[16];
+        snprintf(id, sizeof id, "id-%d", i);
+        struct ledger_entry e = sample(1795813200000LL + i, id, 0.001);
+        ledger_record(l, &e);
+    }
+    ledger_accept(l, "id-5");
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    ASSERT_EQ(count_lines(path), 201);
+    char *text = test_read_file(path, NULL);
+    char *last = strstr(text, "\"accept\":\"id-5\"");
+    ASSERT(last != NULL);
+    ASSERT(strstr(text, "\"attempt_id\":\"id-199\"") < last);   /* order kept */
+    free(text); remove_dir(dir); free(path); free(dir);
+}
+
+TEST(ledger_rotates_at_size_and_keeps_n)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger_entry e = sample(1795813200000LL, "r-0000", 0.001);
+    char *line_text;
+    {   /* measure one line to size the limit at exactly three lines */
+        struct ledger *probe = ledger_open(&loop, path, 0, 2, err, sizeof err);
+        ledger_record(probe, &e);
+        ledger_close(probe);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        line_text = test_read_file(path, NULL);
+        unlink(path);
+    }
+    long line_len = (long)strlen(line_text);
+    struct ledger *l = ledger_open(&loop, path, 3 * line_len, 2, err, sizeof err);
+    for (int i = 0; i < 11; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "r-%04d", i);
+        e.attempt_id = id;
+        ledger_record(l, &e);
+        if (i % 4 == 0) uv_run(&loop, UV_RUN_DEFAULT);   /* mix of batched and single writes */
+    }
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+    /* 11 lines, 3 per file: l.jsonl has 2 (r-9, r-10), .1 has 6..8, .2 has 3..5; 0..2 dropped. */
+    char *p1 = xasprintf("%s.1", path), *p2 = xasprintf("%s.2", path), *p3 = xasprintf("%s.3", path);
+    ASSERT_EQ(count_lines(path), 2);
+    ASSERT_EQ(count_lines(p1), 3);
+    ASSERT_EQ(count_lines(p2), 3);
+    ASSERT_EQ(access(p3, F_OK), -1);
+    char *t2 = test_read_file(p2, NULL);
+    ASSERT(strstr(t2, "r-0003") && strstr(t2, "r-0005") && !strstr(t2, "r-0002"));
+    char *t0 = test_read_file(path, NULL);
+    ASSERT(strstr(t0, "r-0009") && strstr(t0, "r-0010"));
+    struct stat st;
+    ASSERT_EQ(stat(path, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    ASSERT(st.st_size <= 3 * line_len);
+    free(t0); free(t2); free(p1); free(p2); free(p3); free(line_text); remove_dir(dir); free(path); free(dir);
+}
+
+TEST(ledger_spend_since_scans_earlier_files)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    uv_timeval64_t tv;
+    uv_gettimeofday(&tv);
+    int64_t now = tv.tv_sec * 1000LL, day = 24 * 3600 * 1000LL;
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    struct ledger_entry e = sample(now - 3 * day, "s-1", 1.0);
+    ledger_record(l, &e);
+    e = sample(now - 10 * 60 * 1000, "s-2", 0.25);
+    ledger_record(l, &e);
+    e = sample(now - 5 * 60 * 1000, "s-3", 0.5);
+    e.model = "reasoning"; e.provider = "anthropic";
+    ledger_record(l, &e);
+    ASSERT_NEAR(ledger_spend_since(l, now - day, NULL, NULL), 0.75, 1e-12);
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    /* A new process (reopen) sees the same totals from the file. */
+    l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    ASSERT(l != NULL);
+    ASSERT_NEAR(ledger_spend_since(l, now - day, NULL, NULL), 0.75, 1e-12);
+    ASSERT_NEAR(ledger_spend_since(l, now - 7 * day, NULL, NULL), 1.75, 1e-12);
+    ASSERT_NEAR(ledger_spend_since(l, now - 7 * day, "fast", NULL), 1.25, 1e-12);
+    ASSERT_NEAR(ledger_spend_since(l, now - day, NULL, "anthropic"), 0.5, 1e-12);
+    ASSERT_NEAR(ledger_spend_since(l, now - day, "fast", "anthropic"), 0.0, 1e-12);
+    e = sample(now, "s-4", 0.125);
+    ledger_record(l, &e);
+    ASSERT_NEAR(ledger_spend_since(l, now - day, "fast", NULL), 0.375, 1e-12);
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+    remove_dir(dir); free(path); free(dir);
+}
+
+TEST(ledger_open_fails_cleanly_and_default_path)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256] = "";
+    struct ledger *l = ledger_open(&loop, "/proc/nope/ledger.jsonl", 0, 3, err, sizeof err);
+    ASSERT(l == NULL);
+    ASSERT(strstr(err, "/proc/nope") != NULL);
+    uv_loop_close(&loop);
+    setenv("XDG_STATE_HOME", "/x/state", 1);
+    char *p = ledger_default_path();
+    ASSERT_STREQ(p, "/x/state/switchboard/ledger.jsonl");
+    free(p);
+    unsetenv("XDG_STATE_HOME");
+    setenv("HOME", "/home/u", 1);
+    p = ledger_default_path();
+    ASSERT_STREQ(p, "/home/u/.local/state/switchboard/ledger.jsonl");
+    free(p);
+    char *a = ledger_new_attempt_id(), *b = ledger_new_attempt_id();
+    ASSERT(strcmp(a, b) != 0);
+    free(a); free(b);
+}
+
+TEST(ledger_time_format_round_trip)
+{
+    char out[32];
+    ledger_format_time(1795813200123LL, out);
+    ASSERT_STREQ(out, "2026-11-27T21:00:00.123Z");
+    ASSERT_EQ(ledger_parse_time(out), 1795813200123LL);
+    ASSERT_EQ(ledger_parse_time("2026-11-27T21:00:00Z"), 1795813200000LL);
+    ASSERT_EQ(ledger_parse_time("2026-11-27 21:00"), -1);
+    ASSERT_EQ(ledger_parse_time("2026-11-27T21:00:00+01:00"), -1);
+}
+
+TEST(ledger_tightens_existing_file_mode)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    ASSERT_EQ(chmod(path, 0644), 0);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    struct stat st;
+    ASSERT_EQ(stat(path, &st), 0);
+    ASSERT_EQ(st.st_mode & 0777, 0600);
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    remove_dir(dir); free(path); free(dir);
+}
+
+TEST(ledger_keep_zero_starts_over)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 600, 0, err, sizeof err);   /* ~2 lines */
+    for (int i = 0; i < 5; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "k-%d", i);
+        struct ledger_entry e = sample(1795813200000LL, id, 0.001);
+        ledger_record(l, &e);
+    }
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+    char *p1 = xasprintf("%s.1", path);
+    ASSERT_EQ(access(p1, F_OK), -1);
+    char *text = test_read_file(path, NULL);
+    ASSERT(strstr(text, "k-4") != NULL);
+    ASSERT(strstr(text, "k-0") == NULL);
+    ASSERT(strlen(text) <= 600);
+    free(text); free(p1); remove_dir(dir); free(path); free(dir);
+}
