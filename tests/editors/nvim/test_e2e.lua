@@ -40,6 +40,28 @@ end
 
 local shared = {}   -- state carried from one test to the next
 
+T.test('setup starts one server for the configured filetypes and attaches their buffers',
+  { needs = { 'textDocumentSync' } }, function()
+  local a = T.buffer('one.py', { 'x = 1' }, 'python')
+  local client = T.client_for(a)
+  T.eq(client.name, 'switchboard', 'client name')
+  T.eq(client.config.cmd[1], os.getenv('SWITCHBOARD_BIN'), 'binary')
+  T.ok(vim.tbl_contains(client.config.cmd, '--stdio'), 'stdio: ' .. vim.inspect(client.config.cmd))
+  T.ok(vim.tbl_contains(client.config.cmd, os.getenv('SWITCHBOARD_CONFIG')), 'config passed')
+  local b = T.buffer('two.lua', { 'local y = 2' }, 'lua')
+  T.eq(T.client_for(b).id, client.id, 'the same server serves the second buffer')
+  local c = T.buffer('notes.txt', { 'plain text' }, 'text')
+  T.sleep(100)
+  T.ok(not vim.lsp.buf_is_attached(c, client.id), 'a text buffer is not attached')
+  T.wait_for(function()
+    local f = io.open(tmp .. '/switchboard.log', 'r')
+    if f then f:close(); return true end
+  end, 'the server log file')
+  vim.cmd('Switchboard log')
+  T.contains(vim.api.nvim_buf_get_name(0), 'switchboard.log', ':Switchboard log opens the log')
+  vim.cmd('close')
+end)
+
 T.test('ghost text from the fast model appears after typing in insert mode',
   { needs = { 'inlineCompletionProvider' } }, function()
   local bufnr = T.buffer('calc.py', { 'def add(a, b):', '    ' }, 'python')
