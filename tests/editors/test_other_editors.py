@@ -169,6 +169,21 @@ class EmacsTest(unittest.TestCase):
             self.assertTrue(any(FAST_TEXT in c for c in res["candidates"]),
                             "candidates %r" % (res["candidates"],))
 
+    def test_null_params_as_eglot_sends_them(self):
+        # eglot 1.9 sends "params": null with shutdown (and other parameterless calls).
+        with EditorEnv() as env:
+            if env.caps is None:
+                self.skipTest("the server does not answer initialize yet")
+            with LspClient(args=["--stdio"], env=env.env, clean_env=True) as c:
+                result, error = c.initialize(capabilities={}, timeout=5)
+                self.assertIsNone(error)
+                c.send({"jsonrpc": "2.0", "id": 9001, "method": "shutdown", "params": None})
+                msg = c.wait_response(9001, timeout=5)
+                self.assertNotIn("error", msg)
+                self.assertIsNone(msg.get("result"))
+                c.notify("exit")
+                self.assertEqual(c.wait_exit(5), 0)
+
     def test_lsp_mode_registration(self):
         emacs = shutil.which("emacs")
         if not emacs:

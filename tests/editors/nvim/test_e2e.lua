@@ -38,8 +38,6 @@ local function choose_action(prefix)
   return offered
 end
 
-local shared = {}   -- state carried from one test to the next
-
 T.test('setup starts one server for the configured filetypes and attaches their buffers',
   { needs = { 'textDocumentSync' } }, function()
   local a = T.buffer('one.py', { 'x = 1' }, 'python')
@@ -76,12 +74,15 @@ T.test('ghost text from the fast model appears after typing in insert mode',
   local models = {}
   for _, r in ipairs(reqs) do models[r.model or '?'] = true end
   T.ok(models['fast-model'], 'the fast model was asked: ' .. vim.inspect(vim.tbl_keys(models)))
-  shared.bufnr = bufnr
 end)
 
 T.test('accept inserts the suggestion and the ledger records the acceptance',
   { needs = { 'inlineCompletionProvider' } }, function()
-  local bufnr = T.ok(shared.bufnr, 'needs the previous test')
+  local bufnr = T.buffer('accept.py', { 'def add(a, b):', '    ' }, 'python')
+  T.client_for(bufnr)
+  vim.api.nvim_win_set_cursor(0, { 2, 4 })
+  T.feed('Areturn ')
+  T.wait_for(function() return ghost_text(bufnr) end, 'ghost text')
   local item = ghost.current(bufnr)
   T.ok(item and item.command and item.command.command == 'switchboard.accept',
     'the item carries switchboard.accept: ' .. vim.inspect(item))
@@ -105,7 +106,8 @@ end)
 
 T.test('the statusline follows switchboard/status',
   { needs = { 'inlineCompletionProvider' } }, function()
-  T.wait_for(function() return sb.status end, 'a switchboard/status notification')
+  T.wait_for(function() return sb.status and sb.status.model end,
+    'a switchboard/status notification naming a model (last: ' .. vim.inspect(sb.status) .. ')')
   local line = sb.statusline()
   T.ok(line:match('^sb: %S+'), 'statusline: ' .. line)
   T.contains(line, 'sb: ' .. tostring(sb.status.model), 'model shown')

@@ -186,6 +186,10 @@ T.test('statusline reflects the switchboard/status payload', function()
   T.eq(sb.statusline(), 'sb: fast · $0.0123 today · 2 in flight', 'full')
   sb.status = { model = 'reasoning', spend_today_usd = 0, in_flight = 0 }
   T.eq(sb.statusline(), 'sb: reasoning · $0.0000 today', 'idle')
+  sb.status = sb.normalize_status({ lastModel = 'fast', inFlight = 1, spendToday = 0.5 })
+  T.eq(sb.statusline(), 'sb: fast · $0.5000 today · 1 in flight', 'camelCase payload')
+  sb.status = sb.normalize_status({ lastModel = vim.NIL, inFlight = 0 })
+  T.eq(sb.statusline(), 'sb: -', 'null model')
   sb.status = nil
 end)
 

@@ -49,9 +49,29 @@ function M.cmd()
   return cmd
 end
 
+local function field(t, ...)
+  for _, key in ipairs({ ... }) do
+    local v = t[key]
+    if v ~= nil and v ~= vim.NIL then return v end
+  end
+  return nil
+end
+
+-- switchboard/status as { model, in_flight, spend_today_usd, breakers }; the server's
+-- camelCase names (lastModel, inFlight, spendToday) are read too.
+function M.normalize_status(s)
+  if type(s) ~= 'table' then return nil end
+  return {
+    model = field(s, 'model', 'lastModel'),
+    in_flight = field(s, 'in_flight', 'inFlight'),
+    spend_today_usd = field(s, 'spend_today_usd', 'spendToday', 'spendTodayUsd'),
+    breakers = field(s, 'breakers'),
+  }
+end
+
 local function on_status(_, result, ctx)
   -- Handlers have the (err, result, ctx) signature from 0.5.1 on.
-  M.status = result
+  M.status = M.normalize_status(result)
   if ctx then M.client_id = ctx.client_id end
   vim.cmd('redrawstatus')
 end
