@@ -172,4 +172,32 @@ T.test(':Switchboard stats shows a table of the recorded requests',
   vim.cmd('close')
 end)
 
+T.test(':Switchboard route shows the plan for the current buffer',
+  { needs = { '_commands.switchboard_explainRoute' } }, function()
+  local bufnr = T.buffer('route.py', { 'x = 1' }, 'python')
+  T.client_for(bufnr)
+  vim.cmd('Switchboard route inline')
+  local text = T.wait_for(function()
+    local b = vim.api.nvim_get_current_buf()
+    if vim.api.nvim_buf_get_name(b):find('switchboard://route', 1, true) then
+      return table.concat(lines(b), '\n')
+    end
+  end, 'the route window')
+  T.contains(text, 'fast', 'the inline route names the fast model')
+  vim.cmd('close')
+end)
+
+T.test(':Switchboard reload re-reads the configuration',
+  { needs = { '_commands.switchboard_reloadConfig' } }, function()
+  local messages = {}
+  local notify = vim.notify
+  vim.notify = function(msg, level) table.insert(messages, { msg = msg, level = level }) end
+  vim.cmd('Switchboard reload')
+  local ok = pcall(T.wait_for, function() return #messages > 0 end, 'a message')
+  vim.notify = notify
+  T.ok(ok, 'no message after reload')
+  T.ok(messages[1].msg:match('^switchboard: '), 'message: ' .. messages[1].msg)
+  T.ok(messages[1].level ~= vim.log.levels.ERROR, 'not an error: ' .. messages[1].msg)
+end)
+
 T.run()
