@@ -24,7 +24,8 @@ end
 local function execute(command, arguments, on_result)
   local client = client_or_warn()
   if not client then return end
-  client.request('workspace/executeCommand', { command = command, arguments = arguments },
+  require('switchboard.compat').request(client, 'workspace/executeCommand',
+    { command = command, arguments = arguments },
     function(err, result)
       if err then
         vim.notify('switchboard: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)

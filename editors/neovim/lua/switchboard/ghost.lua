@@ -2,6 +2,7 @@
 -- (debounced, cancelling the stale request), shows the current item as virtual text,
 -- and accepts all / a word / a line, cycles and dismisses. Accepting the whole
 -- suggestion runs the item's command (switchboard.accept) so the server records it.
+local compat = require('switchboard.compat')
 local M = {}
 local ns = vim.api.nvim_create_namespace('switchboard_ghost')
 M.ns = ns
@@ -25,7 +26,7 @@ end
 local function cancel(bufnr)
   local st = buf_state(bufnr)
   st.generation = (st.generation or 0) + 1   -- answers to older requests are dropped
-  if st.request_id and st.client then pcall(st.client.cancel_request, st.request_id) end
+  if st.request_id and st.client then pcall(compat.cancel_request, st.client, st.request_id) end
   st.request_id = nil
 end
 
@@ -117,7 +118,7 @@ function M.request(bufnr, trigger_kind)
   local params = vim.lsp.util.make_position_params(win, client.offset_encoding or 'utf-16')
   params.context = { triggerKind = trigger_kind or 2 }
   local generation = st.generation
-  local ok, id = client.request('textDocument/inlineCompletion', params, function(err, result)
+  local ok, id = compat.request(client, 'textDocument/inlineCompletion', params, function(err, result)
     if st.generation ~= generation then return end
     st.request_id = nil
     if err or not result or not vim.api.nvim_buf_is_valid(bufnr) then return end
@@ -138,7 +139,7 @@ function M.on_change(bufnr, opts)
   if st.items and show(bufnr) then return end
   M.clear(bufnr)
   cancel(bufnr)
-  if st.timer then st.timer:stop() else st.timer = vim.loop.new_timer() end
+  if st.timer then st.timer:stop() else st.timer = compat.uv.new_timer() end
   st.timer:start(opts.debounce_ms or 150, 0, vim.schedule_wrap(function()
     if vim.api.nvim_buf_is_valid(bufnr) and vim.api.nvim_get_current_buf() == bufnr
         and vim.fn.mode() == 'i' then
@@ -150,7 +151,7 @@ end
 local function run_command(client, item, bufnr)
   local cmd = item.command
   if not (client and cmd and cmd.command) then return end
-  client.request('workspace/executeCommand', {
+  compat.request(client, 'workspace/executeCommand', {
     command = cmd.command, arguments = cmd.arguments,
   }, function() end, bufnr)
 end
