@@ -215,4 +215,22 @@ T.test('the stats result is formatted as an aligned table', function()
   T.eq(#lines[3], #lines[4], 'columns aligned')
 end)
 
+T.test('client capabilities announce inline completion only when the plugin shows ghost text', function()
+  sb.options = vim.tbl_deep_extend('force', sb.options, { ghost_text = true })
+  local caps = sb.capabilities()
+  T.eq(caps.textDocument.inlineCompletion, { dynamicRegistration = false }, 'with ghost text')
+  T.ok(caps.textDocument.codeAction, 'the default capabilities are kept')
+  sb.options.ghost_text = false
+  T.eq(sb.capabilities().textDocument.inlineCompletion, nil, 'without ghost text')
+  sb.options.ghost_text = true
+end)
+
+T.test('lsp/switchboard.lua (0.11+ vim.lsp.enable) matches the plugin defaults', function()
+  local cfg = dofile('editors/neovim/lsp/switchboard.lua')
+  T.eq(cfg.cmd, { 'switchboard', '--stdio' }, 'cmd')
+  local defaults = require('switchboard').options
+  T.eq(cfg.filetypes, defaults.filetypes, 'filetypes')
+  T.eq(cfg.root_markers, defaults.root_markers, 'root markers')
+end)
+
 T.run()
