@@ -1,7 +1,7 @@
 /* Benchmark: stream parser + adapter cost per event, on synthetic streams shaped like
  * each API's (OpenAI chat chunks, Anthropic named events, Ollama NDJSON), fed in
  * 1400-byte pieces like network reads. Prints ns per event and MB/s per API.
- * Usage: adapters [ROUNDS] */
+ * Usage: adapters [ROUNDS]   (bench/run.sh passes the server binary: ignored) */
 #include "providers/adapter.h"
 #include "providers/stream.h"
 #include "base/buf.h"
@@ -43,7 +43,8 @@ static int deliver_to(void *data, const char *event, const char *payload, size_t
 int main(int argc, char **argv)
 {
     xalloc_init();
-    int rounds = argc > 1 ? atoi(argv[1]) : 20;
+    int rounds = argc > 1 ? atoi(argv[1]) : 0;
+    if (rounds <= 0) rounds = 20;
     const struct api apis[] = {
         { "openai", &provider_openai, STREAM_SSE },
         { "anthropic", &provider_anthropic, STREAM_SSE },

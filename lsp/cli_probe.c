@@ -306,13 +306,14 @@ int cli_probe(int argc, char **argv)
 {
     const char *config_path = NULL;
     long timeout_ms = 0;
-    int first_model = argc;
+    char **names = xcalloc((size_t)argc + 1, sizeof *names);   /* options may come anywhere */
+    int name_count = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) config_path = argv[++i];
         else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) timeout_ms = atol(argv[++i]);
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { usage(); return 0; }
-        else if (argv[i][0] == '-') return usage();
-        else { first_model = i; break; }
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { free(names); usage(); return 0; }
+        else if (argv[i][0] == '-') { free(names); return usage(); }
+        else names[name_count++] = argv[i];
     }
     char err[1024] = "";
     char *path = config_find_path(config_path);
@@ -320,11 +321,12 @@ int cli_probe(int argc, char **argv)
     free(path);
     if (!cfg) {
         fprintf(stderr, "switchboard probe: %s\n", err);
+        free(names);
         return 2;
     }
-    size_t *sel = xcalloc(cfg->model_count + (size_t)argc + 1, sizeof *sel);
+    size_t *sel = xcalloc(cfg->model_count + (size_t)name_count + 1, sizeof *sel);
     size_t n = 0;
-    int rc = select_models(cfg, argv + first_model, argc - first_model, sel, &n);
+    int rc = select_models(cfg, names, name_count, sel, &n);
     if (rc == 0 && n == 0) {
         fprintf(stderr, "switchboard probe: no models configured (%s)\n", cfg->source);
         rc = 1;
@@ -334,6 +336,7 @@ int cli_probe(int argc, char **argv)
         rc = 2;
     }
     free(sel);
+    free(names);
     config_unref(cfg);
     return rc;
 }

@@ -2,10 +2,14 @@
  * also what executeCommandProvider advertises (Neovim runs an inline item's command
  * only when its id is listed there). Features add their entries to the table. */
 #include "lsp/commands.h"
+#include "lsp/service_commands.h"
 #include "base/log.h"
 #include <string.h>
 
 const struct lsp_command lsp_commands[] = {
+    { "switchboard.stats", command_stats },
+    { "switchboard.explainRoute", command_explain_route },
+    { "switchboard.reloadConfig", command_reload_config },
     { NULL, NULL },
 };
 

@@ -27,10 +27,9 @@ void lifecycle_shutdown_features(struct server *srv)
         for (const struct lsp_feature *const *f = lsp_features; *f; f++)
             if ((*f)->shutdown) (*f)->shutdown(srv);
     }
-    if (srv->services_up) {
-        srv->services_up = false;
-        services_stop(srv);
-    }
+    /* Also after a failed start, which may have created some services. */
+    srv->services_up = false;
+    services_stop(srv);
 }
 
 static void handle_shutdown(struct server *srv, struct rpc_request *req)

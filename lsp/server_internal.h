@@ -49,6 +49,7 @@ struct server {
     struct ledger *ledger;
     struct http_engine *http;
     struct config *config;
+    struct services *services;       /* services.c's own state */
     /* Output hook for tests and benchmarks (instead of the stdio transport). */
     void (*write_hook)(void *data, const char *header, size_t header_len, const char *body,
                        size_t body_len);

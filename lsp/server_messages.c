@@ -49,10 +49,5 @@ int server_reload_config(struct server *srv, const cJSON *overrides)
 
 void server_send_status(struct server *srv, const char *last_model)
 {
-    cJSON *status = cJSON_CreateObject();
-    if (last_model) cJSON_AddStringToObject(status, "lastModel", last_model);
-    else cJSON_AddNullToObject(status, "lastModel");
-    cJSON_AddNumberToObject(status, "inFlight", srv->rpc ? (double)rpc_pending_requests(srv->rpc) : 0);
-    services_add_status(srv, status);
-    rpc_notify(srv, "switchboard/status", status);
+    rpc_notify(srv, "switchboard/status", services_status(srv, last_model));
 }

@@ -1,46 +1,126 @@
-/* Services bridge (see services.h). The router, ledger, HTTP engine and configuration
- * modules are built in parallel on other branches; until they are merged these hooks
- * leave them NULL so every feature sees "no services" and says so. */
+/* Services bridge (see services.h): the configuration, HTTP engine, ledger and router
+ * the features use. Created after initialize, so initializationOptions can be merged
+ * over the file; a bad configuration at start-up is reported and the server runs on
+ * zero-config defaults, a bad one on reload is reported and the last good one stays. */
 #include "lsp/services.h"
 #include "lsp/server_internal.h"
+#include "router/config.h"
+#include "router/ledger.h"
+#include "router/router.h"
+#include "router/status.h"
+#include "providers/http.h"
+#include "base/clock.h"
 #include "base/log.h"
+#include "base/xalloc.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct services {
+    char *config_file;     /* resolved path, NULL = zero-config defaults */
+    cJSON *settings;       /* the latest didChangeConfiguration settings, owned */
+};
+
+static struct services *services_of(struct server *srv)
+{
+    if (!srv->services) srv->services = xcalloc(1, sizeof *srv->services);
+    return srv->services;
+}
+
+/* initializationOptions with the latest settings deep-merged over them (caller frees). */
+static cJSON *effective_overrides(struct server *srv, const cJSON *settings)
+{
+    const cJSON *init = server_initialization_options(srv);
+    cJSON *merged = init && cJSON_IsObject(init) ? cJSON_Duplicate(init, 1) : cJSON_CreateObject();
+    if (settings && cJSON_IsObject(settings)) json_deep_merge(merged, settings);
+    return merged;
+}
+
+static void report_warnings(struct server *srv, const struct config *cfg)
+{
+    for (size_t i = 0; cfg->warnings && cfg->warnings[i]; i++) log_warn("config: %s", cfg->warnings[i]);
+    if (cfg->model_count == 0)
+        server_show_message(srv, 2, "switchboard: %s", config_setup_hint());
+}
 
 int services_start(struct server *srv)
 {
-    /* TODO(merge): config_load(server_config_path(srv), server_initialization_options(srv)),
-     * http_engine_new(srv->loop), ledger_open(...), router_new(config, http, ledger). */
-    srv->config = NULL;
-    srv->http = NULL;
-    srv->ledger = NULL;
-    srv->router = NULL;
-    log_debug("services not wired yet (config %s)",
-              server_config_path(srv) ? server_config_path(srv) : "default");
+    struct services *svc = services_of(srv);
+    char err[1024] = "";
+    svc->config_file = config_find_path(server_config_path(srv));
+    log_debug("configuration file: %s", svc->config_file ? svc->config_file : "(none: zero-config defaults)");
+    cJSON *overrides = effective_overrides(srv, NULL);
+    struct config *cfg = config_load(svc->config_file, overrides, err, sizeof err);
+    cJSON_Delete(overrides);
+    if (!cfg) {
+        log_error("configuration not applied: %s", err);
+        server_show_message(srv, 1, "switchboard: configuration not applied, running on defaults: %s", err);
+        cfg = config_load(NULL, NULL, err, sizeof err);
+        if (!cfg) return -1;
+    }
+    report_warnings(srv, cfg);
+    srv->config = cfg;
+
+    struct http_engine_options http_opts = { .insecure_hosts = (const char *const *)cfg->insecure_hosts };
+    srv->http = http_engine_new(srv->loop, &http_opts);
+    srv->ledger = ledger_open(srv->loop, cfg->ledger_path, cfg->ledger_max_bytes, cfg->ledger_keep,
+                              err, sizeof err);
+    if (!srv->ledger) {
+        log_error("ledger disabled: %s", err);
+        server_show_message(srv, 2, "switchboard: cost ledger disabled: %s", err);
+    }
+    srv->router = router_new(srv->loop, srv->http, srv->ledger, cfg);
+    router_warm_inline(srv->router);
+    log_info("services up: %zu models, %zu routes (config: %s)", cfg->model_count, cfg->route_count,
+             cfg->source ? cfg->source : "defaults");
     return 0;
 }
 
 void services_stop(struct server *srv)
 {
-    /* TODO(merge): router_free, ledger_close, http_engine_free (while the loop runs),
-     * config_free, in that order. */
+    /* Router first (it cancels transfers and writes their ledger lines), then the
+     * ledger (flushes), then the engine (closes its handles while the loop runs). */
+    if (srv->router) router_free(srv->router);
+    if (srv->ledger) ledger_close(srv->ledger);
+    if (srv->http) http_engine_free(srv->http);
+    if (srv->config) config_unref(srv->config);
     srv->router = NULL;
     srv->ledger = NULL;
     srv->http = NULL;
     srv->config = NULL;
+    if (srv->services) {
+        free(srv->services->config_file);
+        cJSON_Delete(srv->services->settings);
+        free(srv->services);
+        srv->services = NULL;
+    }
 }
 
-int services_reload(struct server *srv, const cJSON *overrides, char *err, size_t err_size)
+int services_reload(struct server *srv, const cJSON *settings, char *err, size_t err_size)
 {
-    /* TODO(merge): config_load with overrides; on success router_set_config and swap
-     * srv->config, on failure write the message (file, JSON path, problem) to err. */
-    (void)srv;
-    (void)overrides;
-    if (err_size) err[0] = '\0';
+    struct services *svc = services_of(srv);
+    if (!srv->router) {
+        snprintf(err, err_size, "the server is not initialized");
+        return -1;
+    }
+    /* NULL settings (switchboard.reloadConfig) keep the editor's latest settings. */
+    if (settings) {
+        cJSON_Delete(svc->settings);
+        svc->settings = cJSON_Duplicate(settings, 1);
+    }
+    cJSON *overrides = effective_overrides(srv, svc->settings);
+    struct config *cfg = config_load(svc->config_file, overrides, err, err_size);
+    cJSON_Delete(overrides);
+    if (!cfg) return -1;
+    report_warnings(srv, cfg);
+    router_set_config(srv->router, cfg);
+    config_unref(srv->config);
+    srv->config = cfg;
     return 0;
 }
 
-void services_add_status(struct server *srv, cJSON *status)
+cJSON *services_status(struct server *srv, const char *last_model)
 {
-    /* TODO(merge): spendToday from the ledger, breakers from the router. */
-    (void)srv;
-    (void)status;
+    int in_flight = srv->router ? router_in_flight(srv->router) : 0;
+    cJSON *breakers = srv->router ? router_breaker_states(srv->router) : NULL;
+    return status_payload(srv->ledger, last_model, in_flight, breakers, clock_wall_ms());
 }

@@ -1,7 +1,6 @@
 /* The bridge between the LSP server and the router/provider layers: creates the
  * configuration, HTTP engine, ledger and router when the server initializes and
- * tears them down at shutdown. The hooks that call into those modules are marked
- * TODO(merge) until they land. */
+ * tears them down at shutdown. */
 #ifndef LSP_SERVICES_H
 #define LSP_SERVICES_H
 #include <cjson/cJSON.h>
@@ -13,10 +12,11 @@ struct server;
  * server keeps running without services on failure (features report it). */
 int services_start(struct server *srv);
 void services_stop(struct server *srv);
-/* Loads and applies configuration with overrides deep-merged over the file. Returns
- * 0, or -1 with a message in err (the last good configuration stays). */
-int services_reload(struct server *srv, const cJSON *overrides, char *err, size_t err_size);
-/* Adds router/ledger fields (spend today, breakers...) to a switchboard/status. */
-void services_add_status(struct server *srv, cJSON *status);
+/* Loads and applies the configuration: the file, then initializationOptions, then
+ * the editor's settings (NULL: the latest ones given) deep-merged over it. Returns 0,
+ * or -1 with a message in err (the last good configuration stays). */
+int services_reload(struct server *srv, const cJSON *settings, char *err, size_t err_size);
+/* The switchboard/status payload: {"model", "in_flight", "spend_today_usd", "breakers"}. */
+cJSON *services_status(struct server *srv, const char *last_model);
 
 #endif

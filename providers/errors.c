@@ -169,17 +169,28 @@ static long retry_hint(header_lookup_fn lookup, void *headers, const cJSON *deta
 
 /* ---- messages ---- */
 
+/* Known key prefixes, or a long random-looking run (letters and digits, 20+ between
+ * separators): that masks keys and request ids but keeps model names such as
+ * "claude-sonnet-4-5-20250929" readable. */
 static bool key_like(const char *w, size_t n)
 {
     static const char *const prefixes[] = { "sk-", "sk_", "AIza", "xai-", "gsk_", "key-", "pk-", NULL };
     for (size_t i = 0; prefixes[i]; i++)
         if (n > strlen(prefixes[i]) && strncmp(w, prefixes[i], strlen(prefixes[i])) == 0) return true;
+    size_t run = 0;
     bool alpha = false, digit = false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || w[i] == '-' || w[i] == '_') {
+            if (run >= 20 && alpha && digit) return true;
+            run = 0;
+            alpha = digit = false;
+            continue;
+        }
+        run++;
         if (isdigit((unsigned char)w[i])) digit = true;
         else if (isalpha((unsigned char)w[i])) alpha = true;
     }
-    return n >= 24 && alpha && digit;
+    return false;
 }
 
 static bool key_char(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '*'; }

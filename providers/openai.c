@@ -1,14 +1,39 @@
 /* OpenAI Chat Completions adapter ("openai"): also DeepSeek, OpenRouter, Groq, vLLM,
  * LM Studio, llama.cpp and Ollama /v1. Streams with stream_options.include_usage so
  * the last chunk carries usage. Reasoning models (o-series, GPT-5) take
- * max_completion_tokens and reasoning_effort, a developer message instead of system,
- * and reject temperature and (on some) stop, so none is sent. Also holds the
+ * max_completion_tokens and reasoning_effort, a developer message instead of system
+ * (on OpenAI's own API), and reject temperature and (on some) stop, so none is sent. Also holds the
  * OpenAI-style chunk parser the completions and Mistral adapters share. */
 #include "providers/adapter.h"
 #include "providers/prompt.h"
 #include <string.h>
 
 #define OPENAI_MAX_STOPS 4   /* the API rejects more */
+
+/* True when the URL's host is host or a subdomain of it. */
+static bool url_host_is(const char *url, const char *host)
+{
+    const char *start = strstr(url, "://");
+    start = start ? start + 3 : url;
+    size_t len = strcspn(start, ":/?");
+    size_t n = strlen(host);
+    return len >= n && strncmp(start + len - n, host, n) == 0 &&
+           (len == n || start[len - n - 1] == '.');
+}
+
+/* The developer role exists only on OpenAI's own API (elsewhere, e.g. DeepSeek or
+ * Ollama, it may be rejected; system works everywhere). DeepSeek caps reasoning
+ * output with max_tokens and does not know max_completion_tokens. */
+static const char *system_role(const struct model_spec *spec)
+{
+    bool openai = url_host_is(spec->base_url, "api.openai.com") || url_host_is(spec->base_url, "openai.azure.com");
+    return spec->reasoning && openai ? "developer" : "system";
+}
+
+static const char *reasoning_cap_field(const struct model_spec *spec)
+{
+    return url_host_is(spec->base_url, "api.deepseek.com") ? "max_tokens" : "max_completion_tokens";
+}
 
 static int openai_build(const struct model_spec *spec, const struct task *task,
                         struct provider_request *out, char *err, size_t errlen)
@@ -27,7 +52,7 @@ static int openai_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddStringToObject(root, "model", spec->model);
     cJSON *messages = cJSON_AddArrayToObject(root, "messages");
     cJSON *sys = cJSON_CreateObject();
-    cJSON_AddStringToObject(sys, "role", spec->reasoning ? "developer" : "system");
+    cJSON_AddStringToObject(sys, "role", system_role(spec));
     cJSON_AddStringToObject(sys, "content", p.system);
     cJSON_AddItemToArray(messages, sys);
     cJSON *user = cJSON_CreateObject();
@@ -35,7 +60,7 @@ static int openai_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddStringToObject(user, "content", p.user);
     cJSON_AddItemToArray(messages, user);
     if (spec->reasoning) {
-        cJSON_AddNumberToObject(root, "max_completion_tokens", p.max_tokens);
+        cJSON_AddNumberToObject(root, reasoning_cap_field(spec), p.max_tokens);
         if (spec->reasoning_effort) cJSON_AddStringToObject(root, "reasoning_effort", spec->reasoning_effort);
     } else {
         cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);

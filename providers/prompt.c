@@ -217,6 +217,9 @@ int prompt_build(const struct model_spec *spec, const struct task *t, unsigned c
     } else if (caps & (PROVIDER_CAP_CHAT | PROVIDER_CAP_RAW_PROMPT)) {
         build_chat(t, out);
         if (!(caps & PROVIDER_CAP_CHAT)) flatten_chat(out);
+    } else if (t->kind == TASK_INLINE) {
+        return fail(err, errlen, spec, "this provider kind takes only native fill-in-the-middle "
+                    "(fim \"native\" or \"auto\"): ", spec->provider_kind);
     } else {
         return fail(err, errlen, spec, "this provider kind only does inline fill-in-the-middle: ",
                     spec->provider_kind);

@@ -131,6 +131,10 @@ TEST(error_message_masks_keys)
     provider_anthropic.classify_error(401, lookup, NULL, body, strlen(body), &e);
     ASSERT(strstr(e.message, "plainsecretvalue") == NULL);
     log_clear_secrets();
+    /* model names stay readable, random ids do not */
+    body = "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"model: claude-sonnet-4-5-20250929 (req_011CSHoEeqs5C35K2UUqLMFH)\"}}";
+    provider_anthropic.classify_error(404, lookup, NULL, body, strlen(body), &e);
+    ASSERT_STREQ(e.message, "model: claude-sonnet-4-5-20250929 (****************************)");
     /* Gemini AIza keys */
     body = "{\"error\":{\"code\":400,\"message\":\"API key AIzaSyA-1234567890abcdefghij not valid\",\"status\":\"INVALID_ARGUMENT\"}}";
     provider_gemini.classify_error(400, lookup, NULL, body, strlen(body), &e);

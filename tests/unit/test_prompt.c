@@ -163,6 +163,11 @@ TEST(prompt_action_default_message)
 
     /* every kind has a default system text */
     for (int k = 0; k < TASK_KIND_COUNT; k++) ASSERT(strlen(prompt_default_system(k)) > 20);
-    /* a kind that only does FIM refuses actions */
+    /* a kind that only does FIM refuses actions, and chat-style FIM */
     ASSERT_EQ(prompt_build(&s, &t, PROVIDER_CAP_FIM_NATIVE, 0, &p, err, sizeof err), -1);
+    ASSERT(strstr(err, "only does inline") != NULL);
+    struct task in = {0};
+    struct model_spec chat = spec_with(FIM_CHAT, NULL);
+    ASSERT_EQ(prompt_build(&chat, &in, PROVIDER_CAP_FIM_NATIVE, 0, &p, err, sizeof err), -1);
+    ASSERT(strstr(err, "only native fill-in-the-middle") != NULL);
 }

@@ -88,7 +88,7 @@ TEST(request_openai_chat_action)
 
 TEST(request_openai_reasoning_model)
 {
-    struct model_spec s = spec("openai", "https://openrouter.ai/api/v1", "o4-mini");
+    struct model_spec s = spec("openai", "https://api.openai.com/v1", "o4-mini");
     s.reasoning = true;
     s.reasoning_effort = (char *)"low";
     s.temperature = 0.7;   /* must not be sent */
@@ -97,11 +97,30 @@ TEST(request_openai_reasoning_model)
     t.stop_count = 1;
     struct built b;
     build("openai", &s, &t, &b);
-    ASSERT_STREQ(b.req.url, "https://openrouter.ai/api/v1/chat/completions");
+    ASSERT_STREQ(b.req.url, "https://api.openai.com/v1/chat/completions");
     ASSERT_STREQ(buf_str(&b.req.body),
                  "{\"model\":\"o4-mini\",\"messages\":[{\"role\":\"developer\",\"content\":\"You rewrite code.\"},"
                  "{\"role\":\"user\",\"content\":\"Rename x to count:\\nint x = 0;\"}],\"max_completion_tokens\":256,"
                  "\"reasoning_effort\":\"low\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+    provider_request_free(&b.req);
+    /* other OpenAI-compatible servers: system role (developer may be rejected) */
+    s.base_url = (char *)"https://openrouter.ai/api/v1";
+    build("openai", &s, &t, &b);
+    ASSERT_STREQ(b.req.url, "https://openrouter.ai/api/v1/chat/completions");
+    ASSERT(strstr(buf_str(&b.req.body), "{\"role\":\"system\",") != NULL);
+    ASSERT(strstr(buf_str(&b.req.body), "\"max_completion_tokens\":256") != NULL);
+    provider_request_free(&b.req);
+    /* DeepSeek's reasoner takes max_tokens; a look-alike host is not DeepSeek */
+    s.base_url = (char *)"https://api.deepseek.com";
+    s.model = (char *)"deepseek-reasoner";
+    build("openai", &s, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"max_tokens\":256") != NULL);
+    ASSERT(strstr(buf_str(&b.req.body), "max_completion_tokens") == NULL);
+    ASSERT(strstr(buf_str(&b.req.body), "\"temperature\"") == NULL);
+    provider_request_free(&b.req);
+    s.base_url = (char *)"https://notapi.deepseek.com.evil.example";
+    build("openai", &s, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"max_completion_tokens\":256") != NULL);
     provider_request_free(&b.req);
 }
 
