@@ -4,7 +4,9 @@
  *      request (getrusage of this process only: the server is a child and its time
  *      is not counted, so this is the engine + curl + libuv cost).
  *   2. Sequential requests to one host: must use exactly one connection.
- * Usage: http_bench [CONCURRENT [ROUNDS [SEQUENTIAL]]]. Exit status 1 on failure. */
+ * Usage: http_bench [CONCURRENT [ROUNDS [SEQUENTIAL [TOKEN_DELAY_MS]]]].
+ * With a token delay the streams arrive piece by piece, like a real backend's
+ * (more wake-ups per request). Exit status 1 on failure. */
 #include "providers/http.h"
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,11 +49,13 @@ static void start_server(void)
 }
 
 struct job { int done; int ok; size_t bytes; };
+static long chunks_received;   /* on_data calls: about one per wake-up when pieces are spaced */
 
 static int on_data(void *data, const char *bytes, size_t len)
 {
     (void)bytes;
     ((struct job *)data)->bytes += len;
+    chunks_received++;
     return 0;
 }
 
@@ -91,6 +96,38 @@ static double cpu_seconds(void)
     return user_seconds + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
+/* What one wake-up costs on this machine without any engine: a child writes 200
+ * small messages 2 ms apart into a socketpair, this process reads them with a
+ * blocking read. Printed beside the engine's figures so they can be judged. */
+static double wakeup_baseline_us(void)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        char msg[222];
+        memset(msg, 'x', sizeof msg);
+        close(sv[0]);
+        for (int i = 0; i < 200; i++) {
+            if (write(sv[1], msg, sizeof msg) != (ssize_t)sizeof msg)
+                _exit(1);
+            usleep(2000);
+        }
+        _exit(0);
+    }
+    close(sv[1]);
+    char buf[4096];
+    long wakeups = 0;
+    double c0 = cpu_seconds();
+    while (read(sv[0], buf, sizeof buf) > 0)
+        wakeups++;
+    double cpu = cpu_seconds() - c0;
+    close(sv[0]);
+    waitpid(pid, NULL, 0);
+    return wakeups ? cpu * 1e6 / wakeups : -1;
+}
+
 static void control(const char *json)
 {
     /* The bench drives the server's control API with the engine itself. */
@@ -126,6 +163,8 @@ static int round_of(uv_loop_t *loop, struct http_engine *e, struct job *jobs, in
     return failed;
 }
 
+static int check_cpu = 1;    /* the < 100 us target is for a fast backend (no token delay) */
+
 static int concurrent(int n, int rounds)
 {
     uv_loop_t loop;
@@ -140,11 +179,13 @@ static int concurrent(int n, int rounds)
     double first_cpu = cpu_seconds() - c0, first_wall = (uv_hrtime() - t0) / 1e9;
     c0 = cpu_seconds();
     double u0 = user_seconds;
+    long chunks0 = chunks_received;
     t0 = uv_hrtime();
     for (int r = 0; r < rounds; r++)
         failed += round_of(&loop, e, jobs, n);
     double cpu = cpu_seconds() - c0, wall = (uv_hrtime() - t0) / 1e9;
     double user = user_seconds - u0;
+    long chunks = chunks_received - chunks0;
     struct http_stats st;
     http_engine_stats(e, &st);
     long total = (long)n * rounds;
@@ -160,9 +201,11 @@ static int concurrent(int n, int rounds)
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
     free(jobs);
-    if (per >= 100.0)
+    printf("http_bench: %.1f body chunks per request, engine CPU %.1f us per chunk\n",
+           (double)chunks / total, cpu * 1e6 / chunks);
+    if (check_cpu && per >= 100.0)
         printf("http_bench: FAIL engine CPU per request is not under 100 us\n");
-    return failed == 0 && per < 100.0 ? 0 : 1;
+    return failed == 0 && (!check_cpu || per < 100.0) ? 0 : 1;
 }
 
 static int sequential(int n)
@@ -199,11 +242,18 @@ int main(int argc, char **argv)
     int n = argc > 1 ? atoi(argv[1]) : 256;
     int rounds = argc > 2 ? atoi(argv[2]) : 4;
     int seq = argc > 3 ? atoi(argv[3]) : 200;
+    int delay = argc > 4 ? atoi(argv[4]) : 0;
+    check_cpu = delay == 0;
     signal(SIGPIPE, SIG_IGN);
+    printf("http_bench: baseline: a bare blocking read costs %.1f us CPU per wake-up here\n",
+           wakeup_baseline_us());
     start_server();
-    /* 25 pieces of 4 characters per stream, no delays: the server sends as fast as
-     * it can, so the figure is the engine's cost, not waiting. */
-    control("{\"text\":\"int count = 0; return count + 1; // ok, fine, done.\",\"token_size\":4}");
+    /* 14 pieces of 4 characters per stream; by default no delay: the server sends
+     * as fast as it can, so the figure is the engine's cost, not waiting. */
+    char behaviour[256];
+    snprintf(behaviour, sizeof behaviour, "{\"text\":\"int count = 0; return count + 1; "
+             "// ok, fine, done.\",\"token_size\":4,\"token_delay_ms\":%d}", delay);
+    control(behaviour);
     int rc = concurrent(n, rounds);
     rc |= sequential(seq);
     kill(server_pid, SIGTERM);

@@ -1,6 +1,7 @@
 /* Ledger and stats timing: what ledger_record costs the event loop per attempt, how
  * fast the queued lines reach the disk, and how long `switchboard stats` takes over a
- * full set of rotated files (10 MiB x 4). Usage: bench/ledger [RECORDS] (default 200000). */
+ * full set of rotated files (10 MiB x 4). Usage: bench/ledger [SWITCHBOARD_BIN] [RECORDS]
+ * (default 100000). */
 #include "router/ledger.h"
 #include "router/stats.h"
 #include "base/clock.h"
@@ -10,7 +11,9 @@
 
 int main(int argc, char **argv)
 {
-    long records = argc > 1 ? atol(argv[1]) : 200000;
+    /* bench/run.sh passes the server binary first: only a number counts. */
+    long records = argc > 1 && argv[argc - 1][0] >= '0' && argv[argc - 1][0] <= '9' ? atol(argv[argc - 1]) : 100000;
+    if (records < 1) records = 100000;
     xalloc_init();
     char dir[] = "/tmp/sb-bench-ledger-XXXXXX";
     if (!mkdtemp(dir)) return 1;

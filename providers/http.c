@@ -4,7 +4,7 @@
  *     curl_multi_assign; freed only in its close callback;
  *   - one one-shot uv timer from CURLMOPT_TIMERFUNCTION (timer.data, no casts);
  *   - curl_multi_info_read is drained after every socket_action, timeouts included;
- *   - poll status < 0 is passed to curl as CURL_CSELECT_ERR;
+ *   - poll status < 0 is passed to curl as CURL_CSELECT_ERR (with IN|OUT, see on_poll);
  *   - curl is never re-entered from its own callbacks: a cancel or a start asked
  *     for while curl runs one of our callbacks is deferred until it returns;
  *   - curl_multi_cleanup runs while the loop still runs, then the handles close.
@@ -73,7 +73,12 @@ static void on_poll(uv_poll_t *poll, int status, int events)
     struct socket_context *ctx = poll->data;
     int flags = 0;
     if (status < 0) {
-        flags = CURL_CSELECT_ERR;
+        /* libuv reports EPOLLERR/EPOLLHUP (e.g. a pooled connection the server has
+         * closed) as status < 0. CURL_CSELECT_ERR alone makes curl 7.88 fail the
+         * transfer with "select/poll returned error" without looking; with IN|OUT
+         * it reads the socket, meets the real error, and retries a request that
+         * died on a reused connection before any response byte on a fresh one. */
+        flags = CURL_CSELECT_ERR | CURL_CSELECT_IN | CURL_CSELECT_OUT;
     } else {
         if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
         if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
@@ -236,6 +241,7 @@ struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_op
     curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, idle);
     if (opts && opts->max_connections_per_host > 0)
         curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, opts->max_connections_per_host);
+    e->ca_file = opts && opts->ca_file ? xstrdup(opts->ca_file) : NULL;
     e->user_agent = opts && opts->user_agent ? xstrdup(opts->user_agent)
                                              : xstrdup("switchboard/" SWITCHBOARD_VERSION);
     size_t n = 0;
@@ -260,6 +266,7 @@ void http__engine_release(struct http_engine *e)
         free(e->insecure_hosts[i]);
     free(e->insecure_hosts);
     free(e->user_agent);
+    free(e->ca_file);
     free(e);
     if (--curl_users == 0)
         curl_global_cleanup();

@@ -63,6 +63,7 @@ struct http_engine_options {
     const char *const *insecure_hosts;  /* hosts allowed over plain http besides loopback; NULL-terminated */
     long max_connections_per_host;   /* 0 = curl default */
     long max_idle_connections;       /* kept open for reuse; 0 = 128 */
+    const char *ca_file;             /* PEM CA bundle used instead of the system store; NULL = system */
 };
 
 struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_options *opts);

@@ -45,6 +45,7 @@ struct http_engine {
     CURLM *multi;
     uv_timer_t timer;
     char *user_agent;
+    char *ca_file;                     /* NULL: the system CA store */
     char **insecure_hosts;
     struct http_request *requests;
     struct http_request *deferred;     /* cancels/starts asked for inside curl */

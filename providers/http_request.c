@@ -268,10 +268,16 @@ CURLcode http__set_common_options(struct http_request *r, const char *url, bool 
     rc |= curl_easy_setopt(easy, CURLOPT_PRIVATE, r);
     rc |= curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, r->error);
     rc |= curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
     rc |= curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    rc |= curl_easy_setopt(easy, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     rc |= curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     rc |= curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     rc |= curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (r->engine->ca_file)
+        rc |= curl_easy_setopt(easy, CURLOPT_CAINFO, r->engine->ca_file);
     rc |= curl_easy_setopt(easy, CURLOPT_USERAGENT, r->engine->user_agent);
     rc |= curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     rc |= curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_curl_header);

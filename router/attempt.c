@@ -292,6 +292,10 @@ enum start_result attempt_start(struct route_run *run, size_t entry, bool retry,
         return START_WAIT;
     }
     const struct provider_ops *ops = provider_find(m->provider_kind);
+    if (!r->http) {   /* a router built only to explain (CLI) cannot run */
+        skip_error(run, model, PERR_NETWORK, "no HTTP engine");
+        return START_SKIP;
+    }
     if (!ops) {
         skip_error(run, model, PERR_BAD_REQUEST, "unknown provider kind");
         return START_SKIP;

@@ -6,32 +6,47 @@
 #include <string.h>
 #include <time.h>
 
-#define DAY_MS 86400000LL
-
-int64_t budget_day_start(int64_t now_ms)
-{
-    int64_t r = now_ms % DAY_MS;
-    if (r < 0) r += DAY_MS;
-    return now_ms - r;
-}
-
-static int64_t next_month_start(int64_t month_start_ms)
-{
-    time_t secs = (time_t)(month_start_ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    tm.tm_mon += 1;   /* timegm normalises December + 1 */
-    return (int64_t)timegm(&tm) * 1000;
-}
-
-int64_t budget_month_start(int64_t now_ms)
+/* Local calendar periods (the status line's "today" is local too). mktime handles
+ * daylight-saving days of 23 or 25 hours. */
+static int64_t local_start(int64_t now_ms, bool month, int advance)
 {
     time_t secs = (time_t)(now_ms / 1000);
     struct tm tm;
-    gmtime_r(&secs, &tm);
-    tm.tm_mday = 1;
+    localtime_r(&secs, &tm);
     tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-    return (int64_t)timegm(&tm) * 1000;
+    tm.tm_isdst = -1;
+    if (month) {
+        tm.tm_mday = 1;
+        tm.tm_mon += advance;   /* mktime normalises December + 1 */
+    } else {
+        tm.tm_mday += advance;
+    }
+    return (int64_t)mktime(&tm) * 1000;
+}
+
+int64_t budget_day_start(int64_t now_ms) { return local_start(now_ms, false, 0); }
+int64_t budget_month_start(int64_t now_ms) { return local_start(now_ms, true, 0); }
+
+static void set_day(struct budget_state *st, int64_t now_ms)
+{
+    st->day_start = local_start(now_ms, false, 0);
+    st->day_end = local_start(now_ms, false, 1);
+}
+
+static void set_month(struct budget_state *st, int64_t now_ms)
+{
+    st->month_start = local_start(now_ms, true, 0);
+    st->month_end = local_start(now_ms, true, 1);
+}
+
+static bool in_day(const struct budget_state *st, int64_t now_ms)
+{
+    return now_ms >= st->day_start && now_ms < st->day_end;
+}
+
+static bool in_month(const struct budget_state *st, int64_t now_ms)
+{
+    return now_ms >= st->month_start && now_ms < st->month_end;
 }
 
 static bool rule_covers(const struct budget_rule *r, const struct model_spec *m)
@@ -48,9 +63,8 @@ void budget_state_init(struct budget_state *st, const struct config *cfg, int64_
                        budget_spend_fn spend, void *spend_data)
 {
     memset(st, 0, sizeof *st);
-    st->day_start = budget_day_start(now_ms);
-    st->month_start = budget_month_start(now_ms);
-    st->month_end = next_month_start(st->month_start);
+    set_day(st, now_ms);
+    set_month(st, now_ms);
     st->count = cfg ? cfg->budget_count : 0;
     if (st->count == 0) return;
     st->day_spent = xcalloc(st->count, sizeof *st->day_spent);
@@ -78,15 +92,13 @@ void budget_state_free(struct budget_state *st)
 /* Starts new periods when the clock has passed into them. */
 static void roll(struct budget_state *st, int64_t now_ms)
 {
-    int64_t day = budget_day_start(now_ms);
-    if (day != st->day_start) {
-        st->day_start = day;
+    if (!in_day(st, now_ms)) {
+        set_day(st, now_ms);
         st->total_day = 0;
         for (size_t i = 0; i < st->count; i++) st->day_spent[i] = 0;
     }
-    if (now_ms < st->month_start || now_ms >= st->month_end) {
-        st->month_start = budget_month_start(now_ms);
-        st->month_end = next_month_start(st->month_start);
+    if (!in_month(st, now_ms)) {
+        set_month(st, now_ms);
         st->total_month = 0;
         for (size_t i = 0; i < st->count; i++) st->month_spent[i] = 0;
     }
@@ -111,13 +123,13 @@ double budget_rule_spent(const struct budget_state *st, size_t rule, bool monthl
 {
     if (rule >= st->count) return 0;
     if (monthly)
-        return now_ms >= st->month_start && now_ms < st->month_end ? st->month_spent[rule] : 0;
-    return budget_day_start(now_ms) == st->day_start ? st->day_spent[rule] : 0;
+        return in_month(st, now_ms) ? st->month_spent[rule] : 0;
+    return in_day(st, now_ms) ? st->day_spent[rule] : 0;
 }
 
 double budget_spent_today(const struct budget_state *st, int64_t now_ms)
 {
-    return budget_day_start(now_ms) == st->day_start ? st->total_day : 0;
+    return in_day(st, now_ms) ? st->total_day : 0;
 }
 
 static void describe(const struct budget_rule *r, bool monthly, double limit, double spent,

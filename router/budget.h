@@ -1,8 +1,9 @@
 /* Budgets: daily and monthly USD limits per model, per provider and overall
  * (config.budgets). Spend per budget rule = what the ledger held for the current
  * period when the state was built (through a callback, so tests and a NULL ledger
- * work) plus the router's own running totals since. Periods are UTC calendar days
- * and months; a total resets when its period rolls over.
+ * work) plus the router's own running totals since. Periods are local calendar
+ * days and months (like the status line's "today"); a total resets when its period
+ * rolls over.
  *
  * Arrays are sized by the config's budget rule count once, at init; checks and
  * additions never allocate. Time is passed in (wall clock, epoch milliseconds). */
@@ -21,9 +22,10 @@ struct budget_state {
     size_t count;            /* = config budget_count */
     double *day_spent;       /* per rule, within day_start's day */
     double *month_spent;     /* per rule, within month_start's month */
-    int64_t day_start;       /* UTC midnight of the current day */
-    int64_t month_start;     /* UTC first of the current month */
-    int64_t month_end;       /* UTC first of the next month (cached: gmtime is slow) */
+    int64_t day_start;       /* local midnight starting the current day */
+    int64_t day_end;         /* ... and the next one (bounds cached: localtime is slow) */
+    int64_t month_start;     /* local midnight of the first of the current month */
+    int64_t month_end;       /* ... and of the next month */
     double total_day;        /* everything this process saw today (status line) */
     double total_month;
 };

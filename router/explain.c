@@ -48,9 +48,9 @@ char *router_explain_text(struct router *r, const struct task *task)
         const struct route_plan_entry *e = &plan.entries[i];
         const struct model_spec *m = &cfg->models[e->model];
         char label[16];
-        if (e->skipped) snprintf(label, sizeof label, "  -");
-        else snprintf(label, sizeof label, "%3d", ++order);
-        buf_printf(&out, "%s. %-12s %s/%s  ~$%.6f  %s%s\n", label, m->name,
+        if (e->skipped) snprintf(label, sizeof label, "   -");
+        else snprintf(label, sizeof label, "%3d.", ++order);
+        buf_printf(&out, "%s %-12s %s/%s  ~$%.6f  %s%s\n", label, m->name,
                    m->provider_name ? m->provider_name : "?", m->model ? m->model : "?",
                    estimated_cost(cfg, m, &t), e->skipped ? "skipped: " : "", e->reason);
     }

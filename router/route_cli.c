@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: switchboard route --task KIND [--language L] [--path P] [--tokens N]\n"
@@ -90,8 +91,14 @@ int cli_route(int argc, char **argv)
     }
     uv_loop_t loop;
     uv_loop_init(&loop);
-    struct ledger *ledger = ledger_open(&loop, cfg->ledger_path, cfg->ledger_max_bytes, cfg->ledger_keep, err, sizeof err);
-    if (!ledger) fprintf(stderr, "switchboard route: ledger not read (%s): budgets count from zero\n", err);
+    /* Read today's spend only from a ledger that exists: explaining creates nothing. */
+    char *ledger_path = cfg->ledger_path ? xstrdup(cfg->ledger_path) : ledger_default_path();
+    struct ledger *ledger = NULL;
+    if (ledger_path && access(ledger_path, R_OK) == 0) {
+        ledger = ledger_open(&loop, ledger_path, cfg->ledger_max_bytes, cfg->ledger_keep, err, sizeof err);
+        if (!ledger) fprintf(stderr, "switchboard route: ledger not read (%s): budgets count from zero\n", err);
+    }
+    free(ledger_path);
     struct router *router = router_new(&loop, NULL, ledger, cfg);
     if (args.json) {
         cJSON *j = router_explain_json(router, &task);

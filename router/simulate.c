@@ -2,18 +2,26 @@
  * (a 30% outage, a 70/30 split) are applied exactly rather than by sampling: the
  * figures are the ones the prices and the mix imply.
  *
- * Plans come from a first-match evaluation of config.routes written against the same
- * structures the router uses; switch to router_plan once the router is merged. */
+ * Plans come from the router's own planner (route_plan_compute, what router_plan runs)
+ * over a fresh route state: rule matching, split order, context-window checks, budget
+ * verdicts and budget downgrades are the router's. Spend is fed back into the state's
+ * budgets with budget_add as simulated attempts are served. A missing key does not
+ * count: the simulation asks what the set-up would do with every key in place. */
 #include "router/simulate.h"
 #include "router/cost.h"
+#include "router/plan.h"
 #include "base/buf.h"
-#include "base/glob.h"
 #include "base/xalloc.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Simulated time starts on the first of a month, so monthly budgets cover a run of up
+ * to 31 days (2026-01-01T00:00:00Z). */
+#define SIM_EPOCH_MS 1767225600000LL
+#define DAY_MS 86400000LL
 
 struct sim_task {
     int kind, trigger;
@@ -31,9 +39,11 @@ struct sim_state {
     const struct config *cfg;
     double *unavailable;          /* per model */
     struct sim_model *models;
-    double total_tasks, served, failed, unrouted, cost_usd;
+    double total_tasks, served, failed, blocked, unrouted, cost_usd;
     /* Served tasks' tokens, for the baselines: every served task priced at one model. */
     double *baseline_cost;
+    struct route_state route;     /* the router's live state: budgets fill up as we go */
+    int64_t now;                  /* simulated wall clock */
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -44,31 +54,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
     return -1;
-}
-
-static bool list_has(char *const *list, const char *value)
-{
-    for (; value && *list; list++)
-        if (strcmp(*list, value) == 0) return true;
-    return false;
-}
-
-static bool rule_matches(const struct route_rule *r, const struct sim_task *t)
-{
-    if (r->task_mask && !(r->task_mask & (1u << t->kind))) return false;
-    if (r->trigger_mask && !(r->trigger_mask & (1u << t->trigger))) return false;
-    if (r->languages && !list_has(r->languages, t->language)) return false;
-    if (r->path_globs && (!t->path || !glob_match_any(r->path_globs, t->path))) return false;
-    if (r->min_tokens > 0 && t->tokens_in < r->min_tokens) return false;
-    if (r->max_tokens > 0 && t->tokens_in > r->max_tokens) return false;
-    return true;
-}
-
-static const struct route_rule *plan(const struct config *cfg, const struct sim_task *t)
-{
-    for (size_t i = 0; i < cfg->route_count; i++)
-        if (rule_matches(&cfg->routes[i], t)) return &cfg->routes[i];
-    return NULL;
 }
 
 static double task_cost(const struct model_spec *m, const struct sim_task *t)
@@ -86,39 +71,89 @@ static void serve(struct sim_state *s, size_t model, const struct sim_task *t, d
     m->cost_usd += cost;
     s->cost_usd += cost;
     s->served += mass;
+    budget_add(&s->route.budget, s->cfg, model, cost, s->now);
     for (size_t b = 0; b < s->cfg->model_count; b++)
         s->baseline_cost[b] += mass * task_cost(&s->cfg->models[b], t);
 }
 
-/* Fallback through targets in the given order, starting at `first`. */
-static void cascade(struct sim_state *s, const struct route_rule *r, size_t first, const struct sim_task *t,
+/* Runs mass through the plan's entries in order, as the router's fallback would. */
+static void cascade(struct sim_state *s, const struct route_plan *plan, const struct sim_task *t,
                     double mass)
 {
-    for (size_t k = 0; k < r->target_count && mass > 0; k++) {
-        size_t model = r->targets[(first + k) % r->target_count];
-        double ok = mass * (1.0 - s->unavailable[model]);
-        if (ok > 0) serve(s, model, t, ok);
+    for (size_t k = 0; k < plan->count && mass > 0; k++) {
+        const struct route_plan_entry *e = &plan->entries[k];
+        if (e->skipped && !(e->code && strcmp(e->code, "no-key") == 0)) continue;
+        double ok = mass * (1.0 - s->unavailable[e->model]);
+        if (ok > 0) serve(s, e->model, t, ok);
         mass -= ok;
     }
-    s->failed += mass;
+    bool budget_refused = plan->budget_blocked;
+    for (size_t k = 0; k < plan->count; k++)
+        if (plan->entries[k].code && strncmp(plan->entries[k].code, "budget", 6) == 0) budget_refused = true;
+    if (budget_refused) s->blocked += mass;
+    else s->failed += mass;
 }
 
-static void replay(struct sim_state *s, const struct sim_task *t)
+static void to_router_task(const struct sim_task *t, struct task *out)
 {
-    s->total_tasks += t->count;
-    const struct route_rule *r = plan(s->cfg, t);
-    if (!r) {
-        s->unrouted += t->count;
+    memset(out, 0, sizeof *out);
+    out->kind = (enum task_kind)t->kind;
+    out->trigger = (enum task_trigger)t->trigger;
+    out->language = (char *)t->language;   /* borrowed: never freed */
+    out->path = (char *)t->path;
+    out->prompt_tokens_estimate = t->tokens_in;
+    out->max_output_tokens = t->tokens_out > 0 && t->tokens_out < 1L << 30 ? (int)t->tokens_out : 0;
+}
+
+static void replay(struct sim_state *s, const struct sim_task *t, double count)
+{
+    s->total_tasks += count;
+    struct task task;
+    to_router_task(t, &task);
+    struct route_plan plan;
+    route_plan_compute(&s->route, &task, (uint64_t)s->now, 0.0, &plan);
+    if (plan.rule_index < 0) {
+        s->unrouted += count;
         return;
     }
+    const struct route_rule *r = &s->cfg->routes[plan.rule_index];
     if (r->strategy != STRATEGY_SPLIT) {
-        cascade(s, r, 0, t, t->count);
+        cascade(s, &plan, t, count);
         return;
     }
-    double total_weight = 0;
-    for (size_t k = 0; k < r->target_count; k++) total_weight += r->weights[k] > 0 ? r->weights[k] : 0;
-    for (size_t k = 0; k < r->target_count && total_weight > 0; k++)
-        if (r->weights[k] > 0) cascade(s, r, k, t, t->count * r->weights[k] / total_weight);
+    /* Split: one plan per target, drawn at the middle of its weight's share of [0,1),
+     * so each target leads for exactly its weight of the tasks. */
+    double total = 0, before = 0;
+    for (size_t k = 0; k < r->target_count; k++) total += r->weights && r->weights[k] > 0 ? r->weights[k] : 0;
+    for (size_t k = 0; k < r->target_count; k++) {
+        double w = total > 0 ? (r->weights && r->weights[k] > 0 ? r->weights[k] : 0) : 1;
+        double all = total > 0 ? total : (double)r->target_count;
+        if (w <= 0) continue;
+        route_plan_compute(&s->route, &task, (uint64_t)s->now, (before + w / 2) / all, &plan);
+        cascade(s, &plan, t, count * w / all);
+        before += w;
+    }
+}
+
+static bool has_budget_limits(const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->budget_count; i++)
+        if (cfg->budgets[i].daily_usd > 0 || cfg->budgets[i].monthly_usd > 0) return true;
+    return false;
+}
+
+/* Each day's tasks are spread evenly over the day: with budgets the day is replayed in
+ * 1440 one-minute slices, so a cap reached at 14:00 moves the rest of the day's tasks
+ * on. Without budgets one slice gives the same figures exactly. Budget periods are the
+ * router's (UTC days and months). */
+static void replay_days(struct sim_state *s, const struct sim_task *tasks, size_t count, int days)
+{
+    int slices = has_budget_limits(s->cfg) ? 1440 : 1;
+    for (int d = 0; d < days; d++)
+        for (int k = 0; k < slices; k++) {
+            s->now = SIM_EPOCH_MS + d * DAY_MS + (int64_t)k * (DAY_MS / slices);
+            for (size_t i = 0; i < count; i++) replay(s, &tasks[i], tasks[i].count / slices);
+        }
 }
 
 static long long_field(const cJSON *o, const char *name, long fallback, int *bad)
@@ -177,6 +212,7 @@ static cJSON *result_json(const struct sim_state *s, const cJSON *workload)
     cJSON_AddNumberToObject(o, "tasks", round_to(s->total_tasks, 1e-6));
     cJSON_AddNumberToObject(o, "served", round_to(s->served, 1e-6));
     cJSON_AddNumberToObject(o, "failed", round_to(s->failed, 1e-6));
+    cJSON_AddNumberToObject(o, "blocked", round_to(s->blocked, 1e-6));
     cJSON_AddNumberToObject(o, "unrouted", round_to(s->unrouted, 1e-6));
     cJSON *models = cJSON_AddArrayToObject(o, "models");
     for (size_t m = 0; m < s->cfg->model_count; m++) {
@@ -209,6 +245,17 @@ static cJSON *result_json(const struct sim_state *s, const cJSON *workload)
     return o;
 }
 
+static int parse_days(const cJSON *workload, int *days, char *err, size_t errlen)
+{
+    const cJSON *v = cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "days") : NULL;
+    *days = 1;
+    if (!v) return 0;
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 366 || v->valuedouble != (int)v->valuedouble)
+        return fail(err, errlen, "days: expected a whole number of days from 1 to 366");
+    *days = (int)v->valuedouble;
+    return 0;
+}
+
 cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, size_t errlen)
 {
     const cJSON *tasks = cJSON_IsArray(workload) ? workload : cJSON_GetObjectItemCaseSensitive(workload, "tasks");
@@ -216,25 +263,29 @@ cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, 
         fail(err, errlen, "tasks: expected a non-empty array of tasks");
         return NULL;
     }
-    size_t n = cfg->model_count + 1;
+    size_t n = cfg->model_count + 1, task_count = (size_t)cJSON_GetArraySize(tasks);
     struct sim_state s = { .cfg = cfg, .unavailable = xcalloc(n, sizeof(double)),
                            .models = xcalloc(n, sizeof(struct sim_model)),
                            .baseline_cost = xcalloc(n, sizeof(double)) };
+    route_state_init(&s.route, cfg, NULL, (uint64_t)SIM_EPOCH_MS, NULL, NULL);
+    struct sim_task *parsed = xcalloc(task_count, sizeof *parsed);
     cJSON *result = NULL;
-    if (parse_unavailable(&s, cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "unavailable") : NULL,
-                          err, errlen) == 0) {
-        size_t index = 0;
-        const cJSON *item;
-        int rc = 0;
-        cJSON_ArrayForEach(item, tasks) {
-            struct sim_task t = {0};
-            if ((rc = parse_task(item, index++, &t, err, errlen)) != 0) break;
-            replay(&s, &t);
-        }
-        if (rc == 0) result = result_json(&s, workload);
+    int days;
+    int rc = parse_days(workload, &days, err, errlen);
+    if (rc == 0)
+        rc = parse_unavailable(&s, cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "unavailable") : NULL,
+                               err, errlen);
+    for (size_t i = 0; rc == 0 && i < task_count; i++)
+        rc = parse_task(cJSON_GetArrayItem(tasks, (int)i), i, &parsed[i], err, errlen);
+    if (rc == 0) {
+        replay_days(&s, parsed, task_count, days);
+        result = result_json(&s, workload);
+        cJSON_AddNumberToObject(result, "days", days);
     }
+    free(parsed);
     free(s.unavailable);
     free(s.models);
     free(s.baseline_cost);
+    route_state_free(&s.route);
     return result;
 }

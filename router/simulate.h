@@ -9,7 +9,12 @@
  * gives the share of attempts on a model that fail (outage, rate limit, budget block)
  * and pass to the next target of a fallback plan; failed attempts cost nothing. Split
  * rules divide tasks by weight; hedge rules are counted as their first target (the
- * hedge's second request depends on latency, which a price replay does not know). */
+ * hedge's second request depends on latency, which a price replay does not know).
+ * Counts are per day; "days" (default 1) replays several. Plans come from the router's
+ * planner (route_plan_compute) with the config's budgets live: each day's tasks are
+ * spread evenly over 1440 one-minute slices and served spend is added to the budget
+ * state, so a spent budget skips (or downgrades) its models for the rest of the period;
+ * what no target can take is counted "blocked". */
 #ifndef ROUTER_SIMULATE_H
 #define ROUTER_SIMULATE_H
 #include "router/config.h"

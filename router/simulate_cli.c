@@ -19,6 +19,8 @@ char *simulate_render_text(const cJSON *r)
     buf_printf(&b, "simulation%s%s: %.0f tasks, %.0f served", name ? " of " : "", name ? name : "",
                number(r, "tasks"), number(r, "served"));
     if (number(r, "failed") > 0) buf_printf(&b, ", %.2f failed on every target", number(r, "failed"));
+    if (number(r, "blocked") > 0) buf_printf(&b, ", %.2f refused by budgets", number(r, "blocked"));
+    if (number(r, "days") > 1) buf_printf(&b, " over %.0f days", number(r, "days"));
     if (number(r, "unrouted") > 0) buf_printf(&b, ", %.0f matched no route", number(r, "unrouted"));
     buf_printf(&b, "\n\n%-16s %12s %8s %14s %12s %12s\n", "MODEL", "TASKS", "SHARE", "TOKENS IN",
                "TOKENS OUT", "COST USD");
@@ -78,6 +80,18 @@ static char *config_path_for(const char *explicit_path, const char *workload_pat
     return config_find_path(NULL);
 }
 
+/* The simulation asks what the set-up does with every key in place, and makes no
+ * request: providers without a key get a placeholder in this process's private copy
+ * of the config (never shared, logged or sent), so the planner does not skip them and
+ * budget downgrades can pick them. */
+static void assume_keys(struct config *cfg)
+{
+    for (size_t p = 0; p < cfg->provider_count; p++) {
+        struct provider_config *pc = &cfg->providers[p];
+        if ((pc->api_key_env || pc->api_key_cmd) && !pc->api_key) pc->api_key = xstrdup("simulated");
+    }
+}
+
 int cli_simulate(int argc, char **argv)
 {
     const char *workload_path = NULL, *config_arg = NULL;
@@ -107,6 +121,7 @@ int cli_simulate(int argc, char **argv)
     int rc = 2;
     if (!cfg) fprintf(stderr, "switchboard simulate: %s\n", err);
     else {
+        assume_keys(cfg);
         cJSON *result = simulate_run(cfg, workload, err, sizeof err);
         if (!result) {
             fprintf(stderr, "switchboard simulate: %s: %s\n", workload_path, err);

@@ -16,7 +16,6 @@
 #define ROUTER_STATS_H
 #include "router/config.h"
 #include <cjson/cJSON.h>
-#include <uv.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -92,17 +91,12 @@ char *stats_render_text(const struct stats_report *report);
 cJSON *stats_render_json(const struct stats_report *report);
 char *stats_render_html(const struct stats_report *report);
 
-/* The summary for switchboard.stats: by = "model" when NULL, since_ms 0 = everything. */
+/* The summary for switchboard.stats: by = "model" when NULL, since_ms 0 = everything.
+ * Reading a full set of rotated files takes about half a second, so the server builds
+ * it on the libuv thread pool (lsp/service_commands.c); stats code keeps no global
+ * state, so that is safe. */
 cJSON *stats_summary_json(const char *ledger_path, const struct config *cfg, int64_t since_ms,
                           const char *by);
-
-/* The same summary built on the libuv thread pool (reading a full set of rotated files
- * takes about half a second), so the LSP command never stalls the loop. cb runs on the
- * loop thread and owns the summary. Strings are copied; cfg is only read and must stay
- * alive until cb (hold a reference). Returns 0, or a negative libuv error (cb not called). */
-typedef void (*stats_summary_cb)(void *data, cJSON *summary);
-int stats_summary_async(uv_loop_t *loop, const char *ledger_path, const struct config *cfg,
-                        int64_t since_ms, const char *by, stats_summary_cb cb, void *data);
 
 /* `switchboard stats [--since D] [--by K] [--json] [--html FILE] [--ledger PATH]
  * [--config PATH] [--now TIME]`; argv[0] is "stats". Exit code 0, 1 or 2. */

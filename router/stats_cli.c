@@ -22,53 +22,6 @@ cJSON *stats_summary_json(const char *ledger_path, const struct config *cfg, int
     return json;
 }
 
-struct summary_job {
-    uv_work_t work;
-    char *ledger_path, *by;
-    const struct config *cfg;
-    int64_t since_ms;
-    cJSON *summary;
-    stats_summary_cb cb;
-    void *data;
-};
-
-static void summary_work(uv_work_t *work)
-{
-    struct summary_job *job = work->data;
-    job->summary = stats_summary_json(job->ledger_path, job->cfg, job->since_ms, job->by);
-}
-
-static void summary_done(uv_work_t *work, int status)
-{
-    struct summary_job *job = work->data;
-    (void)status;   /* uv_cancel is never called on these jobs */
-    job->cb(job->data, job->summary);
-    free(job->ledger_path);
-    free(job->by);
-    free(job);
-}
-
-int stats_summary_async(uv_loop_t *loop, const char *ledger_path, const struct config *cfg,
-                        int64_t since_ms, const char *by, stats_summary_cb cb, void *data)
-{
-    struct summary_job *job = xcalloc(1, sizeof *job);
-    if (!ledger_path && cfg) ledger_path = cfg->ledger_path;
-    job->ledger_path = ledger_path ? xstrdup(ledger_path) : NULL;
-    job->by = xstrdup(by);
-    job->cfg = cfg;
-    job->since_ms = since_ms;
-    job->cb = cb;
-    job->data = data;
-    job->work.data = job;
-    int rc = uv_queue_work(loop, &job->work, summary_work, summary_done);
-    if (rc < 0) {
-        free(job->ledger_path);
-        free(job->by);
-        free(job);
-    }
-    return rc;
-}
-
 static int usage(const char *problem)
 {
     fprintf(stderr, "switchboard stats: %s\n"

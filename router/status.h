@@ -8,11 +8,10 @@
 #include <stdint.h>
 
 /* model: the model that answered last (NULL -> null). breakers: taken over (NULL ->
- * {}), e.g. router_breaker_states(). Today's spend runs from local midnight before
- * now_ms; ledger may be NULL (spend 0). */
+ * {}), e.g. router_breaker_states(). "Today" is the UTC day, the period daily budgets
+ * count (router/budget.h), so the status line and a budget verdict agree. ledger may be
+ * NULL (spend 0). */
 cJSON *status_payload(struct ledger *ledger, const char *model, int in_flight, cJSON *breakers,
                       int64_t now_ms);
-/* Local midnight at or before now_ms, as epoch ms. */
-int64_t status_local_midnight(int64_t now_ms);
 
 #endif

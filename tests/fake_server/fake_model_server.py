@@ -20,15 +20,15 @@ import hashlib
 import json
 import os
 import signal
+import ssl
 import sys
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fake_apis  # noqa: E402
+from fake_http import Closed, Connection, read_request  # noqa: E402
 
-MAX_HEADER_BYTES = 64 * 1024
-MAX_BODY_BYTES = 64 * 1024 * 1024
 SECRET_HEADERS = ("authorization", "x-api-key", "x-goog-api-key", "api-key")
 REASONS = {200: "OK", 100: "Continue", 400: "Bad Request", 401: "Unauthorized",
            402: "Payment Required", 403: "Forbidden", 404: "Not Found",
@@ -46,134 +46,6 @@ def mask_header(name, value):
     scheme, _, secret = value.partition(" ") if value.lower().startswith("bearer ") else ("", "", value)
     digest = hashlib.sha256(secret.encode()).hexdigest()[:8]
     return (scheme + " " if scheme else "") + f"***{digest}"
-
-
-class Closed(Exception):
-    """The client went away (or we dropped it) while we were answering."""
-
-
-class Connection:
-    """One TCP connection. A reader task fills self.buf and notices EOF at any time,
-    so a client that disconnects during a stall is seen at once."""
-
-    def __init__(self, server, reader, writer, conn_id):
-        self.server, self.reader, self.writer, self.id = server, reader, writer, conn_id
-        self.buf = bytearray()
-        self.data_event = asyncio.Event()
-        self.gone = asyncio.Event()       # EOF / reset from the client, or we closed
-        self.gone_at = None
-        self.served_model = False
-
-    async def read_loop(self):
-        try:
-            while True:
-                data = await self.reader.read(65536)
-                if not data:
-                    break
-                self.buf += data
-                self.data_event.set()
-        except (ConnectionError, OSError, asyncio.CancelledError):
-            pass
-        self.mark_gone()
-
-    def mark_gone(self):
-        if not self.gone.is_set():
-            self.gone_at = time.time()
-            self.gone.set()
-            self.data_event.set()
-
-    async def need(self, predicate):
-        """Waits until predicate(buf) is true; False if the client went away first."""
-        while not predicate(self.buf):
-            if self.gone.is_set():
-                return False
-            self.data_event.clear()
-            await self.data_event.wait()
-        return True
-
-    async def write(self, data):
-        if self.gone.is_set():
-            raise Closed()
-        try:
-            self.writer.write(data)
-            await self.writer.drain()
-        except (ConnectionError, OSError) as exc:
-            self.mark_gone()
-            raise Closed() from exc
-
-    async def sleep(self, ms):
-        """Sleeps ms milliseconds; raises Closed if the client disconnects meanwhile."""
-        if ms <= 0:
-            if self.gone.is_set():
-                raise Closed()
-            return
-        try:
-            await asyncio.wait_for(self.gone.wait(), ms / 1000.0)
-        except asyncio.TimeoutError:
-            return
-        raise Closed()
-
-    def abort(self):
-        self.mark_gone()
-        self.writer.transport.abort()
-
-
-async def read_request(conn):
-    """Parses one HTTP/1.1 request from conn.buf: (method, target, headers, body) or None."""
-    ok = await conn.need(lambda b: b.find(b"\r\n\r\n") >= 0 or len(b) > MAX_HEADER_BYTES)
-    if not ok:
-        return None
-    end = conn.buf.find(b"\r\n\r\n")
-    if end < 0:
-        raise ValueError("header too large")
-    head = bytes(conn.buf[:end]).decode("latin-1")
-    del conn.buf[:end + 4]
-    lines = head.split("\r\n")
-    parts = lines[0].split(" ")
-    if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
-        raise ValueError("bad request line")
-    method, target = parts[0], parts[1]
-    headers = []
-    for line in lines[1:]:
-        name, sep, value = line.partition(":")
-        if not sep:
-            raise ValueError("bad header line")
-        headers.append((name.strip(), value.strip()))
-    hmap = {k.lower(): v for k, v in headers}
-    if hmap.get("expect", "").lower() == "100-continue":
-        await conn.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-    if "chunked" in hmap.get("transfer-encoding", "").lower():
-        body = await read_chunked(conn)
-    else:
-        length = int(hmap.get("content-length", "0") or 0)
-        if length > MAX_BODY_BYTES:
-            raise ValueError("body too large")
-        if not await conn.need(lambda b: len(b) >= length):
-            return None
-        body = bytes(conn.buf[:length])
-        del conn.buf[:length]
-    return method, target, headers, body
-
-
-async def read_chunked(conn):
-    body = bytearray()
-    while True:
-        if not await conn.need(lambda b: b.find(b"\r\n") >= 0):
-            raise Closed()
-        eol = conn.buf.find(b"\r\n")
-        size = int(bytes(conn.buf[:eol]).split(b";")[0], 16)
-        del conn.buf[:eol + 2]
-        if size == 0:
-            if not await conn.need(lambda b: b.find(b"\r\n") >= 0):
-                raise Closed()
-            del conn.buf[:conn.buf.find(b"\r\n") + 2]   # (no trailers expected)
-            return bytes(body)
-        if not await conn.need(lambda b: len(b) >= size + 2):
-            raise Closed()
-        body += conn.buf[:size]
-        del conn.buf[:size + 2]
-        if len(body) > MAX_BODY_BYTES:
-            raise ValueError("body too large")
 
 
 def split_pieces(text, size):
@@ -240,15 +112,24 @@ class FakeServer:
         for rule in cfg.get("rules") or []:
             self.add_rule(rule)
         for beh in cfg.get("queue") or []:
-            self.queue.append(dict(beh))
+            self.add_one_shot(beh)
+
+    @staticmethod
+    def split_match(item):
+        """(match, behaviour); the flat form {"model": "x", ...} is a match too."""
+        beh = dict(item)
+        match = dict(beh.pop("match", None) or {})
+        for key in ("model", "path", "api"):
+            if key in beh:
+                match[key] = beh.pop(key)
+        return match, beh
 
     def add_rule(self, rule):
-        rule = dict(rule)
-        match = rule.pop("match", None) or {}
-        for key in ("model", "path", "api"):   # flat form: {"model": "x", ...}
-            if key in rule:
-                match[key] = rule.pop(key)
-        self.rules.append((match, rule))
+        self.rules.append(self.split_match(rule))
+
+    def add_one_shot(self, item):
+        match, beh = self.split_match(item)
+        self.queue.append(dict(beh, match=match))
 
     def behaviour_for(self, req):
         beh = dict(self.default)
@@ -358,7 +239,8 @@ class FakeServer:
             return 200, {"rules": 0}
         if name == "enqueue" and method == "POST":
             items = data.get("queue", [data]) if isinstance(data, dict) else data
-            self.queue.extend(dict(b) for b in items)
+            for item in items:
+                self.add_one_shot(item)
             return 200, {"queue": len(self.queue)}
         if name == "config" and method == "POST":
             self.load_config(data)
@@ -575,7 +457,13 @@ async def main_async(args):
     if args.config:
         with open(args.config) as f:
             server.load_config(json.load(f))
-    srv = await asyncio.start_server(server.handle_connection, args.host, args.port, backlog=2048)
+    tls = None
+    if args.tls_cert:      # https for TLS tests (certificate verification, ALPN http/1.1)
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        tls.set_alpn_protocols(["http/1.1"])
+    srv = await asyncio.start_server(server.handle_connection, args.host, args.port, backlog=2048,
+                                     ssl=tls)
     port = srv.sockets[0].getsockname()[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"
@@ -600,6 +488,8 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--config", help="JSON file: {default, models, rules, queue}")
     ap.add_argument("--max-records", type=int, default=20000)
+    ap.add_argument("--tls-cert", help="serve https with this PEM certificate")
+    ap.add_argument("--tls-key", help="its PEM private key")
     args = ap.parse_args()
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         ap.error("the fake server only listens on loopback")

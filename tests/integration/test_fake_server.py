@@ -346,6 +346,19 @@ class TestRecordingAndControl(FakeServerCase):
         self.assertEqual((text(a), text(b), text(c)), ("FAST", "ONCE", "Hello from the fake model."))
         self.assertEqual(SERVER.stats()["queue_left"], 0)
 
+    def test_flat_match_keys_and_config_endpoint(self):
+        SERVER.enqueue(model="slow", error="overloaded")
+        SERVER.control("POST", "config", {"models": {"fast": {"text": "F"}},
+                                          "queue": [{"path": "/api/chat", "text": "Q"}]})
+        resp, _ = post("/v1/chat/completions", {"model": "other", "messages": []})
+        self.assertEqual(resp.status, 200)            # the one-shot waits for "slow"
+        resp, _ = post("/v1/messages", {"model": "slow", "messages": [], "max_tokens": 1})
+        self.assertEqual(resp.status, 529)
+        _, raw = post("/v1/chat/completions", {"model": "fast", "messages": []})
+        self.assertEqual(json.loads(raw)["choices"][0]["message"]["content"], "F")
+        _, raw = post("/api/chat", {"model": "x", "stream": False, "messages": []})
+        self.assertEqual(json.loads(raw)["message"]["content"], "Q")
+
     def test_unknown_path_and_bad_json(self):
         resp, _ = post("/v2/nothing", {})
         self.assertEqual(resp.status, 404)

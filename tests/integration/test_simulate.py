@@ -61,7 +61,8 @@ def expected(config, workload):
         else:
             starts = [(0, count)]
         for start, mass in starts:
-            order = targets[start:] + targets[:start]
+            # The router's split order: the pick first, then the others in rule order.
+            order = [targets[start]] + targets[:start] + targets[start + 1:]
             for model in order:
                 ok = mass * (1 - down.get(model, 0))
                 per_model[model] = per_model.get(model, 0) + ok * price(model, t)
@@ -134,12 +135,78 @@ class SimulateBudgetExample(unittest.TestCase):
         # A bare list of tasks (count defaults to 1).
         with tempfile.TemporaryDirectory() as tmp:
             wpath = os.path.join(tmp, "w.json")
-            json.dump([{"kind": "inline", "tokens_in": 1000000, "tokens_out": 0},
-                       {"kind": "docs", "tokens_in": 0, "tokens_out": 1000000}], open(wpath, "w"))
+            json.dump([{"kind": "inline", "tokens_in": 100000, "tokens_out": 0},
+                       {"kind": "docs", "tokens_in": 0, "tokens_out": 50000}], open(wpath, "w"))
             cfg = os.path.join(WORKLOADS, "speed-depth.config.json")
             out = json.loads(simulate(wpath, "--config", cfg, "--json").stdout)
             # inline -> fast (0.28 per M in); docs -> "rest" rule -> fast (0.42 per M out)
-            self.assertAlmostEqual(out["total_cost_usd"], 0.28 + 0.42, places=9)
+            self.assertAlmostEqual(out["total_cost_usd"], 0.1 * 0.28 + 0.05 * 0.42, places=9)
+            self.assertEqual(out["tasks"], 2)
+
+
+class SimulateBudgets(unittest.TestCase):
+    """Budgets: the day's tasks are spread evenly; once a cap is spent the router skips
+    the capped model. 1000 fix tasks a day at 1000 in / 100 out cost the primary
+    (2.00/8.00) 2.80 USD a day; a 1.40 USD daily cap leaves it half the day."""
+
+    def run_budget(self, budgets, days=1):
+        local = {"kind": "ollama", "base_url": "http://127.0.0.1:9"}
+        config = {"providers": {"p": local, "b": local},
+                  "models": {"primary": {"provider": "p", "model": "x", "price": {"input": 2.0, "output": 8.0}},
+                             "budget": {"provider": "b", "model": "y", "price": {"input": 0.2, "output": 0.8}}},
+                  "routes": [{"when": {}, "targets": ["primary", "budget"]}],
+                  "budgets": budgets}
+        workload = {"days": days, "tasks": [{"kind": "fix", "count": 1000, "tokens_in": 1000, "tokens_out": 100}]}
+        with tempfile.TemporaryDirectory() as tmp:
+            cpath, wpath = os.path.join(tmp, "c.json"), os.path.join(tmp, "w.json")
+            json.dump(config, open(cpath, "w"))
+            json.dump(workload, open(wpath, "w"))
+            return json.loads(simulate(wpath, "--config", cpath, "--json").stdout)
+
+    def share(self, out, model):
+        return {m["model"]: m["tasks"] for m in out["models"]}.get(model, 0)
+
+    def test_daily_cap_downgrades_half_the_day(self):
+        out = self.run_budget([{"scope": "model", "name": "primary", "daily_usd": 1.4, "action": "downgrade"}])
+        self.assertAlmostEqual(self.share(out, "primary") / 1000, 0.5, delta=1 / 1440 + 1e-9)
+        saved = [b for b in out["baselines"] if b["model"] == "primary"][0]["savings_pct"]
+        self.assertAlmostEqual(saved, 0.5 * 0.9 * 100, delta=0.1)
+        self.assertEqual(out["blocked"], 0)
+
+    def test_daily_cap_restarts_each_day_monthly_does_not(self):
+        out = self.run_budget([{"scope": "model", "name": "primary", "daily_usd": 1.4, "action": "downgrade"}], days=3)
+        self.assertAlmostEqual(self.share(out, "primary") / 3000, 0.5, delta=1 / 1440 + 1e-9)
+        out = self.run_budget([{"scope": "model", "name": "primary", "monthly_usd": 2.8, "action": "downgrade"}], days=3)
+        self.assertAlmostEqual(self.share(out, "primary"), 1000, delta=1000 / 1440 + 1e-6)
+
+    def test_overall_block_refuses(self):
+        # Overall cap 0.56 USD: the primary alone would spend it in a fifth of the day;
+        # the budget model is covered by the same overall cap, so the rest is refused.
+        out = self.run_budget([{"scope": "overall", "daily_usd": 0.56, "action": "block"}])
+        self.assertAlmostEqual(self.share(out, "primary") / 1000, 0.2, delta=1 / 1440 + 1e-9)
+        self.assertAlmostEqual(out["blocked"] / 1000, 0.8, delta=1 / 1440 + 1e-9)
+        self.assertEqual(self.share(out, "budget"), 0)
+
+
+class SimulateRouterChecks(unittest.TestCase):
+    def test_context_window_moves_long_prompts_on(self):
+        local = {"kind": "ollama", "base_url": "http://127.0.0.1:9"}
+        config = {"providers": {"l": local},
+                  "models": {"small": {"provider": "l", "model": "s", "context_window": 4000,
+                                       "price": {"input": 1.0, "output": 1.0}},
+                             "large": {"provider": "l", "model": "g", "context_window": 200000,
+                                       "price": {"input": 3.0, "output": 3.0}}},
+                  "routes": [{"when": {}, "targets": ["small", "large"]}]}
+        workload = {"tasks": [{"kind": "explain", "count": 10, "tokens_in": 1000, "tokens_out": 100},
+                              {"kind": "explain", "count": 5, "tokens_in": 20000, "tokens_out": 100}]}
+        with tempfile.TemporaryDirectory() as tmp:
+            cpath, wpath = os.path.join(tmp, "c.json"), os.path.join(tmp, "w.json")
+            json.dump(config, open(cpath, "w"))
+            json.dump(workload, open(wpath, "w"))
+            out = json.loads(simulate(wpath, "--config", cpath, "--json").stdout)
+        tasks = {m["model"]: m["tasks"] for m in out["models"]}
+        self.assertEqual(tasks, {"small": 10, "large": 5})
+        self.assertAlmostEqual(out["total_cost_usd"], 10 * 1100 / 1e6 + 5 * 20100 * 3 / 1e6, places=9)
 
 
 class SimulateErrors(unittest.TestCase):

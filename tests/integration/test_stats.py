@@ -184,6 +184,18 @@ class StatsUsage(unittest.TestCase):
             self.assertEqual(out["total"]["attempts"], 0)
             self.assertEqual(out["baselines"], [])
 
+    def test_never_runs_api_key_cmd(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            marker = os.path.join(tmp, "ran")
+            cfg = os.path.join(tmp, "c.json")
+            json.dump({"providers": {"x": {"kind": "openai", "base_url": "https://api.example.com",
+                                           "api_key_cmd": ["sh", "-c", "touch %s; echo sk-test-0000" % marker]}},
+                       "models": {"fast": {"provider": "x", "model": "m", "price": {"input": 0.28, "output": 0.42}}},
+                       "routes": [{"when": {}, "targets": ["fast"]}]}, open(cfg, "w"))
+            out = json.loads(run("--ledger", LEDGER, "--config", cfg, "--json").stdout)
+            self.assertEqual([b["prices"] for b in out["baselines"] if b["model"] == "fast"], ["config"])
+            self.assertFalse(os.path.exists(marker))
+
     def test_bad_config_names_file(self):
         with tempfile.TemporaryDirectory() as tmp:
             cfg = os.path.join(tmp, "c.json")

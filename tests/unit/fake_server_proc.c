@@ -19,7 +19,21 @@ static const char *script_path(void)
     return env ? env : "tests/fake_server/fake_model_server.py";
 }
 
+static void start_child(struct fake_server *fs, const char *cert, const char *key);
+
 void fake_server_start(struct fake_server *fs)
+{
+    start_child(fs, NULL, NULL);
+    snprintf(fs->url, sizeof fs->url, "http://127.0.0.1:%d", fs->port);
+}
+
+void fake_server_start_tls(struct fake_server *fs, const char *cert, const char *key)
+{
+    start_child(fs, cert, key);
+    snprintf(fs->url, sizeof fs->url, "https://127.0.0.1:%d", fs->port);
+}
+
+static void start_child(struct fake_server *fs, const char *cert, const char *key)
 {
     int pipefd[2];
     if (access(script_path(), R_OK) != 0)
@@ -33,7 +47,11 @@ void fake_server_start(struct fake_server *fs)
         dup2(pipefd[1], 1);
         close(pipefd[0]);
         close(pipefd[1]);
-        execlp("python3", "python3", script_path(), "--port", "0", (char *)NULL);
+        if (cert)
+            execlp("python3", "python3", script_path(), "--port", "0", "--tls-cert", cert,
+                   "--tls-key", key, (char *)NULL);
+        else
+            execlp("python3", "python3", script_path(), "--port", "0", (char *)NULL);
         _exit(127);
     }
     close(pipefd[1]);
@@ -52,7 +70,6 @@ void fake_server_start(struct fake_server *fs)
         fake_server_stop(fs);
         test_fail(__FILE__, __LINE__, "fake server did not report a port (python3 missing?)");
     }
-    snprintf(fs->url, sizeof fs->url, "http://127.0.0.1:%d", fs->port);
 }
 
 void fake_server_stop(struct fake_server *fs)

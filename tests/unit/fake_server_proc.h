@@ -14,6 +14,9 @@ struct fake_server {
 
 /* Starts the server (python3; script from $SWITCHBOARD_FAKE_SERVER or the repo path). */
 void fake_server_start(struct fake_server *fs);
+/* The same over https with the given PEM certificate and key; url is https://.
+ * The control helpers below speak plain HTTP, so they do not work on it. */
+void fake_server_start_tls(struct fake_server *fs, const char *cert, const char *key);
 void fake_server_stop(struct fake_server *fs);
 /* One control call: method "GET"/"POST", name e.g. "stats", "enqueue", body JSON or
  * NULL. Returns the HTTP status; *out (if not NULL) gets the body, caller frees. */

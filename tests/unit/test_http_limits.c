@@ -214,3 +214,25 @@ TEST(http_warm_opens_a_connection_the_next_request_reuses)
     collect_free(&c);
     http_fixture_done(&f);
 }
+
+TEST(http_server_closing_pooled_connections_does_not_fail_requests)
+{
+    /* The server ends each response properly, then closes the connection without
+     * saying so (as APIs do after an in-band error): the next request may pick the
+     * dead pooled connection and must still succeed (curl retries it afresh). */
+    struct http_fixture f;
+    http_fixture_init(&f, NULL);
+    fake_server_control(&f.server, "POST", "default", "{\"close\":true}", NULL);
+    for (int i = 0; i < 30; i++) {
+        struct collect c = {0};
+        start_post(&f, "/v1/chat/completions", CHAT_STREAM, NULL, &c);
+        run_until(&f, &c.done);
+        if (c.result.outcome != HTTP_OK)
+            test_fail(__FILE__, __LINE__, "request %d: %s: %s", i,
+                      http_outcome_name(c.result.outcome), c.error);
+        ASSERT_EQ(c.result.status, 200);
+        collect_free(&c);
+    }
+    ASSERT_EQ(fake_server_stat(&f.server, "completed"), 30);
+    http_fixture_done(&f);
+}

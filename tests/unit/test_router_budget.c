@@ -2,12 +2,21 @@
 #include "tests/unit/test.h"
 #include "tests/unit/router_testcfg.h"
 #include "router/budget.h"
+#include <time.h>
 
 /* 2026-11-27 12:00:00 UTC */
 #define NOON 1795780800000LL
 
+/* Periods are local calendar days: pin the zone so the instants below are stable. */
+static void utc(void)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+}
+
 static struct config *two_models(void)
 {
+    utc();
     struct config *c = tcfg_new();
     size_t a = tcfg_provider(c, "anthropic", "anthropic", "http://127.0.0.1:1", NULL, NULL, 0);
     size_t d = tcfg_provider(c, "deepseek", "openai", "http://127.0.0.1:2", NULL, NULL, 0);
@@ -26,10 +35,16 @@ static double fake_ledger(void *data, int64_t since, const char *model, const ch
     return since >= budget_day_start(NOON) ? 1.5 : 11.5;
 }
 
-TEST(budget_period_boundaries_are_utc)
+TEST(budget_period_boundaries_follow_the_local_calendar)
 {
+    utc();
     ASSERT_EQ(budget_day_start(NOON), NOON - 12 * 3600000LL);
     ASSERT_EQ(budget_month_start(NOON), 1793491200000LL);   /* 2026-11-01 */
+    setenv("TZ", "America/New_York", 1);   /* UTC-5 in November */
+    tzset();
+    ASSERT_EQ(budget_day_start(NOON), NOON - 12 * 3600000LL + 5 * 3600000LL);
+    /* 03:00 UTC on the 27th is still the 26th in New York. */
+    ASSERT_EQ(budget_day_start(NOON - 9 * 3600000LL), NOON - 36 * 3600000LL + 5 * 3600000LL);
 }
 
 TEST(budget_starts_from_ledger_and_adds_running_spend)

@@ -324,7 +324,8 @@ TEST(server_trace_sends_log_trace)
     server_log_message(h.srv, 4, "log");
     ASSERT_EQ(count_of(&h, "window/logMessage"), 1);
     server_send_status(h.srv, "fast");
-    ASSERT_EQ(count_of(&h, "\"method\":\"switchboard/status\",\"params\":{\"lastModel\":\"fast\""), 1);
+    ASSERT_EQ(count_of(&h, "\"method\":\"switchboard/status\",\"params\":{\"model\":\"fast\",\"in_flight\":"), 1);
+    ASSERT_EQ(count_of(&h, "\"spend_today_usd\":0,\"breakers\":{}"), 1);
     harness_free(&h);
 }
 
