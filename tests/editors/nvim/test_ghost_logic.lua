@@ -213,6 +213,8 @@ T.test('the stats result is formatted as an aligned table', function()
   T.ok(lines[5]:match('^reasoning%s+1%s+2%s+50%%%s+1%s+%-%s+100/30%s+0%.0122%s+%-$'), 'reasoning row: ' .. lines[5])
   T.ok(lines[6]:match('^TOTAL%s+3%s+4'), 'total row: ' .. lines[6])
   T.eq(#lines[3], #lines[4], 'columns aligned')
+  T.eq(require('switchboard.commands').format_stats({ text = 'switchboard stats: 0 attempts\nno records', groups = {} }),
+    { 'switchboard stats: 0 attempts', 'no records' }, 'the server\'s own rendering wins')
 end)
 
 T.test('client capabilities announce inline completion only when the plugin shows ghost text', function()

@@ -46,9 +46,13 @@ end
 local function num(v) return type(v) == 'number' and v or 0 end
 
 -- The switchboard.stats result (the same object as `switchboard stats --json`: total and
--- one group per model/task/provider/day) as an aligned table.
+-- one group per model/task/provider/day, plus the rendered table in "text") as lines.
 function M.format_stats(result)
-  if type(result) ~= 'table' or type(result.groups) ~= 'table' then return text_of(result) end
+  -- The server renders the same table as `switchboard stats` in "text"; older servers
+  -- send only the figures.
+  if type(result) ~= 'table' or type(result.text) == 'string' or type(result.groups) ~= 'table' then
+    return text_of(result)
+  end
   local header = { string.upper(result.by or 'model'), 'REQUESTS', 'ATTEMPTS', 'SUCCESS',
                    'FALLBACKS', 'TTFT p50', 'TOKENS IN/OUT', 'COST USD', 'ACCEPTED' }
   local function row(g)
