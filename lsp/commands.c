@@ -2,6 +2,7 @@
  * also what executeCommandProvider advertises (Neovim runs an inline item's command
  * only when its id is listed there). Features add their entries to the table. */
 #include "lsp/commands.h"
+#include "lsp/code_action.h"
 #include "lsp/service_commands.h"
 #include "base/log.h"
 #include <string.h>
@@ -10,6 +11,7 @@ const struct lsp_command lsp_commands[] = {
     { "switchboard.stats", command_stats },
     { "switchboard.explainRoute", command_explain_route },
     { "switchboard.reloadConfig", command_reload_config },
+    { CODE_ACTION_COMMAND, code_action_run_command },
     { NULL, NULL },
 };
 

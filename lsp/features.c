@@ -4,9 +4,11 @@
 
 extern const struct lsp_feature text_sync_feature;
 extern const struct lsp_feature commands_feature;
+extern const struct lsp_feature code_action_feature;
 
 const struct lsp_feature *const lsp_features[] = {
     &text_sync_feature,
     &commands_feature,
+    &code_action_feature,
     NULL,
 };

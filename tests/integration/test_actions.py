@@ -1,0 +1,569 @@
+"""Code actions end to end: the real binary, the LSP client and the fake model server.
+
+Covers the offered set (context, diagnostics, `only`), resolve and runAction edits for
+fenced and unfenced answers, review diagnostics on non-ASCII lines, progress, cancel
+(upstream closed, RequestCancelled), stale documents (ContentModified), custom action
+templates, routing to the reasoning target with fallback, Explain documents and
+Generate tests placement."""
+import copy
+import json
+import os
+import stat
+import tempfile
+import unittest
+
+from fake_server import FakeServer
+from lsp_client import LspClient
+
+KEY_ENV = "SB_ACTIONS_TEST_KEY"
+
+BASE_CAPS = {
+    "general": {"positionEncodings": ["utf-16"]},
+    "textDocument": {"codeAction": {
+        "dataSupport": True,
+        "resolveSupport": {"properties": ["edit"]},
+        "tagSupport": {"valueSet": [1]},
+    }},
+    "workspace": {"applyEdit": True, "workspaceEdit": {"documentChanges": False}},
+    "window": {"workDoneProgress": True, "showDocument": {"support": True}},
+}
+
+PY = ("class Shape:\n"
+      "    def area(self):\n"
+      "        return 1\n"
+      "\n"
+      "def helper():\n"
+      "    pass\n")
+
+
+def caps(**changes):
+    """BASE_CAPS with dotted-path overrides: caps(**{"window.showDocument": None})."""
+    c = copy.deepcopy(BASE_CAPS)
+    for path, value in changes.items():
+        keys = path.split(".")
+        node = c
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+        if value is None:
+            node.pop(keys[-1], None)
+        else:
+            node[keys[-1]] = value
+    return c
+
+
+def utf16_len(s):
+    return len(s.encode("utf-16-le")) // 2
+
+
+def rng(l1, c1, l2, c2):
+    return {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}
+
+
+class ActionsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.fs = FakeServer().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fs.stop()
+
+    def setUp(self):
+        self.fs.reset()
+        self.tmp = tempfile.TemporaryDirectory(prefix="sb-actions-")
+        self.root = self.tmp.name
+        self.client = None
+
+    def tearDown(self):
+        if self.client is not None:
+            try:
+                code = self.client.shutdown_and_exit()
+                self.assertEqual(code, 0, self.client.stderr_text()[-3000:])
+            finally:
+                self.client.close()
+        self.tmp.cleanup()
+
+    # ------------------------------------------------------------------ helpers
+    def config(self, **extra):
+        url = self.fs.url + "/v1"
+        cfg = {
+            "providers": {
+                "main": {"kind": "openai", "base_url": url, "api_key_env": KEY_ENV},
+                "other": {"kind": "openai", "base_url": url, "api_key_env": KEY_ENV},
+            },
+            "models": {
+                "fast": {"provider": "main", "model": "fast-model", "fim": "chat",
+                         "price": {"input": 0.1, "output": 0.2}},
+                "reasoning": {"provider": "main", "model": "reason-model", "reasoning": True,
+                              "reasoning_effort": "high", "price": {"input": 3, "output": 15}},
+                "backup": {"provider": "other", "model": "backup-model",
+                           "price": {"input": 1, "output": 2}},
+            },
+            "routes": [
+                {"when": {"task": "inline"}, "targets": ["fast"]},
+                {"when": {}, "targets": ["reasoning", "backup"]},
+            ],
+            "retry": {"max_retries": 0},
+            "ledger": {"path": os.path.join(self.root, "ledger.jsonl")},
+            "actions": [
+                {"id": "wrap", "title": "Wrap in try", "task": "refactor",
+                 "kind": "refactor.rewrite.switchboard.wrap",
+                 "prompt": "WRAP-TEMPLATE lang={{language}} path={{path}} sel=<{{selection}}>"},
+            ],
+        }
+        cfg.update(extra)
+        return cfg
+
+    def start(self, capabilities=None, config=None):
+        path = os.path.join(self.root, "config.json")
+        with open(path, "w") as f:
+            json.dump(config or self.config(), f)
+        env = {KEY_ENV: "sk-test-actions-0123456789", "SWITCHBOARD_CONFIG": path,
+               "XDG_STATE_HOME": os.path.join(self.root, "state"),
+               "XDG_CONFIG_HOME": os.path.join(self.root, "cfg"),
+               "SWITCHBOARD_NO_PROBE_LOCAL": "1"}
+        self.client = LspClient(["--config", path], env=env)
+        result, error = self.client.initialize(capabilities or BASE_CAPS,
+                                               root_uri="file://" + self.root)
+        self.assertIsNone(error)
+        return self.client
+
+    def open_py(self, text=PY, name="shapes.py"):
+        uri = "file://" + os.path.join(self.root, name)
+        self.client.open(uri, text, "python")
+        return uri
+
+    def actions(self, uri, range_, diagnostics=(), only=None):
+        ctx = {"diagnostics": list(diagnostics)}
+        if only is not None:
+            ctx["only"] = only
+        result, error = self.client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": range_, "context": ctx})
+        self.assertIsNone(error)
+        return result
+
+    def pick(self, actions, kind):
+        for a in actions:
+            if a["kind"] == kind:
+                return a
+        self.fail("no action of kind %s in %s" % (kind, [a["kind"] for a in actions]))
+
+    def answer(self, text, model="reason-model", **behaviour):
+        self.fs.rule(match={"model": model}, text=text, **behaviour)
+
+    # ------------------------------------------------------------------ offering
+    def test_offered_set_by_context(self):
+        self.start()
+        uri = self.open_py()
+        acts = self.actions(uri, rng(1, 0, 2, 16))
+        kinds = [a["kind"] for a in acts]
+        self.assertEqual(kinds, ["refactor.rewrite.switchboard", "source.switchboard.docs",
+                                 "source.switchboard.tests", "source.switchboard.review",
+                                 "source.switchboard.explain", "source.switchboard.architecture",
+                                 "refactor.rewrite.switchboard.optimize",
+                                 "refactor.rewrite.switchboard.wrap"])
+        self.assertEqual(acts[0]["title"], "AI: Refactor (reasoning)")
+        self.assertEqual(acts[-1]["title"], "AI: Wrap in try (reasoning)")
+        for a in acts:
+            self.assertTrue(a["title"].startswith("AI: "))
+            self.assertEqual(a["tags"], [1])
+            self.assertEqual(a["data"]["uri"], uri)
+            self.assertNotIn("edit", a)
+        # Edit actions resolve; the others run as a command.
+        self.assertNotIn("command", acts[0])
+        self.assertEqual(self.pick(acts, "source.switchboard.review")["command"]["command"],
+                         "switchboard.runAction")
+        self.assertEqual(self.fs.stats()["requests"], 0)   # no model call to list them
+
+        diag = {"range": rng(2, 15, 2, 16), "severity": 1, "message": "wrong value",
+                "source": "lint"}
+        far = {"range": rng(5, 4, 5, 8), "severity": 2, "message": "elsewhere"}
+        acts = self.actions(uri, rng(2, 8, 2, 16), diagnostics=[diag, far])
+        fix = self.pick(acts, "quickfix.switchboard")
+        self.assertEqual(fix["title"], "AI: Fix (reasoning)")
+        self.assertEqual(fix["diagnostics"], [diag])
+        self.assertEqual(self.actions(uri, rng(2, 8, 2, 16), diagnostics=[far],
+                                      only=["quickfix"]), [])
+
+        only = [a["kind"] for a in self.actions(uri, rng(1, 0, 2, 0), only=["refactor"])]
+        self.assertEqual(only, ["refactor.rewrite.switchboard",
+                                "refactor.rewrite.switchboard.optimize",
+                                "refactor.rewrite.switchboard.wrap"])
+        only = [a["kind"] for a in self.actions(uri, rng(1, 0, 2, 0),
+                                                only=["source.switchboard.review"])]
+        self.assertEqual(only, ["source.switchboard.review"])
+
+    def test_actions_without_resolve_support_carry_command(self):
+        self.start(caps(**{"textDocument.codeAction.resolveSupport": None,
+                           "textDocument.codeAction.tagSupport": None}))
+        uri = self.open_py()
+        for a in self.actions(uri, rng(1, 0, 3, 0)):
+            self.assertEqual(a["command"]["command"], "switchboard.runAction")
+            self.assertEqual(a["command"]["arguments"], [a["data"]])
+            self.assertNotIn("tags", a)
+
+    # ------------------------------------------------------------------ edits
+    def resolve(self, action, timeout=15):
+        return self.client.request("codeAction/resolve", action, timeout)
+
+    def test_resolve_fenced_answer_exact_edit_and_reindent(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("Here is the refactored code:\n\n```python\ndef area(self):\n"
+                    "    return 2\n```\n\nThis change returns two.\n")
+        action = self.pick(self.actions(uri, rng(1, 0, 2, 16)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        self.assertEqual(result["title"], action["title"])
+        self.assertEqual(result["data"], action["data"])
+        self.assertEqual(result["edit"], {"changes": {uri: [
+            {"range": rng(2, 15, 2, 16), "newText": "2"}]}})
+        req = [r for r in self.fs.requests() if r.get("model")][-1]
+        self.assertEqual(req["model"], "reason-model")
+        self.assertIn("def area(self):", json.dumps(req["body"]))
+        self.assertEqual(req["body"].get("reasoning_effort"), "high")   # the model's settings
+
+    def test_resolve_unfenced_answer_and_document_changes(self):
+        self.start(caps(**{"workspace.workspaceEdit.documentChanges": True}))
+        uri = self.open_py()
+        self.answer("def helper():\n    return None\n")
+        action = self.pick(self.actions(uri, rng(4, 0, 5, 8)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        self.assertEqual(result["edit"], {"documentChanges": [{
+            "textDocument": {"uri": uri, "version": 1},
+            "edits": [{"range": rng(5, 4, 5, 8), "newText": "return None"}]}]})
+
+    def test_run_action_command_applies_edit(self):
+        self.start(caps(**{"textDocument.codeAction.resolveSupport": None}))
+        uri = self.open_py()
+        self.answer("```\n        return 42\n```")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard.optimize")
+        cmd = action["command"]
+        result, error = self.client.execute_command(cmd["command"], cmd["arguments"], timeout=15)
+        self.assertIsNone(error)
+        self.assertTrue(result["applied"])
+        params, _ = self.client.wait_server_request("workspace/applyEdit")
+        self.assertEqual(params["edit"], {"changes": {uri: [
+            {"range": rng(2, 15, 2, 16), "newText": "42"}]}})
+
+    def test_run_action_refused_without_apply_edit(self):
+        self.start(caps(**{"textDocument.codeAction.resolveSupport": None,
+                           "workspace.applyEdit": None}))
+        uri = self.open_py()
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        result, error = self.client.execute_command("switchboard.runAction",
+                                                    action["command"]["arguments"])
+        self.assertIsNotNone(error)
+        self.assertIn("applyEdit", error["message"])
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
+    # ------------------------------------------------------------------ review
+    def test_review_publishes_diagnostics_on_non_ascii_lines(self):
+        self.start()
+        text = ("def greet():\n"
+                "    s = 'żółw 🐢 ok'; t = 1\n"
+                "    return s\n")
+        uri = self.open_py(text, "greet.py")
+        self.answer("LINE 2 [error]: t is unused\nL3: hint about return\n"
+                    "LINE 9 [info]: clamped to the last line\n")
+        action = self.pick(self.actions(uri, rng(0, 0, 3, 0)), "source.switchboard.review")
+        result, error = self.client.execute_command("switchboard.runAction",
+                                                    action["command"]["arguments"], timeout=15)
+        self.assertIsNone(error)
+        self.assertEqual(result["findings"], 3)
+        pub = self.client.wait_notification("textDocument/publishDiagnostics",
+                                            lambda p: p["uri"] == uri and p["diagnostics"])
+        diags = pub["diagnostics"]
+        line1 = text.splitlines()[1]
+        self.assertEqual(diags[0]["range"], rng(1, 4, 1, utf16_len(line1)))
+        self.assertEqual(diags[0]["severity"], 1)
+        self.assertEqual(diags[0]["source"], "switchboard")
+        self.assertEqual(diags[0]["message"], "t is unused")
+        self.assertEqual(diags[1]["range"], rng(2, 4, 2, 12))
+        self.assertEqual(diags[1]["severity"], 2)
+        self.assertEqual(diags[2]["range"], rng(2, 4, 2, 12))
+        msg = self.client.wait_notification("window/showMessage",
+                                            lambda p: "review" in p["message"])
+        self.assertIn("3 findings", msg["message"])
+
+        # An edit on line 0 (above) keeps them; an edit on line 1 drops its finding.
+        count = len(self.client.notifications)
+        self.client.change(uri, 2, [{"range": rng(0, 0, 0, 0), "text": "# c\n"}])
+        pub = self.client.wait_notification("textDocument/publishDiagnostics", after=count)
+        self.assertEqual([d["range"]["start"]["line"] for d in pub["diagnostics"]], [2, 3, 3])
+        count = len(self.client.notifications)
+        self.client.change(uri, 3, [{"range": rng(2, 4, 2, 5), "text": "S"}])
+        pub = self.client.wait_notification("textDocument/publishDiagnostics", after=count)
+        self.assertEqual([d["range"]["start"]["line"] for d in pub["diagnostics"]], [3, 3])
+
+    def test_review_positions_in_utf8(self):
+        self.start(caps(**{"general.positionEncodings": ["utf-8"]}))
+        text = "x = 'ąę'\n"
+        uri = self.open_py(text, "u8.py")
+        self.answer("LINE 1 [warning]: quoted")
+        action = self.pick(self.actions(uri, rng(0, 0, 0, 0)), "source.switchboard.review")
+        _, error = self.client.execute_command("switchboard.runAction",
+                                               action["command"]["arguments"], timeout=15)
+        self.assertIsNone(error)
+        pub = self.client.wait_notification("textDocument/publishDiagnostics",
+                                            lambda p: p["diagnostics"])
+        self.assertEqual(pub["diagnostics"][0]["range"], rng(0, 0, 0, len("x = 'ąę'".encode())))
+
+    # ------------------------------------------------------------------ progress, cancel
+    def test_progress_begin_report_end(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```python\n        return 'a much longer answer streamed slowly'\n```",
+                    token_delay_ms=40)
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        _, error = self.resolve(action)
+        self.assertIsNone(error)
+        created, _ = self.client.wait_server_request("window/workDoneProgress/create")
+        token = created["token"]
+        values = [p["value"] for m, p in self.client.notifications
+                  if m == "$/progress" and p["token"] == token]
+        self.assertEqual(values[0]["kind"], "begin")
+        self.assertIn("reasoning", values[0]["title"])
+        self.assertTrue(values[0]["cancellable"])
+        reports = [v for v in values if v["kind"] == "report"]
+        self.assertTrue(any("tokens so far" in v.get("message", "") for v in reports), values)
+        self.assertEqual(values[-1]["kind"], "end")
+        self.assertIn("$", values[-1]["message"])
+        self.assertIn(" s", values[-1]["message"])
+
+    def test_command_uses_client_work_done_token(self):
+        self.start(caps(**{"textDocument.codeAction.resolveSupport": None}))
+        uri = self.open_py()
+        self.answer("```\n        return 5\n```")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        _, error = self.client.request("workspace/executeCommand", {
+            "command": "switchboard.runAction", "arguments": action["command"]["arguments"],
+            "workDoneToken": "tok-7"}, timeout=15)
+        self.assertIsNone(error)
+        kinds = [p["value"]["kind"] for m, p in self.client.notifications
+                 if m == "$/progress" and p["token"] == "tok-7"]
+        self.assertEqual(kinds[0], "begin")
+        self.assertEqual(kinds[-1], "end")
+
+    def start_stalled(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```\n        return 7\n```", stall_after=2)
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        rid = self.client.request_async("codeAction/resolve", action)
+        self.fs.wait_for(lambda: any(r.get("pieces_sent", 0) >= 2 for r in self.fs.requests()))
+        return uri, rid
+
+    def test_cancel_request_closes_upstream(self):
+        _, rid = self.start_stalled()
+        self.client.cancel(rid)
+        resp = self.client.wait_response(rid)
+        self.assertEqual(resp["error"]["code"], -32800)
+        self.fs.wait_for(lambda: self.fs.stats()["client_disconnects"] == 1, timeout=5)
+
+    def test_progress_cancel_closes_upstream(self):
+        _, rid = self.start_stalled()
+        created, _ = self.client.wait_server_request("window/workDoneProgress/create")
+        self.client.wait_notification("$/progress", lambda p: p["token"] == created["token"])
+        self.client.notify("window/workDoneProgress/cancel", {"token": created["token"]})
+        resp = self.client.wait_response(rid)
+        self.assertEqual(resp["error"]["code"], -32800)
+        self.fs.wait_for(lambda: self.fs.stats()["client_disconnects"] == 1, timeout=5)
+        end = self.client.wait_notification(
+            "$/progress", lambda p: p["token"] == created["token"] and p["value"]["kind"] == "end")
+        self.assertIn("cancel", end["value"]["message"])
+
+    def test_shutdown_during_action_is_clean(self):
+        _, rid = self.start_stalled()
+        self.assertEqual(self.client.shutdown_and_exit(), 0, self.client.stderr_text()[-3000:])
+        self.assertIn(self.client.wait_response(rid)["error"]["code"], (-32800, -32802))
+        self.fs.wait_for(lambda: self.fs.stats()["client_disconnects"] == 1, timeout=5)
+        self.client.close()
+        self.client = None
+
+    def test_no_model_available_is_named_in_titles(self):
+        cfg = self.config()
+        cfg["providers"]["main"]["api_key_env"] = "SB_ACTIONS_UNSET_KEY"
+        cfg["providers"]["other"]["api_key_env"] = "SB_ACTIONS_UNSET_KEY"
+        self.start(config=cfg)
+        uri = self.open_py()
+        acts = self.actions(uri, rng(2, 0, 3, 0))
+        self.assertEqual(acts[0]["title"], "AI: Refactor (no model available)")
+        result, error = self.resolve(acts[0])
+        self.assertEqual(error["code"], -32803)
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
+    def test_stale_document_gives_content_modified(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```\n        return 3\n```")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        self.client.change(uri, 2, [{"range": rng(5, 4, 5, 8), "text": "return"}])
+        result, error = self.resolve(action)
+        self.assertEqual(error["code"], -32801)
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
+    def test_edit_during_run_gives_content_modified_and_closes_upstream(self):
+        uri, rid = self.start_stalled()
+        self.client.change(uri, 2, [{"range": rng(0, 0, 0, 0), "text": "# x\n"}])
+        resp = self.client.wait_response(rid)
+        self.assertEqual(resp["error"]["code"], -32801)
+        self.fs.wait_for(lambda: self.fs.stats()["client_disconnects"] == 1, timeout=5)
+
+    def test_privacy_excluded_file_gets_no_actions(self):
+        self.start(config=self.config(privacy={"exclude": ["*.secret.py"]}))
+        uri = self.open_py(PY, "keys.secret.py")
+        self.assertEqual(self.actions(uri, rng(1, 0, 3, 0)), [])
+        ok_uri = self.open_py()
+        action = self.pick(self.actions(ok_uri, rng(1, 0, 3, 0)), "refactor.rewrite.switchboard")
+        data = dict(action["data"], uri=uri)   # a crafted request for the excluded file
+        _, error = self.resolve(dict(action, data=data))
+        self.assertEqual(error["code"], -32803)
+        self.assertIn("privacy", error["message"])
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
+    def test_bad_input_gets_clear_errors(self):
+        self.start()
+        uri = self.open_py()
+        _, error = self.client.request("textDocument/codeAction", {"textDocument": {"uri": uri}})
+        self.assertEqual(error["code"], -32602)
+        self.assertEqual(self.actions("file:///not/open.py", rng(0, 0, 0, 0)), [])
+        foreign = {"title": "other server's action", "data": {"x": 1}}
+        result, error = self.resolve(foreign)
+        self.assertIsNone(error)
+        self.assertEqual(result, foreign)
+        for args in ([], [42], [{"switchboard": "refactor"}]):
+            _, error = self.client.execute_command("switchboard.runAction", args)
+            self.assertEqual(error["code"], -32602, args)
+        data = dict(self.actions(uri, rng(2, 0, 3, 0))[0]["data"], switchboard="nope")
+        _, error = self.client.execute_command("switchboard.runAction", [data])
+        self.assertEqual(error["code"], -32602)
+        self.assertIn("unknown action", error["message"])
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
+    # ------------------------------------------------------------------ custom, routing
+    def test_custom_action_template_expanded(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```\n        try:\n            return 1\n        except Exception:\n"
+                    "            raise\n```")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard.wrap")
+        self.assertEqual(action["data"]["switchboard"], "user:wrap")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        body = json.dumps([r["body"] for r in self.fs.requests() if r.get("model")])
+        self.assertIn("WRAP-TEMPLATE lang=python path=shapes.py sel=<        return 1\\n>", body)
+        edits = result["edit"]["changes"][uri]
+        self.assertEqual(len(edits), 1)
+
+    def test_routing_falls_back_when_reasoning_fails(self):
+        self.start()
+        uri = self.open_py()
+        self.fs.rule(match={"model": "reason-model"}, error="server_error")
+        self.answer("```\n        return 9\n```", model="backup-model")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        self.assertEqual(result["edit"]["changes"][uri][0]["newText"], "9")
+        models = [r["model"] for r in self.fs.requests() if r.get("model")]
+        self.assertEqual(models[0], "reason-model")
+        self.assertEqual(models[-1], "backup-model")
+        self.assertNotIn("fast-model", models)
+
+    def test_all_targets_failing_is_request_failed(self):
+        self.start()
+        uri = self.open_py()
+        self.fs.default(error="server_error")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertEqual(error["code"], -32803)
+
+    def test_answer_without_code_is_request_failed(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("Sorry, I cannot help with that request.")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertEqual(error["code"], -32803)
+        self.assertIn("no code", error["message"])
+
+    # ------------------------------------------------------------------ explain, tests
+    def test_explain_shows_message_and_document(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("## What it does\n\nReturns **one**.", model="reason-model")
+        action = self.pick(self.actions(uri, rng(1, 0, 3, 0)), "source.switchboard.explain")
+        result, error = self.client.execute_command("switchboard.runAction",
+                                                    action["command"]["arguments"], timeout=15)
+        self.assertIsNone(error)
+        msg = self.client.wait_notification("window/showMessage",
+                                            lambda p: "Returns **one**." in p["message"])
+        self.assertEqual(msg["type"], 3)
+        shown, _ = self.client.wait_server_request("window/showDocument")
+        path = shown["uri"][len("file://"):]
+        self.assertEqual(path, result["file"])
+        self.assertTrue(path.startswith(os.path.join(self.root, "state", "switchboard")))
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+        with open(path) as f:
+            self.assertIn("Returns **one**.", f.read())
+
+    def test_explain_without_show_document_only_messages(self):
+        self.start(caps(**{"window.showDocument": None}))
+        uri = self.open_py()
+        self.answer("It returns one.")
+        action = self.pick(self.actions(uri, rng(1, 0, 3, 0)), "source.switchboard.architecture")
+        result, error = self.client.execute_command("switchboard.runAction",
+                                                    action["command"]["arguments"], timeout=15)
+        self.assertIsNone(error)
+        self.assertIsNone(result["file"])
+        self.client.wait_notification("window/showMessage",
+                                      lambda p: "It returns one." in p["message"])
+        self.assertFalse([m for m, p, i in self.client.server_requests
+                          if m == "window/showDocument"])
+
+    def test_generate_tests_appends_to_existing_test_file(self):
+        self.start()
+        with open(os.path.join(self.root, "test_shapes.py"), "w") as f:
+            f.write("import shapes\n\ndef test_old():\n    pass")
+        uri = self.open_py()
+        self.answer("```python\ndef test_area():\n    assert shapes.Shape().area() == 1\n```")
+        action = self.pick(self.actions(uri, rng(1, 0, 3, 0)), "source.switchboard.tests")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        test_uri = "file://" + os.path.join(self.root, "test_shapes.py")
+        self.assertEqual(result["edit"], {"changes": {test_uri: [{
+            "range": rng(3, 8, 3, 8),
+            "newText": "\n\ndef test_area():\n    assert shapes.Shape().area() == 1\n"}]}})
+        body = json.dumps([r["body"] for r in self.fs.requests() if r.get("model")])
+        self.assertIn("def test_old", body)   # the model saw the existing file
+
+    def test_generate_tests_creates_file_when_supported(self):
+        self.start(caps(**{"workspace.workspaceEdit": {"documentChanges": True,
+                                                       "resourceOperations": ["create"]}}))
+        uri = self.open_py()
+        self.answer("```python\ndef test_area():\n    pass\n```")
+        action = self.pick(self.actions(uri, rng(1, 0, 3, 0)), "source.switchboard.tests")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        new_uri = "file://" + os.path.join(self.root, "test_shapes.py")
+        changes = result["edit"]["documentChanges"]
+        self.assertEqual(changes[0], {"kind": "create", "uri": new_uri,
+                                      "options": {"ignoreIfExists": True}})
+        self.assertEqual(changes[1]["textDocument"]["uri"], new_uri)
+        self.assertEqual(changes[1]["edits"][0]["newText"], "def test_area():\n    pass\n")
+
+    def test_generate_tests_inserts_after_selection_otherwise(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```python\ndef test_helper():\n    helper()\n```")
+        action = self.pick(self.actions(uri, rng(4, 0, 5, 8)), "source.switchboard.tests")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        self.assertEqual(result["edit"], {"changes": {uri: [{
+            "range": rng(6, 0, 6, 0),
+            "newText": "\ndef test_helper():\n    helper()\n"}]}})
+
+
+if __name__ == "__main__":
+    unittest.main()
