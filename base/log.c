@@ -28,6 +28,10 @@ int log_open(const char *path, enum log_level level)
     if (!path) return 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) return -1;
+    /* An existing log file made by someone else's umask keeps its mode on open: the log
+     * holds paths and model names, so it is private like every file we write. */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077)) (void)fchmod(fd, 0600);
     FILE *f = fdopen(fd, "a");
     if (!f) { close(fd); return -1; }
     if (log_file) fclose(log_file);

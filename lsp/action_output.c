@@ -153,6 +153,19 @@ static void output_replace(struct action_job *job, struct document *doc, const c
         action_job_fail(job, RPC_REQUEST_FAILED, "the answer of %s held no code", job->model);
         return;
     }
+    if (job->secrets.count || job->secrets.unmatched) {
+        size_t restored_len;
+        char *restored = secret_restore(code, len, &job->secrets, &restored_len);
+        free(code);
+        if (!restored) {
+            action_job_fail(job, RPC_REQUEST_FAILED,
+                            "not applied: the answer of %s moved the redacted secrets of the selection "
+                            "(they were not sent) and they cannot be put back safely", job->model);
+            return;
+        }
+        code = restored;
+        len = restored_len;
+    }
     enum position_encoding enc = server_encoding(job->srv);
     struct text_edit e;
     cJSON *edits = cJSON_CreateArray();

@@ -3,6 +3,7 @@
  * (answer, failure, cancellation by the client or the progress UI, or the document
  * changing under it). The output itself is action_output.c's business. */
 #include "lsp/action_run.h"
+#include "lsp/privacy.h"
 #include "lsp/progress.h"
 #include "lsp/action_files.h"
 #include "base/glob.h"
@@ -89,6 +90,7 @@ void action_job_free(struct action_job *job)
     cJSON_Delete(job->code_action);
     if (job->cfg) config_unref(job->cfg);
     free(job->selection);
+    secret_list_free(&job->secrets);
     task_free(&job->task);
     buf_free(&job->answer);
     free(job);
@@ -336,12 +338,27 @@ static void build_task(struct action_job *job, struct document *doc)
     const char *shown = path ? path : job->ref.uri;
     if (path && root && strncmp(path, root, strlen(root)) == 0 && path[strlen(root)] == '/')
         shown = path + strlen(root) + 1;
+    /* Obvious secrets never leave the machine; those in the selection come back into
+     * the answer before it is applied (lsp/secret_restore.h). */
+    char *selection = NULL;
+    if (job->cfg->redact_secrets) {
+        char **texts[] = { &before, &after, &diagnostics, &test_text };
+        for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+            if (!*texts[i]) continue;
+            char *red = privacy_redact(*texts[i], strlen(*texts[i]), NULL, NULL);
+            free(*texts[i]);
+            *texts[i] = red;
+        }
+        selection = secret_redact(job->selection, &job->secrets);
+    }
     struct action_context ctx = {
-        .language = document_language(doc), .path = shown, .selection = job->selection,
+        .language = document_language(doc), .path = shown,
+        .selection = selection ? selection : job->selection,
         .before = before, .after = after, .diagnostics = diagnostics,
         .test_path = test_path, .test_text = test_text,
     };
     action_build_task(&job->def, &ctx, &job->task);
+    free(selection);
     free(path); free(before); free(after); free(diagnostics); free(test_text); free(test_path);
 }
 

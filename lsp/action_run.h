@@ -3,6 +3,7 @@
  * running action job. */
 #ifndef LSP_ACTION_RUN_H
 #define LSP_ACTION_RUN_H
+#include "lsp/secret_restore.h"
 #include "lsp/action_prompt.h"
 #include "lsp/document.h"
 #include "lsp/server.h"
@@ -46,6 +47,7 @@ struct action_job {
     size_t sel_start, sel_end;        /* bytes of the (widened) selection */
     uint32_t sel_line;                /* its first line */
     char *selection;
+    struct secret_list secrets;       /* what the placeholders in the prompt stood for */
     struct task task;
     struct route_run *run;
     struct progress *progress;

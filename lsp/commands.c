@@ -5,9 +5,11 @@
 #include "lsp/code_action.h"
 #include "lsp/service_commands.h"
 #include "base/log.h"
+#include "lsp/inline.h"
 #include <string.h>
 
 const struct lsp_command lsp_commands[] = {
+    { "switchboard.accept", inline_command_accept },
     { "switchboard.stats", command_stats },
     { "switchboard.explainRoute", command_explain_route },
     { "switchboard.reloadConfig", command_reload_config },

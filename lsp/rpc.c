@@ -8,6 +8,7 @@
 #include "lsp/rpc_internal.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,11 +63,21 @@ struct rpc *rpc_new(struct server *srv, const struct rpc_handlers *handlers)
 
 static void send_text(struct rpc *rpc, const char *body, size_t len)
 {
+    /* Bytes that are not UTF-8 (from the editor's own input, echoed in an error message,
+     * a trace or a document) would make the whole message unreadable to the editor, and
+     * a request unanswered: send U+FFFD in their place. They can only be inside strings. */
+    size_t fixed_len;
+    char *fixed = utf8_repair(body, len, &fixed_len);
+    if (fixed) {
+        body = fixed;
+        len = fixed_len;
+    }
     char header[64];
     int n = snprintf(header, sizeof header, "Content-Length: %zu\r\n\r\n", len);
     rpc->h.write(rpc->h.write_data, header, (size_t)n, body, len);
     /* Do not keep a scratch buffer sized for one huge reply. */
     if (rpc->out.cap > 1024 * 1024) buf_free(&rpc->out);
+    free(fixed);
 }
 
 /* {"jsonrpc":"2.0","id":<id>,"result":<result>} ; takes result. */

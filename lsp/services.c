@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,49 @@ static struct services *services_of(struct server *srv)
     return srv->services;
 }
 
-/* initializationOptions with the latest settings deep-merged over them (caller frees). */
+/* Settings from the editor are not trusted like the configuration file: a workspace's
+ * own settings file (e.g. .vscode/settings.json in a cloned repository) reaches us this
+ * way. They may not name a program to run (api_key_cmd), a file to write (ledger.path),
+ * allow plain http to other hosts (allow_insecure, insecure_hosts), or say where a key
+ * goes (a provider's base_url, api_key_env, headers): those are dropped with a warning
+ * and only the configuration file can set them. */
+static void drop_key(cJSON *obj, const char *key, const char *where)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(obj, key)) return;
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    log_warn("editor settings: %s%s ignored (only the configuration file may set it)", where, key);
+}
+
+static void drop_untrusted(cJSON *overrides)
+{
+    cJSON *providers = cJSON_GetObjectItemCaseSensitive(overrides, "providers");
+    cJSON *p;
+    if (!cJSON_IsObject(providers)) providers = NULL;
+    cJSON_ArrayForEach(p, providers) {
+        if (!cJSON_IsObject(p)) continue;
+        char where[160];
+        snprintf(where, sizeof where, "providers.%.100s.", p->string ? p->string : "?");
+        drop_key(p, "api_key_cmd", where);
+        drop_key(p, "allow_insecure", where);
+        /* Where a key is sent and which key: otherwise a workspace could point a real
+         * key variable at a host of its own choosing. */
+        drop_key(p, "base_url", where);
+        drop_key(p, "api_key_env", where);
+        drop_key(p, "headers", where);
+    }
+    cJSON *ledger = cJSON_GetObjectItemCaseSensitive(overrides, "ledger");
+    if (cJSON_IsObject(ledger)) drop_key(ledger, "path", "ledger.");
+    drop_key(overrides, "insecure_hosts", "");
+}
+
+/* initializationOptions with the latest settings deep-merged over them, minus what the
+ * editor may not set (caller frees). */
 static cJSON *effective_overrides(struct server *srv, const cJSON *settings)
 {
     const cJSON *init = server_initialization_options(srv);
     cJSON *merged = init && cJSON_IsObject(init) ? cJSON_Duplicate(init, 1) : cJSON_CreateObject();
     if (settings && cJSON_IsObject(settings)) json_deep_merge(merged, settings);
+    drop_untrusted(merged);
     return merged;
 }
 

@@ -1,5 +1,6 @@
 /* Shared adapter helpers: URLs, headers, JSON accessors, stream bookkeeping. */
 #include "providers/adapter.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -55,8 +56,14 @@ void adapter_extra_headers(struct provider_request *req, const struct model_spec
 void adapter_set_body(struct provider_request *req, cJSON *root)
 {
     char *text = cJSON_PrintUnformatted(root);
+    /* A document may hold bytes that are not UTF-8 (the editor sent them); JSON bodies must
+     * be UTF-8 or the backend rejects the whole request: send U+FFFD in their place. */
+    size_t len = strlen(text), fixed_len;
+    char *fixed = utf8_repair(text, len, &fixed_len);
     buf_reset(&req->body);
-    buf_puts(&req->body, text);
+    if (fixed) buf_append(&req->body, fixed, fixed_len);
+    else buf_append(&req->body, text, len);
+    free(fixed);
     free(text);
     cJSON_Delete(root);
 }

@@ -203,6 +203,12 @@ static bool classify(struct attempt *a, const struct http_result *res, struct pr
         if (a->preq.format == STREAM_NDJSON) ndjson_parser_finish(&a->ndjson, on_event, a);
         else sse_parser_finish(&a->sse, on_event, a);
         if (a->error.cls != PERR_NONE) { *err = a->error; return false; }
+        /* A connection closed cleanly before the API's end marker is a cut answer,
+         * not a complete one: fail over instead of showing half a suggestion. */
+        if (!a->stream.done) {
+            run_set_error(err, PERR_NETWORK, res->status, "%s", "the stream ended before the API's end marker");
+            return false;
+        }
         return true;
     case HTTP_FIRST_BYTE_TIMEOUT:
         snprintf(detail, sizeof detail, "%ld ms", t->first_token);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 cJSON *stats_summary_json(const char *ledger_path, const struct config *cfg, int64_t since_ms,
                           const char *by)
@@ -67,7 +69,10 @@ static int parse_args(int argc, char **argv, struct stats_args *a)
 static int write_html(const struct stats_report *report, const char *path)
 {
     char *html = stats_render_html(report);
-    FILE *f = fopen(path, "w");
+    /* Private like every file we write (spending and model use are nobody else's business). */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && !f) close(fd);
     int ok = f && fputs(html, f) >= 0;
     if (f && fclose(f) != 0) ok = 0;
     free(html);

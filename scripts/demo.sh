@@ -1,9 +1,8 @@
 #!/bin/sh
-# `make demo`: runs the scripted demos against the built binary ($SWITCHBOARD_BIN),
-# without any API key. Each part prints what it shows; add later parts below.
+# `make demo`: a scripted editing session against the fake model server, no API key
+# (scripts/demo.py). `scripts/demo_lsp.py` prints a raw LSP session transcript instead.
 set -eu
 cd "$(dirname "$0")/.."
 : "${SWITCHBOARD_BIN:=$PWD/switchboard}"
 export SWITCHBOARD_BIN
-echo "== LSP session transcript (-> client to server, <- server to client)"
-python3 scripts/demo_lsp.py
+exec python3 scripts/demo.py "$@"

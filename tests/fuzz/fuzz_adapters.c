@@ -1,6 +1,6 @@
 /* Fuzz target: every adapter's stream-event parser and error classifier on arbitrary
  * bytes. The first byte picks the adapter, the second splits event name from data and
- * gives an HTTP status for the classifier. Nothing may crash, leak or read past the
+ * gives an HTTP status for the classifier; the event text is also every header value. Nothing may crash, leak or read past the
  * input; messages stay NUL-terminated. */
 #include "providers/provider.h"
 #include "base/xalloc.h"
@@ -15,10 +15,12 @@ static void on_text(void *data, const char *text, size_t len)
     *total += len;
 }
 
-static const char *no_headers(void *headers, const char *name)
+/* Every header the classifier asks for (retry-after, retry-after-ms, x-ratelimit-reset-*)
+ * has the fuzzed event text as its value, so delay parsing is fuzzed too. */
+static const char *fuzzed_headers(void *headers, const char *name)
 {
-    (void)headers;
-    return strcmp(name, "retry-after") == 0 ? "7" : NULL;
+    (void)name;
+    return headers;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -45,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct provider_error err;
     memset(&err, 0, sizeof err);
-    ops->classify_error(400 + data[1] % 200, no_headers, NULL, copy, payload_len, &err);
+    ops->classify_error(400 + data[1] % 200, fuzzed_headers, split ? event : NULL, copy, payload_len, &err);
     if (err.cls == PERR_NONE || memchr(err.message, '\0', sizeof err.message) == NULL) abort();
     free(copy);
     free(event);

@@ -234,6 +234,23 @@ class ActionsTest(unittest.TestCase):
             "textDocument": {"uri": uri, "version": 1},
             "edits": [{"range": rng(5, 4, 5, 8), "newText": "return None"}]}]})
 
+    def test_secret_in_selection_is_not_sent_and_comes_back(self):
+        """The key never reaches the backend; the model sees a placeholder, and the
+        refactored code written into the file has the user's key back."""
+        key = "sk-proj-Zq8Lm3Np0Rs7Tv2Wx5Yb9Cd4Ef6Gh1Jk"
+        self.start()
+        uri = self.open_py("def client():\n    return Api(key=\"%s\")\n" % key, name="api.py")
+        self.answer("```python\ndef make_client():\n    return Api(key=\"[REDACTED]\", retries=3)\n```")
+        action = self.pick(self.actions(uri, rng(0, 0, 2, 0)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        sent = json.dumps([r.get("body") for r in self.fs.requests()])
+        self.assertNotIn(key, sent)
+        self.assertIn("[REDACTED]", sent)
+        new_text = "".join(e["newText"] for e in result["edit"]["changes"][uri])
+        self.assertIn(key, new_text)
+        self.assertNotIn("[REDACTED]", new_text)
+
     def test_run_action_command_applies_edit(self):
         self.start(caps(**{"textDocument.codeAction.resolveSupport": None}))
         uri = self.open_py()

@@ -4,6 +4,7 @@
 #include "providers/adapter.h"
 #include "providers/prompt.h"
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 
 #define FAKE_KEY "sk-test-0123456789abcdef"
@@ -381,4 +382,24 @@ TEST(url_joining_rules)
     ASSERT_STREQ(u, "http://localhost:8080/infill"); free(u);
     u = adapter_url("http://v1host:80", "/v1", "/x", NULL);   /* a host is not a version */
     ASSERT_STREQ(u, "http://v1host:80/v1/x"); free(u);
+}
+
+/* Regression (reliability): a document holding bytes that are not UTF-8 (an editor sent
+ * them) made the request body invalid JSON and the backend refused every completion in
+ * that file. Every adapter's body is valid UTF-8, with U+FFFD for each bad byte. */
+TEST(request_body_is_valid_utf8_for_invalid_document_bytes)
+{
+    static const char *const kinds[] = { "openai", "openai-completions", "mistral-fim", "anthropic",
+                                         "gemini", "ollama", "llamacpp" };
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        struct model_spec s = spec(kinds[i], "http://127.0.0.1:1", "m");
+        struct task t = inline_task();
+        t.prefix = (char *)"x = '\xff\xfe'\n";
+        t.suffix = (char *)"\xc3(\n";
+        struct built b;
+        build(kinds[i], &s, &t, &b);
+        ASSERT(utf8_valid(buf_str(&b.req.body), b.req.body.len));
+        ASSERT(strstr(buf_str(&b.req.body), "x = '\xef\xbf\xbd\xef\xbf\xbd'") != NULL);
+        provider_request_free(&b.req);
+    }
 }

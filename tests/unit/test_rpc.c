@@ -6,6 +6,7 @@
 #include "lsp/commands.h"
 #include "tests/unit/lsp_harness.h"
 #include "base/buf.h"
+#include "base/utf8.h"
 
 struct harness {
     uv_loop_t loop;
@@ -377,4 +378,20 @@ TEST(harness_drives_a_server)
     ASSERT(lsp_harness_response(&lh, 10) == NULL);
     lsp_harness_run(&lh, 10);
     lsp_harness_free(&lh);
+}
+
+/* Regression (reliability): a method name with bytes that are not UTF-8 was echoed in the
+ * MethodNotFound message, so the reply was not valid UTF-8 and the editor could not read
+ * it: the request stayed unanswered. Every byte of output must be valid UTF-8. */
+TEST(rpc_reply_to_invalid_utf8_method_is_valid_utf8)
+{
+    struct harness h;
+    harness_init(&h);
+    send_body(&h, "{\"jsonrpc\":\"2.0\",\"id\":51,\"method\":\"no/su\xff\xc3(ch\"}");
+    uv_run(&h.loop, UV_RUN_NOWAIT);
+    ASSERT_EQ(count_of(&h, "\"id\":51"), 1);
+    ASSERT_EQ(count_of(&h, "-32002"), 1);    /* before initialize: ServerNotInitialized */
+    ASSERT(utf8_valid(buf_str(&h.out), h.out.len));
+    ASSERT_EQ(count_of(&h, "no/su\xef\xbf\xbd\xef\xbf\xbd(ch"), 1);
+    harness_free(&h);
 }

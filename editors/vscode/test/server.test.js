@@ -13,7 +13,7 @@ function frame(obj) {
   return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]);
 }
 
-test('launch options start the real server and it answers initialize', { timeout: 15000 }, async () => {
+test('launch options start the real server and it answers initialize', { timeout: 15000 }, async (t) => {
   const command = resolveServerPath(BIN);
   assert.ok(command, `server binary not found at ${BIN}`);
   const opts = buildLaunchOptions(command, { logLevel: 'error' });
@@ -23,17 +23,24 @@ test('launch options start the real server and it answers initialize', { timeout
     env: { ...process.env, SWITCHBOARD_NO_PROBE_LOCAL: '1', XDG_STATE_HOME: require('os').tmpdir() },
   });
   let buf = Buffer.alloc(0);
+  // Messages in order; notifications (e.g. window/showMessage) may come before the response.
   const response = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
-      const m = /Content-Length: (\d+)\r\n\r\n/i.exec(buf.toString('latin1'));
-      if (!m) return;
-      const start = m.index + m[0].length;
-      const len = Number(m[1]);
-      if (buf.length >= start + len) resolve(JSON.parse(buf.subarray(start, start + len).toString('utf8')));
+      for (;;) {
+        const m = /Content-Length: (\d+)\r\n\r\n/i.exec(buf.toString('latin1'));
+        if (!m) return;
+        const start = m.index + m[0].length;
+        const len = Number(m[1]);
+        if (buf.length < start + len) return;
+        const msg = JSON.parse(buf.subarray(start, start + len).toString('utf8'));
+        buf = buf.subarray(start + len);
+        if (msg.id === 1) resolve(msg);
+      }
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
+  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
   child.stdin.write(frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } }));
   const msg = await response;
   assert.strictEqual(msg.id, 1);
@@ -41,6 +48,8 @@ test('launch options start the real server and it answers initialize', { timeout
   assert.strictEqual(msg.result.serverInfo.name, 'switchboard');
   child.stdin.write(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }));
   child.stdin.write(frame({ jsonrpc: '2.0', method: 'exit' }));
-  const code = await new Promise((resolve) => child.on('exit', resolve));
+  const code = await new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode); else child.on('exit', resolve);
+  });
   assert.strictEqual(code, 0);
 });

@@ -1,0 +1,31 @@
+/* Privacy: what never leaves the machine. Files matching the exclude globs are not
+ * sent at all; in everything else, obvious secrets are replaced by a placeholder
+ * before the text goes into a task. Pure functions, no I/O.
+ *
+ * Redacted: private key blocks (-----BEGIN ... PRIVATE KEY----- through the END line,
+ * also when the context cut off one of the two markers), common API key shapes
+ * (sk-..., sk-ant-..., AKIA/ASIA..., ghp_/gho_/ghu_/ghs_/ghr_/github_pat_, xox?-...,
+ * AIza..., glpat-...) and the value of an assignment to a key/secret/token/password
+ * name when the value is long and looks random ("api_key = 'q8Zr...'"). */
+#ifndef LSP_PRIVACY_H
+#define LSP_PRIVACY_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PRIVACY_PLACEHOLDER "[REDACTED]"
+
+/* The default exclude globs, NULL-terminated: .env files, *.pem, *.key, id_rsa files,
+ * anything under a directory named secrets. */
+extern char *const privacy_default_excludes[];
+
+/* True when path matches one of the NULL-terminated globs (NULL globs: the defaults). */
+bool privacy_is_excluded(char *const *globs, const char *path);
+
+/* A copy of text with secrets replaced (malloc'd, NUL-terminated; *out_len set when
+ * not NULL). *count (when not NULL) receives how many secrets were replaced. */
+char *privacy_redact(const char *text, size_t len, size_t *out_len, int *count);
+
+/* Shannon entropy in bits per byte (used to tell keys from ordinary words). */
+double privacy_entropy(const char *s, size_t len);
+
+#endif

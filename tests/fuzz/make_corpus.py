@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora tests/fuzz/corpus/<target>/ from the project's own test data:
+recorded API streams (../shared/fixtures when present, else streams produced by the fake
+model server's formats below), example configurations, and LSP sessions like the
+integration tests send. Deterministic; rerun after adding fixtures:
+    python3 tests/fuzz/make_corpus.py [--fixtures DIR]"""
+import argparse
+import glob
+import hashlib
+import json
+import os
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+OUT = os.path.join(ROOT, "tests", "fuzz", "corpus")
+ADAPTERS = ["openai", "openai_completions", "mistral_fim", "anthropic", "gemini", "ollama", "llamacpp"]
+
+
+def put(target, data):
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    name = hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def frame(obj):
+    body = json.dumps(obj).encode() if not isinstance(obj, bytes) else obj
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def lsp_sessions():
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"processId": None, "rootUri": None, "capabilities": {
+                "general": {"positionEncodings": ["utf-8", "utf-16"]}}}}
+    inited = {"jsonrpc": "2.0", "method": "initialized", "params": {}}
+    uri = "file:///t.py"
+    opn = {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "python", "version": 1, "text": "def f(a, b):\n    \u00e9 = '\U0001F600'\r\n"}}}
+    chg = {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 5}}, "text": "x\n"},
+            {"text": "whole\n"}]}}
+    inl = {"jsonrpc": "2.0", "id": 3, "method": "textDocument/inlineCompletion", "params": {
+        "textDocument": {"uri": uri}, "position": {"line": 1, "character": 2},
+        "context": {"triggerKind": 1}}}
+    act = {"jsonrpc": "2.0", "id": 4, "method": "textDocument/codeAction", "params": {
+        "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0},
+                                                 "end": {"line": 1, "character": 3}},
+        "context": {"diagnostics": []}}}
+    cmds = [{"jsonrpc": "2.0", "id": 10 + i, "method": "workspace/executeCommand",
+             "params": {"command": c, "arguments": a}} for i, (c, a) in enumerate([
+                 ("switchboard.stats", [{"since": "7d", "by": "task"}]),
+                 ("switchboard.explainRoute", [{"task": "inline"}]),
+                 ("switchboard.reloadConfig", []),
+                 ("switchboard.accept", [{"id": "x"}]),
+                 ("other.command", ["/etc/passwd"])])]
+    cancel = {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 3}}
+    trace = {"jsonrpc": "2.0", "method": "$/setTrace", "params": {"value": "verbose"}}
+    close = {"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}}
+    shut = {"jsonrpc": "2.0", "id": 99, "method": "shutdown"}
+    ex = {"jsonrpc": "2.0", "method": "exit"}
+    sessions = [
+        [init, inited, opn, chg, inl, cancel, act, close, shut, ex],
+        [init, inited, trace] + cmds + [shut, ex],
+        [opn, init, b'{"jsonrpc":"2.0","id":5,"method":', [1, 2], {"id": 7, "method": 3}, shut],
+        [{"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": "x"}, ex],
+        [init, {"jsonrpc": "2.0", "id": 2, "result": None}, {"jsonrpc": "2.0", "id": "s", "method": "x/y"}],
+    ]
+    for chunk in (0, 7, 63, 255):
+        for s in sessions:
+            put("fuzz_lsp_input", bytes([chunk]) + b"".join(frame(m) for m in s))
+    put("fuzz_lsp_input", b"\x10Content-Length: 5\r\nContent-Type: x\r\n\r\n{}{}{Content-Length: 99999999\r\n\r\n")
+
+
+def streams(fixtures):
+    """Raw stream bodies: recorded fixtures plus hand-written ones for the APIs without."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(fixtures, "*", "*"))):
+        if path.endswith((".md", ".json", ".req")):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        if len(data) < 60000:
+            out.append(data)
+    out += [
+        b'data: {"choices":[{"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n',
+        b'{"response":"a","done":false}\n{"response":"","done":true,"eval_count":3}\n',
+        b'{"message":{"content":"x"},"done":false}\r\n{"error":"boom"}\n',
+        b'data: {"content":"x","stop":false}\n\ndata: {"content":"","stop":true,"tokens_predicted":1}\n\n',
+        b': keep-alive\n\nevent: ping\ndata: {}\n\nretry: 10\nid: 4\ndata: a\ndata: b\n\n',
+        b'data: {"broken": \xff\xfe\n\n',
+    ]
+    return out
+
+
+def events(stream):
+    """(event name, data) pairs of an SSE or NDJSON body, roughly."""
+    text = stream.replace(b"\r\n", b"\n")
+    if b"data:" not in text:
+        return [(b"", line) for line in text.split(b"\n") if line.strip()]
+    pairs = []
+    for block in text.split(b"\n\n"):
+        name, data = b"", []
+        for line in block.split(b"\n"):
+            if line.startswith(b"event:"):
+                name = line[6:].strip()
+            elif line.startswith(b"data:"):
+                data.append(line[5:].lstrip())
+        if data:
+            pairs.append((name, b"\n".join(data)))
+    return pairs
+
+
+ERROR_BODIES = [
+    b'{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}',
+    b'{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+    b'{"error":{"code":429,"message":"Resource exhausted","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"15s"}]}}',
+    b'{"error":"model \\"x\\" not found, try pulling it first"}',
+    b'{"object":"error","message":"Unauthorized","type":"invalid_request_error","code":"1000"}',
+    b'{"error":{"code":401,"message":"Invalid API key sk-abcdef1234567890","type":"authentication_error"}}',
+    b'{"detail":[{"loc":["body","prompt"],"msg":"field required"}]}',
+    b'<html>502 Bad Gateway</html>',
+    b'',
+]
+
+
+def adapters_and_streams(fixtures):
+    all_streams = streams(fixtures)
+    for i, s in enumerate(all_streams):
+        put("fuzz_stream", bytes([(i * 37) & 0xfe | 1]) + s)          # SSE
+        put("fuzz_stream", bytes([(i * 37) & 0xfe]) + s)              # NDJSON
+    for s in all_streams:
+        for name, data in events(s)[:3]:
+            for a in range(len(ADAPTERS)):
+                if len(name) < 256:
+                    put("fuzz_adapters", bytes([a, len(name)]) + name + data)
+    for a in range(len(ADAPTERS)):
+        for body in ERROR_BODIES:
+            put("fuzz_adapters", bytes([a, 0]) + body)
+
+
+def configs():
+    for pattern in ("data/examples/*.json", "data/workloads/*.config.json", "tests/data/*config*.json"):
+        for path in sorted(glob.glob(os.path.join(ROOT, pattern))):
+            with open(path, "rb") as f:
+                put("fuzz_config", f.read())
+    put("fuzz_config", b'// c\n{"providers":{"p":{"kind":"openai","base_url":"http://127.0.0.1:1",'
+        b'"api_key_env":"K",},},"models":{"m":{"provider":"p","model":"x"}},'
+        b'"routes":{"inline":["m"]},}')
+
+
+def documents():
+    import random
+    rng = random.Random(1)
+    for _ in range(24):
+        put("fuzz_document", bytes(rng.randrange(256) for _ in range(rng.randrange(8, 200))))
+
+
+def extract():
+    answers = [
+        b"Here is the fix:\n```python\ndef f(a, b):\n    return a + b\n```\n",
+        b"```\nx\n```\nand\n```c\nint y;\n```",
+        b"Before:\n```js\nold()\n```\nAfter:\n```js\nnew()\n```\n",
+        b"no fence at all, just code()\n",
+        b"````md\n```inner```\n````\n",
+        b"```python\nunterminated",
+    ]
+    for a in answers:
+        put("fuzz_extract", a)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fixtures", default=os.path.join(ROOT, "..", "shared", "fixtures"))
+    args = ap.parse_args()
+    fixtures = args.fixtures if os.path.isdir(args.fixtures) else "/work/shared/fixtures"
+    lsp_sessions()
+    adapters_and_streams(fixtures)
+    configs()
+    documents()
+    if os.path.exists(os.path.join(ROOT, "lsp", "extract.h")):
+        extract()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+/* Tests for lsp/privacy: excluded files and secret redaction. */
+#include "tests/unit/test.h"
+#include "lsp/privacy.h"
+
+static char *redact(const char *text, int *count)
+{
+    return privacy_redact(text, strlen(text), NULL, count);
+}
+
+#define EXPECT_REDACTED(input, expected, n) do {                      \
+        int _c = -1;                                                   \
+        char *_r = redact(input, &_c);                                 \
+        ASSERT_STREQ(_r, expected);                                    \
+        ASSERT_EQ(_c, n);                                              \
+        free(_r);                                                      \
+    } while (0)
+
+TEST(privacy_default_excludes)
+{
+    ASSERT(privacy_is_excluded(NULL, "/home/u/p/.env"));
+    ASSERT(privacy_is_excluded(NULL, "/home/u/p/.env.production"));
+    ASSERT(privacy_is_excluded(NULL, "certs/server.pem"));
+    ASSERT(privacy_is_excluded(NULL, "/x/tls.key"));
+    ASSERT(privacy_is_excluded(NULL, "/home/u/.ssh/id_rsa"));
+    ASSERT(privacy_is_excluded(NULL, "/srv/app/secrets/db.yaml"));
+    ASSERT(!privacy_is_excluded(NULL, "/srv/app/src/main.c"));
+    ASSERT(!privacy_is_excluded(NULL, "/srv/app/environment.py"));
+    ASSERT(!privacy_is_excluded(NULL, NULL));
+    char *custom[] = { "*.secret.ts", NULL };
+    ASSERT(privacy_is_excluded(custom, "/a/b/c.secret.ts"));
+    ASSERT(!privacy_is_excluded(custom, "/a/.env"));   /* a configured list replaces the defaults */
+    char *none[] = { NULL };
+    ASSERT(!privacy_is_excluded(none, "/a/.env"));
+}
+
+TEST(privacy_private_key_block)
+{
+    EXPECT_REDACTED("key = \"\"\"\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nabc+/=\n"
+                    "-----END RSA PRIVATE KEY-----\n\"\"\"\nx = 1\n",
+                    "key = \"\"\"\n[REDACTED]\n\"\"\"\nx = 1\n", 1);
+    EXPECT_REDACTED("-----BEGIN OPENSSH PRIVATE KEY-----\r\nb3BlbnNzaC1rZXktdjEAAAAA\r\n"
+                    "-----END OPENSSH PRIVATE KEY-----", "[REDACTED]", 1);
+    /* a public certificate is not a secret */
+    EXPECT_REDACTED("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", 0);
+}
+
+TEST(privacy_key_block_cut_by_context)
+{
+    /* the suffix window lost the END marker */
+    EXPECT_REDACTED("pem = '''\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\nAASC",
+                    "pem = '''\n[REDACTED]", 1);
+    /* the prefix window lost the BEGIN marker */
+    EXPECT_REDACTED("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAKIAIOSFODNN7EXAMPLE0BAQEFAASCBK\n"
+                    "-----END EC PRIVATE KEY-----\n'''\nok()",
+                    "[REDACTED]\n'''\nok()", 1);
+}
+
+TEST(privacy_api_key_shapes)
+{
+    EXPECT_REDACTED("client = OpenAI(api=\"sk-proj-4f8Kq2Zx9Lm3Np7Rt5Vw1Yb6\")",
+                    "client = OpenAI(api=\"[REDACTED]\")", 1);
+    EXPECT_REDACTED("k: sk-ant-api03-Zx81kLmQ2w9ErTy7UiOpAsDf", "k: [REDACTED]", 1);
+    EXPECT_REDACTED("aws AKIAIOSFODNN7EXAMPLE end", "aws [REDACTED] end", 1);
+    EXPECT_REDACTED("gh ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 .",
+                    "gh [REDACTED] .", 1);
+    EXPECT_REDACTED("github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "[REDACTED]", 1);
+    EXPECT_REDACTED("slack xoxb-123456789012-abcdefABCDEF", "slack [REDACTED]", 1);
+    EXPECT_REDACTED("g=AIzaSyD-abcdefghijklmnopqrstuvwxyz01234", "g=[REDACTED]", 1);
+    EXPECT_REDACTED("glpat-xxxxYYYYzzzz11112222", "[REDACTED]", 1);
+}
+
+TEST(privacy_ordinary_code_untouched)
+{
+    const char *code =
+        "def ask-question(): pass\n"
+        "task-runner-for-the-whole-project = 1\n"
+        "sk-short\n"
+        "monkey = \"banana\"\n"
+        "token_count = 42\n"
+        "password = get_password(user)\n"
+        "AKIA_PREFIX = 'AKIA'\n"
+        "desk-lamp-configuration-settings-file\n";
+    EXPECT_REDACTED(code, code, 0);
+}
+
+TEST(privacy_secret_assignments)
+{
+    EXPECT_REDACTED("api_key = 'q8ZrT2vX9mKp4LwN7bYc'\n", "api_key = '[REDACTED]'\n", 1);
+    EXPECT_REDACTED("{\"client_secret\": \"9f8A7d6C5b4E3a2F1g0H\"}",
+                    "{\"client_secret\": \"[REDACTED]\"}", 1);
+    EXPECT_REDACTED("AUTH_TOKEN: Zm9vYmFyYmF6cXV4MTIzNDU2\n", "AUTH_TOKEN: [REDACTED]\n", 1);
+    EXPECT_REDACTED("dbPassword := \"Xk29sLq81Mzn47Pw\"", "dbPassword := \"[REDACTED]\"", 1);
+    /* a long value that is an ordinary word is kept */
+    EXPECT_REDACTED("secret_name = 'the_production_database'", "secret_name = 'the_production_database'", 0);
+}
+
+TEST(privacy_entropy_values)
+{
+    ASSERT_NEAR(privacy_entropy("aaaa", 4), 0.0, 1e-9);
+    ASSERT_NEAR(privacy_entropy("abcd", 4), 2.0, 1e-9);
+    ASSERT_NEAR(privacy_entropy("", 0), 0.0, 1e-9);
+}
+
+TEST(privacy_redact_keeps_lengths_consistent)
+{
+    size_t len = 0;
+    int count = 0;
+    const char *text = "x = 'sk-abcdefghij0123456789xyz' # and more";
+    char *r = privacy_redact(text, strlen(text), &len, &count);
+    ASSERT_EQ(len, strlen(r));
+    ASSERT_EQ(count, 1);
+    ASSERT(strstr(r, "sk-") == NULL);
+    free(r);
+    r = privacy_redact(NULL, 0, &len, &count);
+    ASSERT_STREQ(r, "");
+    ASSERT_EQ(count, 0);
+    free(r);
+}
