@@ -270,6 +270,8 @@ static void handle_request(struct rpc *rpc, cJSON *msg, const cJSON *id, const c
     rpc->requests = req;
     rpc->request_count++;
     req->in_callback++;
+    /* "params": null is what eglot sends with shutdown: the same as no params. */
+    if (cJSON_IsNull(params)) req->params = params = NULL;
     if (params && !cJSON_IsObject(params) && !cJSON_IsArray(params))
         rpc_reply_error(req, RPC_INVALID_PARAMS, "params must be an object or an array");
     else

@@ -11,6 +11,11 @@ want() { # want PACKAGE CHECK-COMMAND...
     if ! "$@" >/dev/null 2>&1; then need="$need $pkg"; fi
 }
 have_pc() { pkg-config --exists "$1"; }
+# eglot is built into Emacs 29+; Debian 12's Emacs 28 needs the elpa-eglot package.
+have_eglot() {
+    command -v emacs >/dev/null 2>&1 && \
+        emacs --batch --eval "(progn (require 'package) (package-initialize) (require 'eglot))"
+}
 
 case "$step" in
 build|all)
@@ -30,6 +35,9 @@ esac
 case "$step" in
 test|all)
     want neovim command -v nvim
+    # tests/editors/test_other_editors.py drives eglot in `emacs --batch`.
+    want emacs-nox command -v emacs
+    want elpa-eglot have_eglot
     want nodejs command -v node
     want npm command -v npm
     ;;

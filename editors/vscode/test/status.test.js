@@ -19,3 +19,10 @@ test('formatStatus warns when a breaker is open', () => {
 test('formatStatus before any request', () => {
   assert.match(formatStatus(undefined).text, /switchboard/);
 });
+
+test('formatStatus reads the server\'s camelCase fields too', () => {
+  const v = formatStatus({ lastModel: 'fast', inFlight: 1, spendToday: 0.5 });
+  assert.match(v.text, /fast \$0\.5000/);
+  assert.match(v.tooltip, /In flight: 1/);
+  assert.match(formatStatus({ lastModel: null, inFlight: 0 }).text, / -$/);
+});

@@ -24,7 +24,8 @@ end
 local function execute(command, arguments, on_result)
   local client = client_or_warn()
   if not client then return end
-  client.request('workspace/executeCommand', { command = command, arguments = arguments },
+  require('switchboard.compat').request(client, 'workspace/executeCommand',
+    { command = command, arguments = arguments },
     function(err, result)
       if err then
         vim.notify('switchboard: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
@@ -42,10 +43,60 @@ local function text_of(result)
   return vim.split(vim.inspect(result), '\n', { plain = true })
 end
 
+local function num(v) return type(v) == 'number' and v or 0 end
+
+-- The switchboard.stats result (the same object as `switchboard stats --json`: total and
+-- one group per model/task/provider/day, plus the rendered table in "text") as lines.
+function M.format_stats(result)
+  -- The server renders the same table as `switchboard stats` in "text"; older servers
+  -- send only the figures.
+  if type(result) ~= 'table' or type(result.text) == 'string' or type(result.groups) ~= 'table' then
+    return text_of(result)
+  end
+  local header = { string.upper(result.by or 'model'), 'REQUESTS', 'ATTEMPTS', 'SUCCESS',
+                   'FALLBACKS', 'TTFT p50', 'TOKENS IN/OUT', 'COST USD', 'ACCEPTED' }
+  local function row(g)
+    local tokens = type(g.tokens) == 'table' and g.tokens or {}
+    local ttft = type(g.first_token_ms) == 'table' and g.first_token_ms.p50
+    local accepted = '-'
+    if num(g.inline_ok) > 0 then
+      accepted = string.format('%d/%d', num(g.accepted), num(g.inline_ok))
+    end
+    return { tostring(g.key or '-'), tostring(num(g.requests)), tostring(num(g.attempts)),
+             string.format('%.0f%%', num(g.success_rate) * 100), tostring(num(g.fallbacks)),
+             type(ttft) == 'number' and string.format('%d ms', ttft) or '-',
+             string.format('%d/%d', num(tokens['in']), num(tokens.out)),
+             string.format('%.4f', num(g.cost_usd)), accepted }
+  end
+  local rows = { header }
+  for _, g in ipairs(result.groups) do table.insert(rows, row(g)) end
+  if type(result.total) == 'table' then
+    local t = row(result.total)
+    t[1] = 'TOTAL'
+    table.insert(rows, t)
+  end
+  local widths = {}
+  for _, r in ipairs(rows) do
+    for i, cell in ipairs(r) do widths[i] = math.max(widths[i] or 0, vim.fn.strdisplaywidth(cell)) end
+  end
+  local lines = { string.format('switchboard stats%s, by %s',
+    type(result.since) == 'string' and (' since ' .. result.since) or '', result.by or 'model'), '' }
+  for _, r in ipairs(rows) do
+    local cells = {}
+    for i, cell in ipairs(r) do
+      local pad = string.rep(' ', widths[i] - vim.fn.strdisplaywidth(cell))
+      cells[i] = i == 1 and (cell .. pad) or (pad .. cell)
+    end
+    table.insert(lines, table.concat(cells, '  '))
+  end
+  if #result.groups == 0 then table.insert(lines, '(no requests recorded yet)') end
+  return lines
+end
+
 M.subcommands = {
   stats = function()
-    execute('switchboard.stats', { { format = 'text' } }, function(result)
-      show_lines('switchboard://stats', text_of(result))
+    execute('switchboard.stats', nil, function(result)
+      show_lines('switchboard://stats', M.format_stats(result))
     end)
   end,
   route = function(task)

@@ -1,25 +1,32 @@
 -- Ghost text for Neovim before 0.12: requests textDocument/inlineCompletion itself
--- (debounced, cancelling the stale request), shows the first item as virtual text,
--- and accepts all / a word / a line, cycles and dismisses. Accepting runs the item's
--- command (switchboard.accept) so the server records the acceptance.
+-- (debounced, cancelling the stale request), shows the current item as virtual text,
+-- and accepts all / a word / a line, cycles and dismisses. Accepting the whole
+-- suggestion runs the item's command (switchboard.accept) so the server records it.
+local compat = require('switchboard.compat')
 local M = {}
 local ns = vim.api.nvim_create_namespace('switchboard_ghost')
-local state = {}   -- per buffer: { timer, request_id, items, index, row, col, client }
+M.ns = ns
+-- Per buffer: { client, timer, request_id, items, index, row, col, shown_text, attached }.
+-- row/col: where the request was made (0-based row, byte column); typed text after it
+-- is matched against the suggestion so it keeps showing while the user types it.
+local state = {}
 
 local function buf_state(bufnr)
   state[bufnr] = state[bufnr] or {}
   return state[bufnr]
 end
+M._state = buf_state
 
 function M.clear(bufnr)
   local st = buf_state(bufnr)
-  vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1)
-  st.items, st.index = nil, nil
+  if vim.api.nvim_buf_is_valid(bufnr) then vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1) end
+  st.items, st.index, st.shown_text = nil, nil, nil
 end
 
 local function cancel(bufnr)
   local st = buf_state(bufnr)
-  if st.request_id and st.client then st.client.cancel_request(st.request_id) end
+  st.generation = (st.generation or 0) + 1   -- answers to older requests are dropped
+  if st.request_id and st.client then pcall(compat.cancel_request, st.client, st.request_id) end
   st.request_id = nil
 end
 
@@ -29,37 +36,75 @@ local function item_text(item)
   return text or ''
 end
 
--- The part of the item not yet typed: the item replaces [range.start, cursor) text.
-local function remainder(bufnr, item, row, col)
-  local text = item_text(item)
-  if item.range then
-    local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
-    -- Positions are UTF-16 code units (what this client negotiates before 0.11).
-    local ok, start_col = pcall(vim.str_byteindex, line, item.range.start.character, true)
-    if not ok then start_col = #line end
-    local typed = line:sub(start_col + 1, col)
-    if text:sub(1, #typed) == typed then text = text:sub(#typed + 1) end
+-- LSP character offset -> byte column in line, in the client's position encoding.
+local function byte_col(line, character, encoding)
+  if encoding == 'utf-8' then return math.min(character, #line) end
+  local ok, col
+  if vim.fn.has('nvim-0.11') == 1 then
+    ok, col = pcall(vim.str_byteindex, line, encoding or 'utf-16', character, false)
+  else
+    ok, col = pcall(vim.str_byteindex, line, character, encoding ~= 'utf-32')
   end
-  return text
+  if not ok or not col then return #line end
+  return col
+end
+
+local function cursor_of(bufnr)
+  local win = vim.api.nvim_get_current_win()
+  if vim.api.nvim_win_get_buf(win) ~= bufnr then
+    win = vim.fn.bufwinid(bufnr)
+    if win == -1 then return nil end
+  end
+  local c = vim.api.nvim_win_get_cursor(win)
+  return c[1] - 1, c[2], win
+end
+
+-- What is left of the current item to insert at the cursor: the item replaces the text
+-- from its range start (or the request position) up to the cursor, so the part the user
+-- already typed is skipped. nil when the typed text does not match the item.
+function M.remainder(bufnr, item, row, col, cur_row, cur_col)
+  if cur_row ~= row then return nil end
+  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
+  local start_col = col
+  local st = buf_state(bufnr)
+  if item.range and item.range.start and item.range.start.line == row then
+    local enc = st.client and st.client.offset_encoding or 'utf-16'
+    start_col = byte_col(line, item.range.start.character, enc)
+  end
+  if cur_col < start_col then return nil end
+  local typed = line:sub(start_col + 1, cur_col)
+  local text = item_text(item)
+  if text:sub(1, #typed) ~= typed then return nil end
+  return text:sub(#typed + 1)
 end
 
 local function show(bufnr)
   local st = buf_state(bufnr)
   vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1)
+  st.shown_text = nil
   local item = st.items and st.items[st.index]
-  if not item then return end
-  local text = remainder(bufnr, item, st.row, st.col)
-  if text == '' then return end
+  if not item then return false end
+  local cur_row, cur_col = cursor_of(bufnr)
+  if not cur_row then return false end
+  local text = M.remainder(bufnr, item, st.row, st.col, cur_row, cur_col)
+  if not text or text == '' then return false end
   local lines = vim.split(text, '\n', { plain = true })
   local virt_lines = {}
   for i = 2, #lines do table.insert(virt_lines, { { lines[i], 'Comment' } }) end
-  vim.api.nvim_buf_set_extmark(bufnr, ns, st.row, st.col, {
+  local line = vim.api.nvim_buf_get_lines(bufnr, cur_row, cur_row + 1, false)[1] or ''
+  -- Inline virtual text pushes the rest of the line right (0.10+); before that, overlay
+  -- at the end of a line and end-of-line text elsewhere, so no real text is hidden.
+  local pos = 'eol'
+  if vim.fn.has('nvim-0.10') == 1 then pos = 'inline'
+  elseif cur_col >= #line then pos = 'overlay' end
+  vim.api.nvim_buf_set_extmark(bufnr, ns, cur_row, cur_col, {
     virt_text = { { lines[1], 'Comment' } },
-    virt_text_pos = 'overlay',
+    virt_text_pos = pos,
     virt_lines = #virt_lines > 0 and virt_lines or nil,
     hl_mode = 'combine',
   })
   st.shown_text = text
+  return true
 end
 
 function M.request(bufnr, trigger_kind)
@@ -67,29 +112,35 @@ function M.request(bufnr, trigger_kind)
   local client = st.client
   if not client then return end
   cancel(bufnr)
-  local cursor = vim.api.nvim_win_get_cursor(0)
-  st.row, st.col = cursor[1] - 1, cursor[2]
-  local params = vim.lsp.util.make_position_params()
+  local row, col, win = cursor_of(bufnr)
+  if not row then return end
+  st.row, st.col = row, col
+  local params = vim.lsp.util.make_position_params(win, client.offset_encoding or 'utf-16')
   params.context = { triggerKind = trigger_kind or 2 }
-  local ok, id = client.request('textDocument/inlineCompletion', params, function(err, result)
+  local generation = st.generation
+  local ok, id = compat.request(client, 'textDocument/inlineCompletion', params, function(err, result)
+    if st.generation ~= generation then return end
     st.request_id = nil
-    if err or not result then return end
+    if err or not result or not vim.api.nvim_buf_is_valid(bufnr) then return end
     local items = result.items or result
     if type(items) ~= 'table' or #items == 0 then M.clear(bufnr); return end
-    local now = vim.api.nvim_win_get_cursor(0)
-    if now[1] - 1 ~= st.row or now[2] ~= st.col or vim.fn.mode() ~= 'i' then return end
+    local now_row, now_col = cursor_of(bufnr)
+    if now_row ~= st.row or now_col ~= st.col or vim.fn.mode() ~= 'i' then return end
     st.items, st.index = items, 1
     show(bufnr)
   end, bufnr)
   if ok then st.request_id = id end
 end
 
-local function schedule(bufnr, opts)
+-- After a change in insert mode: keep showing the suggestion while the user types it,
+-- otherwise ask again after the debounce.
+function M.on_change(bufnr, opts)
   local st = buf_state(bufnr)
+  if st.items and show(bufnr) then return end
   M.clear(bufnr)
   cancel(bufnr)
-  if st.timer then st.timer:stop() else st.timer = vim.loop.new_timer() end
-  st.timer:start(opts.debounce_ms, 0, vim.schedule_wrap(function()
+  if st.timer then st.timer:stop() else st.timer = compat.uv.new_timer() end
+  st.timer:start(opts.debounce_ms or 150, 0, vim.schedule_wrap(function()
     if vim.api.nvim_buf_is_valid(bufnr) and vim.api.nvim_get_current_buf() == bufnr
         and vim.fn.mode() == 'i' then
       M.request(bufnr, 2)
@@ -97,34 +148,48 @@ local function schedule(bufnr, opts)
   end))
 end
 
-local function run_command(client, item)
-  if item.command and item.command.command then
-    client.request('workspace/executeCommand', {
-      command = item.command.command, arguments = item.command.arguments,
-    }, function() end)
-  end
+local function run_command(client, item, bufnr)
+  local cmd = item.command
+  if not (client and cmd and cmd.command) then return end
+  compat.request(client, 'workspace/executeCommand', {
+    command = cmd.command, arguments = cmd.arguments,
+  }, function() end, bufnr)
 end
 
--- how: 'all' | 'word' | 'line'
+-- how: 'all' | 'word' | 'line'. Returns true when something was inserted.
 function M.accept(bufnr, how)
-  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local st = buf_state(bufnr)
   local item = st.items and st.items[st.index]
   if not item then return false end
-  local text = remainder(bufnr, item, st.row, st.col)
+  local row, col, win = cursor_of(bufnr)
+  if not row then return false end
+  local text = M.remainder(bufnr, item, st.row, st.col, row, col)
+  if not text or text == '' then M.clear(bufnr); return false end
   local part = text
   if how == 'word' then
     part = text:match('^%s*[%w_]+') or text:match('^%s*[^%w_%s]+') or text
   elseif how == 'line' then
-    part = text:match('^[^\n]*\n?') or text
+    part = text:match('^[^\n]*\n') or text
   end
-  M.clear(bufnr)
   local lines = vim.split(part, '\n', { plain = true })
-  vim.api.nvim_buf_set_text(bufnr, st.row, st.col, st.row, st.col, lines)
-  local end_row = st.row + #lines - 1
-  local end_col = (#lines == 1 and st.col or 0) + #lines[#lines]
-  vim.api.nvim_win_set_cursor(0, { end_row + 1, end_col })
-  if part == text then run_command(st.client, item) end
+  vim.api.nvim_buf_set_text(bufnr, row, col, row, col, lines)
+  local end_row = row + #lines - 1
+  local end_col = (#lines == 1 and col or 0) + #lines[#lines]
+  vim.api.nvim_win_set_cursor(win, { end_row + 1, end_col })
+  if part == text then
+    -- The whole suggestion is in: record the acceptance, stop showing it.
+    M.clear(bufnr)
+    run_command(st.client, item, bufnr)
+  elseif #lines > 1 then
+    -- A line was taken: what is left starts on the next line, without its anchor.
+    local rest = text:sub(#part + 1)
+    st.items = { { insertText = rest, command = item.command } }
+    st.index, st.row, st.col = 1, end_row, end_col
+    show(bufnr)
+  else
+    show(bufnr)
+  end
   return true
 end
 
@@ -135,15 +200,26 @@ function M.cycle(bufnr, step)
   show(bufnr)
 end
 
+function M.dismiss(bufnr)
+  cancel(bufnr)
+  M.clear(bufnr)
+end
+
+-- The item shown and the text still to insert.
 function M.current(bufnr)
-  local st = buf_state(bufnr or vim.api.nvim_get_current_buf())
+  local st = buf_state((bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr)
   return st.items and st.items[st.index], st.shown_text
 end
 
+-- Keys fall through to their normal meaning when there is nothing to act on, so
+-- accept can be bound to <Tab>.
 local function map(bufnr, lhs, fn, desc)
-  if lhs and lhs ~= '' then
-    vim.keymap.set('i', lhs, fn, { buffer = bufnr, silent = true, desc = desc })
-  end
+  if not lhs or lhs == '' then return end
+  vim.keymap.set('i', lhs, function()
+    if not fn() then
+      vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(lhs, true, false, true), 'in', false)
+    end
+  end, { buffer = bufnr, silent = true, desc = desc })
 end
 
 function M.attach(client, bufnr, opts)
@@ -153,18 +229,28 @@ function M.attach(client, bufnr, opts)
   st.attached = true
   local group = vim.api.nvim_create_augroup('switchboard_ghost_' .. bufnr, { clear = true })
   vim.api.nvim_create_autocmd({ 'TextChangedI', 'TextChangedP' }, {
-    group = group, buffer = bufnr, callback = function() schedule(bufnr, opts) end,
+    group = group, buffer = bufnr, callback = function() M.on_change(bufnr, opts) end,
   })
   vim.api.nvim_create_autocmd({ 'InsertLeave', 'BufLeave' }, {
-    group = group, buffer = bufnr, callback = function() cancel(bufnr); M.clear(bufnr) end,
+    group = group, buffer = bufnr, callback = function() M.dismiss(bufnr) end,
+  })
+  vim.api.nvim_create_autocmd('BufWipeout', {
+    group = group, buffer = bufnr, callback = function()
+      if st.timer then st.timer:stop(); st.timer:close() end
+      state[bufnr] = nil
+    end,
   })
   local k = opts.keymaps or {}
-  map(bufnr, k.accept, function() M.accept(bufnr, 'all') end, 'switchboard: accept suggestion')
-  map(bufnr, k.accept_word, function() M.accept(bufnr, 'word') end, 'switchboard: accept a word')
-  map(bufnr, k.accept_line, function() M.accept(bufnr, 'line') end, 'switchboard: accept a line')
-  map(bufnr, k.next, function() M.cycle(bufnr, 1) end, 'switchboard: next suggestion')
-  map(bufnr, k.prev, function() M.cycle(bufnr, -1) end, 'switchboard: previous suggestion')
-  map(bufnr, k.dismiss, function() cancel(bufnr); M.clear(bufnr) end, 'switchboard: dismiss')
+  map(bufnr, k.accept, function() return M.accept(bufnr, 'all') end, 'switchboard: accept suggestion')
+  map(bufnr, k.accept_word, function() return M.accept(bufnr, 'word') end, 'switchboard: accept a word')
+  map(bufnr, k.accept_line, function() return M.accept(bufnr, 'line') end, 'switchboard: accept a line')
+  map(bufnr, k.next, function() M.cycle(bufnr, 1); return true end, 'switchboard: next suggestion')
+  map(bufnr, k.prev, function() M.cycle(bufnr, -1); return true end, 'switchboard: previous suggestion')
+  map(bufnr, k.dismiss, function()
+    local shown = M.current(bufnr) ~= nil
+    M.dismiss(bufnr)
+    return shown
+  end, 'switchboard: dismiss')
 end
 
 return M

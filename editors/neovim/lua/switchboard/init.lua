@@ -49,22 +49,77 @@ function M.cmd()
   return cmd
 end
 
+local function field(t, ...)
+  for _, key in ipairs({ ... }) do
+    local v = t[key]
+    if v ~= nil and v ~= vim.NIL then return v end
+  end
+  return nil
+end
+
+-- switchboard/status as { model, in_flight, spend_today_usd, breakers }; the server's
+-- camelCase names (lastModel, inFlight, spendToday) are read too.
+function M.normalize_status(s)
+  if type(s) ~= 'table' then return nil end
+  return {
+    model = field(s, 'model', 'lastModel'),
+    in_flight = field(s, 'in_flight', 'inFlight'),
+    spend_today_usd = field(s, 'spend_today_usd', 'spendToday', 'spendTodayUsd'),
+    breakers = field(s, 'breakers'),
+  }
+end
+
 local function on_status(_, result, ctx)
   -- Handlers have the (err, result, ctx) signature from 0.5.1 on.
-  M.status = result
+  M.status = M.normalize_status(result)
   if ctx then M.client_id = ctx.client_id end
   vim.cmd('redrawstatus')
+end
+
+local function native_inline()
+  return has('0.12') and vim.lsp.inline_completion ~= nil
+end
+
+-- 0.12: Neovim's own ghost text; the keymaps call its accept and cycle functions.
+local function attach_native(bufnr)
+  local ic = vim.lsp.inline_completion
+  ic.enable(true, { bufnr = bufnr })
+  local k = M.options.keymaps or {}
+  local function map(lhs, fn, desc)
+    if lhs and lhs ~= '' then
+      vim.keymap.set('i', lhs, fn, { buffer = bufnr, expr = true, silent = true, desc = desc })
+    end
+  end
+  map(k.accept, function()
+    if not ic.get({ bufnr = bufnr }) then return vim.api.nvim_replace_termcodes(k.accept, true, false, true) end
+    return ''
+  end, 'switchboard: accept suggestion')
+  map(k.next, function() ic.select({ bufnr = bufnr, count = 1 }); return '' end, 'switchboard: next suggestion')
+  map(k.prev, function() ic.select({ bufnr = bufnr, count = -1 }); return '' end, 'switchboard: previous suggestion')
 end
 
 local function on_attach(client, bufnr)
   M.client_id = client.id
   if M.options.ghost_text then
-    if has('0.12') and vim.lsp.inline_completion then
-      vim.lsp.inline_completion.enable(true, { bufnr = bufnr })
+    if native_inline() then
+      attach_native(bufnr)
     else
       require('switchboard.ghost').attach(client, bufnr, M.options)
     end
   end
+  if type(M.options.on_attach) == 'function' then M.options.on_attach(client, bufnr) end
+end
+
+-- The default client capabilities, plus inline completion when this plugin shows ghost
+-- text itself (before 0.12): the server then leaves its suggestions out of the
+-- completion menu, so they are not shown twice.
+function M.capabilities()
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  if M.options.ghost_text and not native_inline() then
+    caps.textDocument = caps.textDocument or {}
+    caps.textDocument.inlineCompletion = caps.textDocument.inlineCompletion or { dynamicRegistration = false }
+  end
+  return caps
 end
 
 function M.client_config()
@@ -72,6 +127,7 @@ function M.client_config()
     name = 'switchboard',
     cmd = M.cmd(),
     init_options = M.options.settings,
+    capabilities = M.capabilities(),
     handlers = { ['switchboard/status'] = on_status },
     on_attach = on_attach,
     flags = { debounce_text_changes = 50 },

@@ -1,0 +1,209 @@
+-- The plugin against the real binary and the fake model server: ghost text from the
+-- fast model after typing, accepting it records the acceptance in the ledger, a code
+-- action chosen through vim.lsp.buf.code_action() edits the buffer, review findings
+-- become diagnostics, :Switchboard stats shows a table, the statusline follows
+-- switchboard/status. The tests share one server and run in order.
+local T = dofile('tests/editors/nvim/helper.lua')
+local ghost = require('switchboard.ghost')
+local sb = T.setup_plugin()
+local tmp = os.getenv('SB_TEST_TMP')
+local ledger = tmp .. '/state/switchboard/ledger.jsonl'
+vim.fn.mkdir(tmp .. '/ws', 'p')
+
+local function ghost_text(bufnr)
+  local marks = vim.api.nvim_buf_get_extmarks(bufnr, ghost.ns, 0, -1, { details = true })
+  if #marks == 0 then return nil end
+  return marks[1][4].virt_text[1][1]
+end
+
+local function lines(bufnr) return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false) end
+
+-- Chooses the code action whose title starts with prefix through vim.ui.select, as a
+-- user would in the menu; returns the titles that were offered.
+local function choose_action(prefix)
+  local offered
+  local original = vim.ui.select
+  vim.ui.select = function(items, _, on_choice)
+    vim.ui.select = original
+    offered = {}
+    for i, item in ipairs(items) do
+      local action = item.action or item[2]   -- 0.10+: {action, ctx}; 0.7-0.9: {client_id, action}
+      table.insert(offered, action.title)
+      if action.title:sub(1, #prefix) == prefix then return on_choice(item, i) end
+    end
+    on_choice(nil, nil)
+  end
+  vim.lsp.buf.code_action()
+  T.wait_for(function() return offered end, 'the code action menu')
+  return offered
+end
+
+T.test('setup starts one server for the configured filetypes and attaches their buffers',
+  { needs = { 'textDocumentSync' } }, function()
+  local a = T.buffer('one.py', { 'x = 1' }, 'python')
+  local client = T.client_for(a)
+  T.eq(client.name, 'switchboard', 'client name')
+  T.eq(client.config.cmd[1], os.getenv('SWITCHBOARD_BIN'), 'binary')
+  T.ok(vim.tbl_contains(client.config.cmd, '--stdio'), 'stdio: ' .. vim.inspect(client.config.cmd))
+  T.ok(vim.tbl_contains(client.config.cmd, os.getenv('SWITCHBOARD_CONFIG')), 'config passed')
+  local b = T.buffer('two.lua', { 'local y = 2' }, 'lua')
+  T.eq(T.client_for(b).id, client.id, 'the same server serves the second buffer')
+  local c = T.buffer('notes.txt', { 'plain text' }, 'text')
+  T.sleep(100)
+  T.ok(not vim.lsp.buf_is_attached(c, client.id), 'a text buffer is not attached')
+  T.wait_for(function()
+    local f = io.open(tmp .. '/switchboard.log', 'r')
+    if f then f:close(); return true end
+  end, 'the server log file')
+  vim.cmd('Switchboard log')
+  T.contains(vim.api.nvim_buf_get_name(0), 'switchboard.log', ':Switchboard log opens the log')
+  vim.cmd('close')
+end)
+
+T.test('ghost text from the fast model appears after typing in insert mode',
+  { needs = { 'inlineCompletionProvider' } }, function()
+  local bufnr = T.buffer('calc.py', { 'def add(a, b):', '    ' }, 'python')
+  local client = T.client_for(bufnr)
+  T.eq(client.name, 'switchboard', 'client name')
+  vim.api.nvim_win_set_cursor(0, { 2, 4 })
+  T.feed('Areturn ')
+  T.wait_for(function() return ghost_text(bufnr) end, 'ghost text')
+  T.eq(ghost_text(bufnr), 'a + b', 'the fast model\'s text')
+  T.eq(lines(bufnr), { 'def add(a, b):', '    return ' }, 'nothing inserted yet')
+  local reqs = T.fake('GET', 'requests').requests
+  local models = {}
+  for _, r in ipairs(reqs) do models[r.model or '?'] = true end
+  T.ok(models['fast-model'], 'the fast model was asked: ' .. vim.inspect(vim.tbl_keys(models)))
+end)
+
+T.test('accept inserts the suggestion and the ledger records the acceptance',
+  { needs = { 'inlineCompletionProvider' } }, function()
+  local bufnr = T.buffer('accept.py', { 'def add(a, b):', '    ' }, 'python')
+  T.client_for(bufnr)
+  vim.api.nvim_win_set_cursor(0, { 2, 4 })
+  T.feed('Areturn ')
+  T.wait_for(function() return ghost_text(bufnr) end, 'ghost text')
+  local item = ghost.current(bufnr)
+  T.ok(item and item.command and item.command.command == 'switchboard.accept',
+    'the item carries switchboard.accept: ' .. vim.inspect(item))
+  T.feed('<M-l>', true)
+  T.eq(lines(bufnr), { 'def add(a, b):', '    return a + b' }, 'buffer')
+  T.eq(vim.api.nvim_win_get_cursor(0), { 2, 16 }, 'cursor at the end of the insertion')
+  T.wait_for(function()
+    for _, entry in ipairs(T.read_jsonl(ledger)) do
+      if entry.accept then return true end
+    end
+  end, 'an accept line in ' .. ledger)
+  local out = vim.fn.system({ os.getenv('SWITCHBOARD_BIN'), 'stats', '--json' })
+  T.eq(vim.v.shell_error, 0, 'switchboard stats --json exit code: ' .. out)
+  local stats = vim.fn.json_decode(out)
+  T.eq(stats.total.accepted, 1, 'accepted in stats')
+  local fast
+  for _, g in ipairs(stats.groups) do if g.key == 'fast' then fast = g end end
+  T.ok(fast and fast.accepted == 1, 'accepted on the fast model: ' .. vim.inspect(stats.groups))
+  T.feed('<Esc>')
+end)
+
+T.test('the statusline follows switchboard/status',
+  { needs = { 'inlineCompletionProvider' } }, function()
+  T.wait_for(function() return sb.status and sb.status.model end,
+    'a switchboard/status notification naming a model (last: ' .. vim.inspect(sb.status) .. ')')
+  local line = sb.statusline()
+  T.ok(line:match('^sb: %S+'), 'statusline: ' .. line)
+  T.contains(line, 'sb: ' .. tostring(sb.status.model), 'model shown')
+  if sb.status.spend_today_usd then
+    T.contains(line, string.format('$%.4f today', sb.status.spend_today_usd), 'spend shown')
+  end
+end)
+
+T.test('a refactor chosen through vim.lsp.buf.code_action() is applied to the buffer',
+  { needs = { 'codeActionProvider' } }, function()
+  local bufnr = T.buffer('swap.py', { 'def add(a, b):', '    return a + b', '' }, 'python')
+  T.client_for(bufnr)
+  T.fake('POST', 'enqueue', { match = { model = 'reasoning-model' },
+    text = 'Here is the code:\n```python\n    return b + a\n```\n' })
+  vim.api.nvim_win_set_cursor(0, { 2, 4 })
+  local offered = choose_action('AI: Refactor')
+  T.ok(#offered > 0 and offered[1]:sub(1, 4) == 'AI: ', 'titles: ' .. vim.inspect(offered))
+  T.wait_for(function() return lines(bufnr)[2] == '    return b + a' end,
+    'the edit (buffer: ' .. vim.inspect(lines(bufnr)) .. ')')
+  T.eq(lines(bufnr), { 'def add(a, b):', '    return b + a', '' }, 'buffer')
+  local asked = false
+  for _, r in ipairs(T.fake('GET', 'requests').requests) do
+    if r.model == 'reasoning-model' then asked = true end
+  end
+  T.ok(asked, 'the reasoning model answered the refactor')
+end)
+
+T.test('review findings appear as diagnostics with source "switchboard"',
+  { needs = { 'codeActionProvider' } }, function()
+  local bufnr = T.buffer('review.py', { 'def div(a, b):', '    return a / b', '' }, 'python')
+  T.client_for(bufnr)
+  T.fake('POST', 'enqueue', { match = { model = 'reasoning-model' },
+    text = 'LINE 2 [warning]: division by zero when b is 0\n' })
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  choose_action('AI: Review')
+  local diags = T.wait_for(function()
+    local found = {}
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      if d.source == 'switchboard' then table.insert(found, d) end
+    end
+    return #found > 0 and found
+  end, 'switchboard diagnostics')
+  T.eq(#diags, 1, 'one finding')
+  T.eq(diags[1].lnum, 1, 'on the second line')
+  T.eq(diags[1].severity, vim.diagnostic.severity.WARN, 'severity')
+  T.contains(diags[1].message, 'division by zero', 'message')
+end)
+
+T.test(':Switchboard stats shows a table of the recorded requests',
+  { needs = { '_commands.switchboard_stats' } }, function()
+  local before = vim.api.nvim_get_current_buf()
+  vim.cmd('Switchboard stats')
+  local text = T.wait_for(function()
+    local b = vim.api.nvim_get_current_buf()
+    if b ~= before and vim.api.nvim_buf_get_name(b):find('switchboard://stats', 1, true) then
+      return table.concat(lines(b), '\n')
+    end
+  end, 'the stats window')
+  T.ok(text:match('^switchboard stats'), 'title in:\n' .. text)
+  local fast_used = false
+  for _, entry in ipairs(T.read_jsonl(ledger)) do
+    if entry.model == 'fast' then fast_used = true end
+  end
+  if fast_used then   -- the earlier tests asked the fast model
+    T.ok(text:match('\nMODEL%s+REQUESTS'), 'header in:\n' .. text)
+    T.ok(text:match('\nfast%s+%d+'), 'a row for the fast model in:\n' .. text)
+  end
+  vim.cmd('close')
+end)
+
+T.test(':Switchboard route shows the plan for the current buffer',
+  { needs = { '_commands.switchboard_explainRoute' } }, function()
+  local bufnr = T.buffer('route.py', { 'x = 1' }, 'python')
+  T.client_for(bufnr)
+  vim.cmd('Switchboard route inline')
+  local text = T.wait_for(function()
+    local b = vim.api.nvim_get_current_buf()
+    if vim.api.nvim_buf_get_name(b):find('switchboard://route', 1, true) then
+      return table.concat(lines(b), '\n')
+    end
+  end, 'the route window')
+  T.contains(text, 'fast', 'the inline route names the fast model')
+  vim.cmd('close')
+end)
+
+T.test(':Switchboard reload re-reads the configuration',
+  { needs = { '_commands.switchboard_reloadConfig' } }, function()
+  local messages = {}
+  local notify = vim.notify
+  vim.notify = function(msg, level) table.insert(messages, { msg = msg, level = level }) end
+  vim.cmd('Switchboard reload')
+  local ok = pcall(T.wait_for, function() return #messages > 0 end, 'a message')
+  vim.notify = notify
+  T.ok(ok, 'no message after reload')
+  T.ok(messages[1].msg:match('^switchboard: '), 'message: ' .. messages[1].msg)
+  T.ok(messages[1].level ~= vim.log.levels.ERROR, 'not an error: ' .. messages[1].msg)
+end)
+
+T.run()

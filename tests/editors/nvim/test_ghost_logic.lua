@@ -1,0 +1,238 @@
+-- Ghost text logic of editors/neovim with a fake client table (no server): requests
+-- after typing, display, typed-through remainder, accept all/word/line, cycle, dismiss,
+-- cancelling stale requests; statusline and stats formatting.
+local T = dofile('tests/editors/nvim/helper.lua')
+local ghost = require('switchboard.ghost')
+local sb = require('switchboard')
+
+local function fake_client()
+  local c = { id = 4242, offset_encoding = 'utf-16', requests = {}, cancelled = {}, commands = {} }
+  function c.request(method, params, handler, bufnr)
+    if method == 'workspace/executeCommand' then
+      table.insert(c.commands, params)
+    else
+      table.insert(c.requests, { method = method, params = params, handler = handler, bufnr = bufnr })
+    end
+    return true, #c.requests + #c.commands * 1000
+  end
+  function c.cancel_request(id) table.insert(c.cancelled, id) end
+  return c
+end
+
+local opts = {
+  debounce_ms = 10,
+  keymaps = { accept = '<M-l>', accept_word = '<M-w>', accept_line = '<M-j>',
+              next = '<M-]>', prev = '<M-[>', dismiss = '<C-]>' },
+}
+
+local function ghost_marks(bufnr)
+  return vim.api.nvim_buf_get_extmarks(bufnr, ghost.ns, 0, -1, { details = true })
+end
+
+local function ghost_text(bufnr)
+  local marks = ghost_marks(bufnr)
+  if #marks == 0 then return nil end
+  local d = marks[1][4]
+  local parts = { d.virt_text[1][1] }
+  for _, l in ipairs(d.virt_lines or {}) do table.insert(parts, l[1][1]) end
+  return table.concat(parts, '\n'), marks[1]
+end
+
+-- A buffer with the ghost attached, in insert mode after typing `typed` at the end of
+-- the last line; returns the buffer, the fake client and the request that was sent.
+local function typed_buffer(lines, typed)
+  local bufnr = T.buffer('logic' .. math.random(1e6) .. '.py', lines, 'python')
+  local client = fake_client()
+  ghost.attach(client, bufnr, opts)
+  vim.api.nvim_win_set_cursor(0, { #lines, 0 })
+  T.feed('A' .. typed)
+  local req = T.wait_for(function() return client.requests[#client.requests] end,
+    'an inlineCompletion request')
+  return bufnr, client, req
+end
+
+local function answer(req, result)
+  req.handler(nil, result, { method = req.method, client_id = 4242, bufnr = req.bufnr })
+end
+
+T.test('typing sends a debounced automatic inlineCompletion request at the cursor', function()
+  local _, client, req = typed_buffer({ 'def add(a, b):', '    ret' }, 'urn ')
+  T.eq(req.method, 'textDocument/inlineCompletion', 'method')
+  T.eq(req.params.position, { line = 1, character = 11 }, 'position')
+  T.eq(req.params.context.triggerKind, 2, 'triggerKind')
+  T.sleep(60)
+  T.eq(#client.requests, 1, 'one request for a burst of keys (debounced)')
+end)
+
+T.test('the answer is shown as ghost text at the cursor, multi-line as virt_lines', function()
+  local bufnr, _, req = typed_buffer({ 'x = 1', '' }, 'if x:')
+  answer(req, { items = { { insertText = '\n    print(x)\n    y = 2' } } })
+  local text, mark = ghost_text(bufnr)
+  T.eq(text, '\n    print(x)\n    y = 2', 'ghost text')
+  T.eq({ mark[2], mark[3] }, { 1, 5 }, 'extmark position')
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x = 1', 'if x:' }, 'buffer untouched')
+end)
+
+T.test('an InlineCompletionItem[] answer (no list) works too', function()
+  local bufnr, _, req = typed_buffer({ 'total = ' }, 'a')
+  answer(req, { { insertText = ' + b' } })
+  T.eq(ghost_text(bufnr), ' + b', 'ghost text')
+end)
+
+T.test('accept all inserts the suggestion, moves the cursor and runs the item command', function()
+  local bufnr, client, req = typed_buffer({ 'def add(a, b):', '    ' }, 'return ')
+  answer(req, { items = { { insertText = 'a + b',
+    command = { title = 'accept', command = 'switchboard.accept', arguments = { 'att-1', 'fast' } } } } })
+  T.eq(ghost_text(bufnr), 'a + b', 'shown')
+  T.feed('<M-l>', true)
+  T.wait_for(function() return #client.commands == 1 end, 'the accept command')
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 1, 2, false)[1], '    return a + b', 'line')
+  T.eq(vim.api.nvim_win_get_cursor(0), { 2, 16 }, 'cursor after the insertion')
+  T.eq(client.commands[1], { command = 'switchboard.accept', arguments = { 'att-1', 'fast' } }, 'command')
+  T.eq(#ghost_marks(bufnr), 0, 'ghost cleared')
+  T.eq(vim.fn.mode(), 'i', 'still in insert mode')
+end)
+
+T.test('accept word and accept line take part; the command runs only for the whole', function()
+  local bufnr, client, req = typed_buffer({ '' }, 'x')
+  answer(req, { items = { { insertText = ' = compute(a)\ny = x * 2',
+    command = { command = 'switchboard.accept', arguments = { 'att-2' } } } } })
+  T.feed('<M-w>', true)
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x =' }, 'after one word')
+  T.eq(ghost_text(bufnr), ' compute(a)\ny = x * 2', 'rest still shown')
+  T.feed('<M-w>', true)
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x = compute' }, 'after two words')
+  T.feed('<M-j>', true)
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x = compute(a)', '' }, 'after the line')
+  T.eq(vim.api.nvim_win_get_cursor(0), { 2, 0 }, 'cursor on the next line')
+  T.eq(#client.commands, 0, 'no acceptance recorded for parts')
+  T.eq(ghost_text(bufnr), 'y = x * 2', 'last line shown')
+  T.feed('<M-l>', true)
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x = compute(a)', 'y = x * 2' }, 'all')
+  T.wait_for(function() return #client.commands == 1 end, 'the accept command after the last part')
+end)
+
+T.test('typing the suggestion keeps showing the remainder without a new request', function()
+  local bufnr, client, req = typed_buffer({ 'name = ' }, '"')
+  answer(req, { items = { { insertText = 'hello world"' } } })
+  T.feed('hel')
+  T.eq(ghost_text(bufnr), 'lo world"', 'remainder')
+  T.sleep(50)
+  T.eq(#client.requests, 1, 'no new request while typing through')
+  T.feed('x')
+  T.wait_for(function() return #client.requests == 2 end, 'a new request after a mismatch')
+  T.eq(#ghost_marks(bufnr), 0, 'ghost cleared on mismatch')
+end)
+
+T.test('an item range replacing typed text (UTF-16, non-ASCII line) shows only the rest', function()
+  local bufnr, _, req = typed_buffer({ 'é = "ü"; re' }, 't')
+  -- The line is 'é = "ü"; ret': UTF-16 columns 9..12 hold "ret" (é, ü are one unit each).
+  answer(req, { items = { { insertText = 'return é',
+    range = { start = { line = 0, character = 9 }, ['end'] = { line = 0, character = 12 } } } } })
+  T.eq(ghost_text(bufnr), 'urn é', 'remainder after the typed "ret"')
+  T.feed('<M-l>', true)
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'é = "ü"; return é' }, 'accepted')
+end)
+
+T.test('cycle moves between items and wraps; dismiss clears', function()
+  local bufnr, _, req = typed_buffer({ 'v = ' }, '1')
+  answer(req, { items = { { insertText = ' + 1' }, { insertText = ' * 2' }, { insertText = ' - 3' } } })
+  T.eq(ghost_text(bufnr), ' + 1', 'first')
+  T.feed('<M-]>', true)
+  T.eq(ghost_text(bufnr), ' * 2', 'second')
+  T.feed('<M-[>', true)
+  T.feed('<M-[>', true)
+  T.eq(ghost_text(bufnr), ' - 3', 'wrapped to the last')
+  T.feed('<C-]>', true)
+  T.eq(#ghost_marks(bufnr), 0, 'dismissed')
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'v = 1' }, 'nothing inserted')
+end)
+
+T.test('cycle with nothing shown asks with triggerKind 1 (invoked)', function()
+  local _, client, req = typed_buffer({ '' }, 'q')
+  answer(req, { items = {} })
+  T.feed('<M-]>', true)
+  local r = T.wait_for(function() return client.requests[2] end, 'an invoked request')
+  T.eq(r.params.context.triggerKind, 1, 'triggerKind')
+end)
+
+T.test('a stale request is cancelled when typing goes on; leaving insert mode clears', function()
+  local bufnr, client, req = typed_buffer({ '' }, 'ab')
+  T.feed('c')
+  T.wait_for(function() return #client.requests == 2 end, 'a second request')
+  T.ok(vim.tbl_contains(client.cancelled, 1), 'first request cancelled: ' .. vim.inspect(client.cancelled))
+  answer(req, { items = { { insertText = 'zzz' } } })   -- late answer of the stale request
+  T.eq(#ghost_marks(bufnr), 0, 'a stale answer is not shown')
+  answer(client.requests[2], { items = { { insertText = 'def' } } })
+  T.eq(ghost_text(bufnr), 'def', 'current answer shown')
+  T.feed('<Esc>')
+  T.eq(#ghost_marks(bufnr), 0, 'cleared on InsertLeave')
+end)
+
+T.test('accept with nothing shown falls through to the key itself', function()
+  local bufnr = T.buffer('fall.txt', { '' }, 'text')
+  vim.bo[bufnr].expandtab = false
+  vim.bo[bufnr].softtabstop = 0
+  local client = fake_client()
+  ghost.attach(client, bufnr, { debounce_ms = 10000, keymaps = { accept = '<Tab>' } })
+  T.feed('ix<Tab>y', true)
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x\ty' }, 'a real tab was typed')
+end)
+
+T.test('statusline reflects the switchboard/status payload', function()
+  sb.status = nil
+  T.eq(sb.statusline(), '', 'nothing before the server runs')
+  sb.status = { model = 'fast', spend_today_usd = 0.01234, in_flight = 2 }
+  T.eq(sb.statusline(), 'sb: fast · $0.0123 today · 2 in flight', 'full')
+  sb.status = { model = 'reasoning', spend_today_usd = 0, in_flight = 0 }
+  T.eq(sb.statusline(), 'sb: reasoning · $0.0000 today', 'idle')
+  sb.status = sb.normalize_status({ lastModel = 'fast', inFlight = 1, spendToday = 0.5 })
+  T.eq(sb.statusline(), 'sb: fast · $0.5000 today · 1 in flight', 'camelCase payload')
+  sb.status = sb.normalize_status({ lastModel = vim.NIL, inFlight = 0 })
+  T.eq(sb.statusline(), 'sb: -', 'null model')
+  sb.status = nil
+end)
+
+T.test('the stats result is formatted as an aligned table', function()
+  local lines = require('switchboard.commands').format_stats({
+    by = 'model',
+    total = { key = 'total', requests = 3, attempts = 4, success_rate = 1, fallbacks = 1,
+              first_token_ms = { p50 = 120 }, tokens = { ['in'] = 300, out = 40 },
+              cost_usd = 0.0123, inline_ok = 2, accepted = 1 },
+    groups = {
+      { key = 'fast', requests = 2, attempts = 2, success_rate = 1, fallbacks = 0,
+        first_token_ms = { p50 = 80 }, tokens = { ['in'] = 200, out = 10 }, cost_usd = 0.0001,
+        inline_ok = 2, accepted = 1 },
+      { key = 'reasoning', requests = 1, attempts = 2, success_rate = 0.5, fallbacks = 1,
+        tokens = { ['in'] = 100, out = 30 }, cost_usd = 0.0122 },
+    },
+  })
+  T.contains(lines[1], 'by model', 'title')
+  T.ok(lines[3]:match('^MODEL%s+REQUESTS'), 'header: ' .. lines[3])
+  T.ok(lines[4]:match('^fast%s+2%s+2%s+100%%%s+0%s+80 ms%s+200/10%s+0%.0001%s+1/2$'), 'fast row: ' .. lines[4])
+  T.ok(lines[5]:match('^reasoning%s+1%s+2%s+50%%%s+1%s+%-%s+100/30%s+0%.0122%s+%-$'), 'reasoning row: ' .. lines[5])
+  T.ok(lines[6]:match('^TOTAL%s+3%s+4'), 'total row: ' .. lines[6])
+  T.eq(#lines[3], #lines[4], 'columns aligned')
+  T.eq(require('switchboard.commands').format_stats({ text = 'switchboard stats: 0 attempts\nno records', groups = {} }),
+    { 'switchboard stats: 0 attempts', 'no records' }, 'the server\'s own rendering wins')
+end)
+
+T.test('client capabilities announce inline completion only when the plugin shows ghost text', function()
+  sb.options = vim.tbl_deep_extend('force', sb.options, { ghost_text = true })
+  local caps = sb.capabilities()
+  T.eq(caps.textDocument.inlineCompletion, { dynamicRegistration = false }, 'with ghost text')
+  T.ok(caps.textDocument.codeAction, 'the default capabilities are kept')
+  sb.options.ghost_text = false
+  T.eq(sb.capabilities().textDocument.inlineCompletion, nil, 'without ghost text')
+  sb.options.ghost_text = true
+end)
+
+T.test('lsp/switchboard.lua (0.11+ vim.lsp.enable) matches the plugin defaults', function()
+  local cfg = dofile('editors/neovim/lsp/switchboard.lua')
+  T.eq(cfg.cmd, { 'switchboard', '--stdio' }, 'cmd')
+  local defaults = require('switchboard').options
+  T.eq(cfg.filetypes, defaults.filetypes, 'filetypes')
+  T.eq(cfg.root_markers, defaults.root_markers, 'root markers')
+end)
+
+T.run()

@@ -1,0 +1,241 @@
+"""Helix and Emacs set-ups (editors/helix, editors/emacs) against the real binary and
+the fake model server.
+
+Helix: the shipped languages.toml is parsed with tomllib; its command and args must
+launch the binary, and a session with the client capabilities Helix sends (no inline
+completion; positionEncodings utf-8, utf-32, utf-16) must get the fast model's
+suggestion as a completion item.
+
+Emacs: `emacs --batch` loads the shipped switchboard-eglot.el with Debian's eglot and
+asks completion-at-point for candidates (skipped, saying so, when emacs or eglot is
+not installed). lsp-mode (Debian ships 8.0, without inline completion) is checked by
+loading switchboard-lsp-mode.el over a recording stand-in of lsp-mode's registration
+API, and by a session with the client capabilities lsp-mode 9 sends
+(textDocument.inlineCompletion)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+
+from editor_env import EditorEnv, FAST_TEXT  # noqa: E402
+from lsp_client import LspClient  # noqa: E402
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    tomllib = None
+
+HELIX_CAPS = {
+    "general": {"positionEncodings": ["utf-8", "utf-32", "utf-16"]},
+    "textDocument": {
+        "completion": {"completionItem": {"snippetSupport": True, "insertReplaceSupport": True,
+                                          "resolveSupport": {"properties": ["documentation", "detail"]}},
+                       "completionItemKind": {}},
+        "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": [
+            "", "quickfix", "refactor", "refactor.extract", "refactor.inline",
+            "refactor.rewrite", "source", "source.organizeImports"]}},
+            "resolveSupport": {"properties": ["edit", "command"]}, "dataSupport": True},
+        "publishDiagnostics": {"versionSupport": True},
+        "synchronization": {"didSave": True},
+    },
+    "workspace": {"applyEdit": True, "executeCommand": {"dynamicRegistration": False},
+                  "workspaceEdit": {"documentChanges": True}},
+    "window": {"workDoneProgress": True},
+}
+LSP_MODE_9_CAPS = {
+    "general": {"positionEncodings": ["utf-32", "utf-16"]},
+    "textDocument": {"inlineCompletion": {}, "completion": {"completionItem": {"snippetSupport": True}}},
+    "workspace": {"applyEdit": True},
+}
+SOURCE = "def add(a, b):\n    return "
+
+
+def ai_items(result):
+    items = result.get("items", []) if isinstance(result, dict) else (result or [])
+    out = []
+    for item in items:
+        text = item.get("insertText") or (item.get("textEdit") or {}).get("newText") or ""
+        if FAST_TEXT in text:
+            out.append(item)
+    return out
+
+
+def complete_until_ai(client, uri, position, method="textDocument/completion", timeout=8):
+    """Asks until the AI item arrives: the first list may go out without it (the server
+    never makes a menu wait long) and be marked incomplete, as when typing on."""
+    deadline = time.time() + timeout
+    while True:
+        params = {"textDocument": {"uri": uri}, "position": position}
+        if method == "textDocument/inlineCompletion":
+            params["context"] = {"triggerKind": 1}
+        result, error = client.request(method, params)
+        if error is not None:
+            raise AssertionError("%s failed: %r" % (method, error))
+        found = ai_items(result)
+        if found or time.time() > deadline:
+            return result, found
+        time.sleep(0.1)
+
+
+class HelixTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if tomllib is None:
+            raise unittest.SkipTest("tomllib needs Python 3.11")
+        with open(os.path.join(ROOT, "editors", "helix", "languages.toml"), "rb") as f:
+            cls.toml = tomllib.load(f)
+
+    def test_language_server_entry(self):
+        server = self.toml["language-server"]["switchboard"]
+        self.assertEqual(server["command"], "switchboard")
+        self.assertEqual(server["args"], ["--stdio"])
+        self.assertIsInstance(server.get("timeout", 20), int)
+
+    def test_languages_keep_their_usual_servers(self):
+        langs = self.toml["language"]
+        self.assertGreaterEqual(len(langs), 5)
+        for lang in langs:
+            servers = [s if isinstance(s, str) else s["name"] for s in lang["language-servers"]]
+            self.assertIn("switchboard", servers, lang["name"])
+            self.assertGreaterEqual(len(servers), 2, "%s keeps its usual server" % lang["name"])
+            self.assertNotEqual(servers[0], "switchboard", "%s: usual server first" % lang["name"])
+
+    def test_helix_session_gets_ai_completion_items(self):
+        server = self.toml["language-server"]["switchboard"]
+        with EditorEnv(client_capabilities=HELIX_CAPS) as env:
+            # Helix runs `command` from PATH: put the binary there under that name.
+            bindir = os.path.join(env.tmp.name, "bin")
+            os.makedirs(bindir)
+            os.symlink(env.binary, os.path.join(bindir, server["command"]))
+            run_env = dict(env.env, PATH=bindir + os.pathsep + env.env.get("PATH", ""))
+            exe = shutil.which(server["command"], path=run_env["PATH"])
+            self.assertEqual(os.path.realpath(exe), os.path.realpath(env.binary))
+            if env.caps is None:
+                self.skipTest("the server does not answer initialize yet")
+            with LspClient(args=server["args"], env=run_env, binary=exe, clean_env=True) as c:
+                result, error = c.initialize(capabilities=HELIX_CAPS, timeout=5,
+                                             initialization_options=server.get("config"))
+                self.assertIsNone(error)
+                caps = result["capabilities"]
+                self.assertIn(caps.get("positionEncoding", "utf-16"), ["utf-8", "utf-32", "utf-16"])
+                if not caps.get("completionProvider"):
+                    self.skipTest("the server does not offer completion items yet")
+                uri = "file://%s/calc.py" % env.workspace
+                c.open(uri, SOURCE, "python")
+                result, found = complete_until_ai(c, uri, {"line": 1, "character": 11})
+                self.assertTrue(found, "no AI item in %r" % (result,))
+                item = found[0]
+                self.assertIn("AI", json.dumps(item.get("labelDetails") or item.get("detail") or ""))
+                self.assertNotEqual(item.get("insertTextFormat"), 2, "plain text, not a snippet")
+                self.assertEqual(c.shutdown_and_exit(), 0)
+
+
+class EmacsTest(unittest.TestCase):
+    def test_eglot_completion_candidates_from_the_fast_model(self):
+        emacs = shutil.which("emacs")
+        if not emacs:
+            self.skipTest("emacs is not installed (apt-get install emacs-nox elpa-eglot)")
+        probe = subprocess.run([emacs, "--batch", "--eval",
+                                "(progn (require 'package) (package-initialize) (require 'eglot))"],
+                               capture_output=True, timeout=30)
+        if probe.returncode != 0:
+            self.skipTest("eglot is not installed (apt-get install elpa-eglot)")
+        eglot_caps = {"textDocument": {"completion": {"completionItem": {"snippetSupport": False}}}}
+        with EditorEnv(client_capabilities=eglot_caps) as env:
+            if not env.has("completionProvider"):
+                self.skipTest("the server does not offer completion items yet")
+            path = os.path.join(env.workspace, "calc.py")
+            with open(path, "w") as f:
+                f.write(SOURCE)
+            out = os.path.join(env.tmp.name, "emacs.json")
+            run_env = dict(env.env, SB_TEST_FILE=path, SB_EMACS_OUT=out)
+            proc = subprocess.run([emacs, "--batch", "-l", "tests/editors/emacs/eglot-session.el"],
+                                  cwd=ROOT, env=run_env, capture_output=True, timeout=40)
+            log = proc.stderr.decode("utf-8", "replace")[-2000:]
+            self.assertTrue(os.path.exists(out), "no result; emacs said:\n" + log)
+            with open(out) as f:
+                res = json.load(f)
+            self.assertNotIn("error", res, log)
+            self.assertEqual(res["command"][0], env.binary)
+            self.assertEqual(res["command"][1:], ["--stdio"])
+            self.assertTrue(any(FAST_TEXT in c for c in res["candidates"]),
+                            "candidates %r" % (res["candidates"],))
+            # eglot-shutdown got its answer (an error would be in res); jsonrpc.el then
+            # deletes the process itself, so the exit status tells nothing.
+
+    def test_null_params_as_eglot_sends_them(self):
+        # eglot 1.9 sends "params": null with shutdown (and other parameterless calls).
+        with EditorEnv() as env:
+            if env.caps is None:
+                self.skipTest("the server does not answer initialize yet")
+            with LspClient(args=["--stdio"], env=env.env, clean_env=True) as c:
+                result, error = c.initialize(capabilities={}, timeout=5)
+                self.assertIsNone(error)
+                c.send({"jsonrpc": "2.0", "id": 9001, "method": "shutdown", "params": None})
+                msg = c.wait_response(9001, timeout=5)
+                self.assertNotIn("error", msg)
+                self.assertIsNone(msg.get("result"))
+                c.notify("exit")
+                self.assertEqual(c.wait_exit(5), 0)
+
+    def test_lsp_mode_registration(self):
+        emacs = shutil.which("emacs")
+        if not emacs:
+            self.skipTest("emacs is not installed")
+        # Debian 12 ships lsp-mode 8.0 (no inline completion): check what the shipped
+        # file registers with a stand-in for lsp-mode's registration API.
+        stub = r"""
+(defvar sb-registered nil)
+(defun lsp-stdio-connection (command-fn) (list :stdio command-fn))
+(defun make-lsp-client (&rest args) args)
+(defun lsp-register-client (client) (setq sb-registered client))
+(provide 'lsp-mode)
+(add-to-list 'load-path (expand-file-name "editors/emacs"))
+(require 'switchboard-lsp-mode)
+(let* ((c sb-registered)
+       (conn (plist-get c :new-connection)))
+  (princ (json-encode
+          `((command . ,(vconcat (funcall (cadr conn))))
+            (server_id . ,(symbol-name (plist-get c :server-id)))
+            (add_on . ,(if (plist-get c :add-on?) t :json-false))
+            (python . ,(if (funcall (plist-get c :activation-fn) "a.py" 'python-mode) t :json-false))
+            (python_derived . ,(progn (define-derived-mode sb-my-python-mode python-mode "x")
+                                      (if (funcall (plist-get c :activation-fn) "a.py" 'sb-my-python-mode) t :json-false)))
+            (fundamental . ,(if (funcall (plist-get c :activation-fn) "a.txt" 'fundamental-mode) t :json-false))))))
+"""
+        proc = subprocess.run([emacs, "--batch", "--eval", "(require 'json)", "--eval",
+                               "(progn %s)" % stub], cwd=ROOT, capture_output=True, timeout=30)
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode("utf-8", "replace")[-2000:])
+        res = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+        self.assertEqual(res, {"command": ["switchboard", "--stdio"], "server_id": "switchboard",
+                               "add_on": True, "python": True, "python_derived": True,
+                               "fundamental": False})
+
+    def test_lsp_mode_9_session_gets_inline_completions(self):
+        with EditorEnv(client_capabilities=LSP_MODE_9_CAPS) as env:
+            if not env.has("inlineCompletionProvider"):
+                self.skipTest("the server does not offer inline completion yet")
+            self.assertFalse(env.has("completionProvider"),
+                             "no duplicate completion items for an inline-capable client")
+            with LspClient(args=["--stdio"], env=env.env, clean_env=True) as c:
+                result, error = c.initialize(capabilities=LSP_MODE_9_CAPS, timeout=5)
+                self.assertIsNone(error)
+                uri = "file://%s/calc.py" % env.workspace
+                c.open(uri, SOURCE, "python")
+                result, found = complete_until_ai(c, uri, {"line": 1, "character": 11},
+                                                  method="textDocument/inlineCompletion")
+                self.assertTrue(found, "no suggestion in %r" % (result,))
+                self.assertEqual((found[0].get("command") or {}).get("command"), "switchboard.accept")
+                self.assertEqual(c.shutdown_and_exit(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
