@@ -180,7 +180,8 @@ function T.run()
     if not t then return finish() end
     local why = missing_need(t.opts.needs)
     if why then
-      record('SKIP ' .. t.name .. ': ' .. why)
+      -- Every feature a test needs is part of the server now: missing is a failure.
+      record('FAIL ' .. t.name .. ': the server lacks ' .. why)
       return vim.schedule(next_test)
     end
     current = { co = coroutine.create(t.fn), started = vim.loop.now() }
