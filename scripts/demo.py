@@ -8,6 +8,7 @@ cost per model and the saving against sending everything to the reasoning model.
 No API key, no network: everything runs on 127.0.0.1."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -165,6 +166,24 @@ def main():
                 client.request("workspace/executeCommand", {"command": cmd["command"],
                                                             "arguments": cmd.get("arguments", [])})
                 say("you press the accept key: switchboard.accept records the acceptance")
+
+            nvim = shutil.which("nvim")
+            if nvim:
+                step("2b", "The same in Neovim (headless, the plugin in editors/neovim)")
+                fake.rule(match={"model": "deepseek-chat"}, text="x / 2", ttft_ms=40, token_delay_ms=5)
+                halve = os.path.join(state, "halve.py")
+                with open(halve, "w") as f:
+                    f.write("def halve(x):\n    \n")
+                run = subprocess.run(
+                    [nvim, "--headless", "--clean", "-u", "NONE", "-c", "set rtp+=editors/neovim",
+                     "-c", "luafile scripts/demo_nvim.lua"], cwd=ROOT, timeout=60,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                    env=dict(os.environ, **env, SWITCHBOARD_BIN=BIN, SB_DEMO_CONFIG=cfg_path,
+                             SB_DEMO_FILE=halve, SB_DEMO_LOG=os.path.join(state, "nvim-server.log")))
+                sys.stdout.write(run.stdout.decode("utf-8", "replace"))
+                if run.returncode != 0:
+                    say("(the Neovim segment did not finish: " +
+                        run.stderr.decode("utf-8", "replace").strip()[-300:] + ")")
 
             step(3, "Code action: select `total` and choose \"AI: Refactor\"")
             start = lines.index("def total(xs):")
