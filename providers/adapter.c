@@ -139,3 +139,21 @@ cJSON *adapter_openai_style_begin(const struct model_spec *spec, const struct ta
     cJSON_AddStringToObject(root, "model", spec->model);
     return root;
 }
+
+cJSON *adapter_event_object(struct provider_stream *st, const char *data, size_t len,
+                            bool is_error, int *rc)
+{
+    cJSON *root = adapter_parse(data, len);
+    *rc = -1;
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    if (is_error || cJSON_GetObjectItemCaseSensitive(root, "error")) {
+        adapter_stream_error(st, root);
+        cJSON_Delete(root);
+        *rc = 0;
+        return NULL;
+    }
+    return root;
+}

@@ -76,6 +76,13 @@ void adapter_classify_body(int status, header_lookup_fn lookup, void *headers,
 /* An in-band error object inside a stream: fills st->error (server_error when the
  * error names nothing more specific). */
 void adapter_stream_error(struct provider_stream *st, const cJSON *root);
+/* The start of every stream-event parser whose events are JSON objects that may carry
+ * an in-band {"error": ...}: returns the parsed object for the adapter to read (it
+ * deletes it), or NULL with *rc = -1 when the bytes are not a JSON object, or *rc = 0
+ * when the event was an in-band error (recorded in st->error). is_error forces the
+ * error path (llama.cpp's legacy `error:` event). */
+cJSON *adapter_event_object(struct provider_stream *st, const char *data, size_t len,
+                            bool is_error, int *rc);
 
 /* Copies msg into out->message with keys and key-like tokens masked, control
  * characters flattened and the length capped (the message is for people). */

@@ -90,16 +90,9 @@ static void gemini_usage(struct provider_stream *st, const cJSON *meta)
 static int gemini_parse(struct provider_stream *st, const char *event, const char *data, size_t len)
 {
     (void)event;
-    cJSON *root = adapter_parse(data, len);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        return -1;
-    }
-    if (cJSON_GetObjectItemCaseSensitive(root, "error")) {
-        adapter_stream_error(st, root);
-        cJSON_Delete(root);
-        return 0;
-    }
+    int rc;
+    cJSON *root = adapter_event_object(st, data, len, false, &rc);
+    if (!root) return rc;
     const cJSON *candidate = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "candidates"), 0);
     const cJSON *parts = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(candidate, "content"), "parts");
     const cJSON *part;

@@ -71,16 +71,9 @@ static int llamacpp_parse(struct provider_stream *st, const char *event, const c
         st->done = true;
         return 0;
     }
-    cJSON *root = adapter_parse(data, len);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        return -1;
-    }
-    if ((event && strcmp(event, "error") == 0) || cJSON_GetObjectItemCaseSensitive(root, "error")) {
-        adapter_stream_error(st, root);
-        cJSON_Delete(root);
-        return 0;
-    }
+    int rc;
+    cJSON *root = adapter_event_object(st, data, len, event && strcmp(event, "error") == 0, &rc);
+    if (!root) return rc;
     adapter_emit(st, json_string(root, "content"));
     if (json_true(root, "stop")) {
         st->done = true;

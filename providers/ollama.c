@@ -68,16 +68,9 @@ static int ollama_build(const struct model_spec *spec, const struct task *task,
 static int ollama_parse(struct provider_stream *st, const char *event, const char *data, size_t len)
 {
     (void)event;
-    cJSON *root = adapter_parse(data, len);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        return -1;
-    }
-    if (cJSON_GetObjectItemCaseSensitive(root, "error")) {
-        adapter_stream_error(st, root);
-        cJSON_Delete(root);
-        return 0;
-    }
+    int rc;
+    cJSON *root = adapter_event_object(st, data, len, false, &rc);
+    if (!root) return rc;
     /* "thinking" (generate) and message.thinking (chat) are not the answer */
     adapter_emit(st, json_string(root, "response"));
     adapter_emit(st, json_string(cJSON_GetObjectItemCaseSensitive(root, "message"), "content"));

@@ -111,16 +111,9 @@ int openai_style_parse_event(struct provider_stream *st, const char *event, cons
         st->done = true;
         return 0;
     }
-    cJSON *root = adapter_parse(data, len);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        return -1;
-    }
-    if (cJSON_GetObjectItemCaseSensitive(root, "error")) {
-        adapter_stream_error(st, root);
-        cJSON_Delete(root);
-        return 0;
-    }
+    int rc;
+    cJSON *root = adapter_event_object(st, data, len, false, &rc);
+    if (!root) return rc;
     const cJSON *choices = cJSON_GetObjectItemCaseSensitive(root, "choices");
     bool finishing = false;
     const cJSON *choice;
