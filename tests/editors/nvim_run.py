@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Runs the headless Neovim tests: every tests/editors/nvim/test_*.lua in its own
 `nvim --headless --clean -u NONE`, with the plugin on the runtimepath, against the real
-binary ($SWITCHBOARD_BIN) and the fake model server. Prints one line per test and
+binary ($SWITCHBOARD_BIN) and the fake model server, on each Neovim: the system's
+(Debian 12: 0.7.2) and those of the Debian suites in $SB_NVIM_SUITES (default
+"trixie forky": 0.10 and 0.12), unpacked into .deps/ by scripts/fetch-nvim.sh.
+$SB_NVIM=path runs one given Neovim only. Prints one line per test and
 `nvim: N passed, M failed[, K skipped]` last. Args filter the script names."""
 import json
 import os
@@ -19,16 +22,42 @@ from editor_env import EditorEnv  # noqa: E402
 SCRIPT_TIMEOUT = 40   # seconds; only to catch a hang
 
 
-def main():
-    nvim = shutil.which("nvim")
-    if not nvim:
-        print("nvim not found (scripts/ensure-deps.sh test installs Debian's neovim)")
-        print("nvim: 0 passed, 1 failed")
-        return 1
-    scripts = sorted(f for f in os.listdir(os.path.join(HERE, "nvim"))
-                     if f.startswith("test_") and f.endswith(".lua"))
-    if sys.argv[1:]:
-        scripts = [s for s in scripts if any(a in s for a in sys.argv[1:])]
+# Debian suites whose Neovim the suite also runs on, unpacked into .deps/ by
+# scripts/fetch-nvim.sh: trixie ships 0.10 (vim.lsp.start), forky 0.12 (vim.lsp.config
+# and Neovim's own inline completion). Debian 12's own nvim is 0.7.2.
+SUITES = os.environ.get("SB_NVIM_SUITES", "trixie forky").split()
+
+
+def neovims():
+    """[(label, path or None, why-not)]: the system's nvim, then each suite's."""
+    found = []
+    system = os.environ.get("SB_NVIM") or shutil.which("nvim")
+    found.append(("system", system,
+                  None if system else "nvim not found (scripts/ensure-deps.sh test installs it)"))
+    if os.environ.get("SB_NVIM"):
+        return found   # one given Neovim only
+    for suite in SUITES:
+        dest = os.path.join(ROOT, ".deps", "nvim-" + suite)
+        proc = subprocess.run(["sh", "scripts/fetch-nvim.sh", suite, dest], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        path = os.path.join(dest, "bin", "nvim")
+        why = None
+        if proc.returncode != 0:
+            why = ("could not unpack Neovim from Debian %s (SB_NVIM_SUITES= skips it):\n%s"
+                   % (suite, proc.stdout.decode("utf-8", "replace").strip()[-1500:]))
+        found.append((suite, path if proc.returncode == 0 else None, why))
+    return found
+
+
+def version_of(nvim):
+    out = subprocess.run([nvim, "--version"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT).stdout.decode("utf-8", "replace")
+    first = out.splitlines()[0] if out else "?"
+    return first.replace("NVIM ", "")
+
+
+def run_scripts(nvim, label, scripts):
+    """Runs every script on one Neovim; returns (passed, failed, skipped)."""
     passed = failed = skipped = 0
     with EditorEnv() as env:
         caps = dict(env.caps) if env.caps is not None else None
@@ -58,23 +87,42 @@ def main():
             if os.path.exists(results):
                 with open(results, encoding="utf-8") as f:
                     lines = [l.rstrip("\n") for l in f]
+            name = "[%s] %s" % (label, script)
             for line in lines:
                 if line.startswith("PASS "):
                     passed += 1
-                    print("ok   %s: %s" % (script, line[5:]))
+                    print("ok   %s: %s" % (name, line[5:]))
                 elif line.startswith("FAIL "):
                     failed += 1
-                    print("FAIL %s: %s" % (script, line[5:]))
+                    print("FAIL %s: %s" % (name, line[5:]))
                 elif line.startswith("SKIP "):
                     skipped += 1
-                    print("skip %s: %s" % (script, line[5:]))
+                    print("skip %s: %s" % (name, line[5:]))
             if "DONE" not in lines:
                 failed += 1
                 why = "timed out after %ds" % SCRIPT_TIMEOUT if hung else "did not finish"
-                print("FAIL %s: %s; Neovim said:\n%s" % (script, why, output.strip()[-3000:]))
+                print("FAIL %s: %s; Neovim said:\n%s" % (name, why, output.strip()[-3000:]))
             elif os.environ.get("SB_TEST_VERBOSE"):
                 print(output)
-            print("     %s took %.1f s" % (script, time.time() - started))
+            print("     %s took %.1f s" % (name, time.time() - started))
+    return passed, failed, skipped
+
+
+def main():
+    scripts = sorted(f for f in os.listdir(os.path.join(HERE, "nvim"))
+                     if f.startswith("test_") and f.endswith(".lua"))
+    if sys.argv[1:]:
+        scripts = [s for s in scripts if any(a in s for a in sys.argv[1:])]
+    passed = failed = skipped = 0
+    for where, nvim, why in neovims():
+        if not nvim:
+            print("FAIL Neovim (%s): %s" % (where, why))
+            failed += 1
+            continue
+        label = version_of(nvim)
+        print("-- Neovim %s (%s)" % (label, where))
+        p, f, s = run_scripts(nvim, label, scripts)
+        passed, failed, skipped = passed + p, failed + f, skipped + s
     line = "nvim: %d passed, %d failed" % (passed, failed)
     if skipped:
         line += ", %d skipped" % skipped
