@@ -32,7 +32,7 @@ def neovims():
     """[(label, path or None, why-not)]: the system's nvim, then each suite's."""
     found = []
     system = os.environ.get("SB_NVIM") or shutil.which("nvim")
-    found.append(("system", system,
+    found.append(("SB_NVIM" if os.environ.get("SB_NVIM") else "system", system,
                   None if system else "nvim not found (scripts/ensure-deps.sh test installs it)"))
     if os.environ.get("SB_NVIM"):
         return found   # one given Neovim only

@@ -4,16 +4,16 @@
 -- become diagnostics, :Switchboard stats shows a table, the statusline follows
 -- switchboard/status. The tests share one server and run in order.
 local T = dofile('tests/editors/nvim/helper.lua')
-local ghost = require('switchboard.ghost')
 local sb = T.setup_plugin()
+-- Neovim's own ghost text on 0.12+, the plugin's before: the same tests cover both.
+local ghost = sb.inline()
 local tmp = os.getenv('SB_TEST_TMP')
 local ledger = tmp .. '/state/switchboard/ledger.jsonl'
 vim.fn.mkdir(tmp .. '/ws', 'p')
 
 local function ghost_text(bufnr)
-  local marks = vim.api.nvim_buf_get_extmarks(bufnr, ghost.ns, 0, -1, { details = true })
-  if #marks == 0 then return nil end
-  return marks[1][4].virt_text[1][1]
+  local _, shown = ghost.current(bufnr)
+  return shown
 end
 
 local function lines(bufnr) return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false) end
@@ -101,6 +101,54 @@ T.test('accept inserts the suggestion and the ledger records the acceptance',
   local fast
   for _, g in ipairs(stats.groups) do if g.key == 'fast' then fast = g end end
   T.ok(fast and fast.accepted == 1, 'accepted on the fast model: ' .. vim.inspect(stats.groups))
+  T.feed('<Esc>')
+end)
+
+T.test('accept word takes one word, the rest comes back, accept line takes the rest',
+  { needs = { 'inlineCompletionProvider' } }, function()
+  local bufnr = T.buffer('partial.py', { 'def add(a, b):', '    ' }, 'python')
+  T.client_for(bufnr)
+  vim.api.nvim_win_set_cursor(0, { 2, 4 })
+  T.feed('Areturn ')
+  T.wait_for(function() return ghost_text(bufnr) == 'a + b' end, 'ghost text "a + b"')
+  local accepts_before = 0
+  for _, entry in ipairs(T.read_jsonl(ledger)) do
+    if entry.accept then accepts_before = accepts_before + 1 end
+  end
+  T.feed('<M-w>', true)
+  T.wait_for(function() return lines(bufnr)[2] == '    return a' end,
+    'one word inserted (buffer: ' .. vim.inspect(lines(bufnr)) .. ')')
+  T.eq(vim.api.nvim_win_get_cursor(0), { 2, 12 }, 'cursor after the word')
+  T.wait_for(function() return ghost_text(bufnr) == ' + b' end,
+    'the rest " + b" shown again (shown: ' .. tostring(ghost_text(bufnr)) .. ')')
+  T.feed('<M-j>', true)
+  T.wait_for(function() return lines(bufnr)[2] == '    return a + b' end,
+    'the rest of the line inserted (buffer: ' .. vim.inspect(lines(bufnr)) .. ')')
+  T.wait_for(function()
+    local n = 0
+    for _, entry in ipairs(T.read_jsonl(ledger)) do
+      if entry.accept then n = n + 1 end
+    end
+    return n == accepts_before + 1
+  end, 'taking the last of it records one acceptance')
+  T.feed('<Esc>')
+end)
+
+T.test('dismiss hides the suggestion and it stays hidden until typing goes on',
+  { needs = { 'inlineCompletionProvider' } }, function()
+  local bufnr = T.buffer('dismiss.py', { 'def add(a, b):', '    ' }, 'python')
+  T.client_for(bufnr)
+  vim.api.nvim_win_set_cursor(0, { 2, 4 })
+  T.feed('Areturn ')
+  T.wait_for(function() return ghost_text(bufnr) end, 'ghost text')
+  T.feed('<C-]>', true)
+  T.eq(ghost_text(bufnr), nil, 'nothing shown after dismiss')
+  T.eq((ghost.current(bufnr)), nil, 'no current item after dismiss')
+  T.sleep(400)   -- longer than either debounce: no answer brings it back by itself
+  T.eq(ghost_text(bufnr), nil, 'still nothing shown')
+  T.eq(lines(bufnr)[2], '    return ', 'dismiss inserts nothing')
+  T.feed('a')
+  T.wait_for(function() return ghost_text(bufnr) end, 'ghost text again after typing')
   T.feed('<Esc>')
 end)
 

@@ -166,12 +166,7 @@ function M.accept(bufnr, how)
   if not row then return false end
   local text = M.remainder(bufnr, item, st.row, st.col, row, col)
   if not text or text == '' then M.clear(bufnr); return false end
-  local part = text
-  if how == 'word' then
-    part = text:match('^%s*[%w_]+') or text:match('^%s*[^%w_%s]+') or text
-  elseif how == 'line' then
-    part = text:match('^[^\n]*\n') or text
-  end
+  local part = require('switchboard.partial').take(text, how)
   local lines = vim.split(part, '\n', { plain = true })
   vim.api.nvim_buf_set_text(bufnr, row, col, row, col, lines)
   local end_row = row + #lines - 1

@@ -80,44 +80,32 @@ local function native_inline()
   return has('0.12') and vim.lsp.inline_completion ~= nil
 end
 
--- 0.12: Neovim's own ghost text; the keymaps call its accept and cycle functions.
-local function attach_native(bufnr)
-  local ic = vim.lsp.inline_completion
-  ic.enable(true, { bufnr = bufnr })
-  local k = M.options.keymaps or {}
-  local function map(lhs, fn, desc)
-    if lhs and lhs ~= '' then
-      vim.keymap.set('i', lhs, fn, { buffer = bufnr, expr = true, silent = true, desc = desc })
-    end
-  end
-  map(k.accept, function()
-    if not ic.get({ bufnr = bufnr }) then return vim.api.nvim_replace_termcodes(k.accept, true, false, true) end
-    return ''
-  end, 'switchboard: accept suggestion')
-  map(k.next, function() ic.select({ bufnr = bufnr, count = 1 }); return '' end, 'switchboard: next suggestion')
-  map(k.prev, function() ic.select({ bufnr = bufnr, count = -1 }); return '' end, 'switchboard: previous suggestion')
+-- The module that shows ghost text: Neovim's own on 0.12+ (switchboard.native adds
+-- accept word/line and dismiss), this plugin's before (switchboard.ghost). Both have
+-- attach(client, bufnr, opts), current(bufnr) -> item, shown text, dismiss(bufnr), ns.
+function M.inline()
+  return require(native_inline() and 'switchboard.native' or 'switchboard.ghost')
 end
 
 local function on_attach(client, bufnr)
   M.client_id = client.id
   if M.options.ghost_text then
-    if native_inline() then
-      attach_native(bufnr)
-    else
-      require('switchboard.ghost').attach(client, bufnr, M.options)
-    end
+    M.inline().attach(client, bufnr, M.options)
   end
   if type(M.options.on_attach) == 'function' then M.options.on_attach(client, bufnr) end
 end
 
--- The default client capabilities, plus inline completion when this plugin shows ghost
--- text itself (before 0.12): the server then leaves its suggestions out of the
--- completion menu, so they are not shown twice.
+-- The default client capabilities, announcing inline completion exactly when ghost
+-- text is shown (by this plugin before 0.12, by Neovim from 0.12, which announces it
+-- itself): the server then leaves its suggestions out of the completion menu, so they
+-- are not shown twice; with ghost_text = false they come as completion items instead.
 function M.capabilities()
   local caps = vim.lsp.protocol.make_client_capabilities()
-  if M.options.ghost_text and not native_inline() then
-    caps.textDocument = caps.textDocument or {}
+  caps.textDocument = caps.textDocument or {}
+  if M.options.ghost_text then
     caps.textDocument.inlineCompletion = caps.textDocument.inlineCompletion or { dynamicRegistration = false }
+  else
+    caps.textDocument.inlineCompletion = nil
   end
   return caps
 end
