@@ -5,17 +5,20 @@
 # The tests use it for the Neovim releases Debian 12 does not ship (0.10 in trixie, 0.12 in
 # sid), run through the suite's own dynamic loader so its newer libc is used for them only.
 #
-# Usage: fetch-debian-suite.sh SUITE DEST PACKAGE...
+# Usage: fetch-debian-suite.sh [--only] SUITE DEST PACKAGE...
 # Makes DEST/root (the unpacked files) and DEST/run, which runs a program of DEST/root
 # with its own loader and libraries: DEST/run usr/bin/nvim --version
+# --only unpacks just the named packages (Emacs Lisp ones, say), and makes no DEST/run.
 # Idempotent: a DEST that already holds every named package is left as it is.
 set -eu
-[ $# -ge 3 ] || { echo "usage: $0 SUITE DEST PACKAGE..." >&2; exit 2; }
+only=no
+[ "${1:-}" = --only ] && { only=yes; shift; }
+[ $# -ge 3 ] || { echo "usage: $0 [--only] SUITE DEST PACKAGE..." >&2; exit 2; }
 suite=$1; dest=$2; shift 2
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 stamp="$dest/.packages"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$suite $*" ] && [ -x "$dest/run" ]; then
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$suite $*" ]; then
     exit 0
 fi
 command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 || {
@@ -40,12 +43,22 @@ echo "fetch-debian-suite: reading $suite's package lists" >&2
 private apt-get -qq update
 # The dependency closure, as real package names (virtual ones are shown as <name>).
 # shellcheck disable=SC2086
-closure=$(private apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
-    --no-breaks --no-replaces --no-enhances $pkgs | grep -v '^ ' | grep -v '^<' | sort -u)
-echo "fetch-debian-suite: downloading $(echo "$closure" | wc -l) packages from $suite" >&2
+if [ $only = yes ]; then closure=$pkgs; else closure=$(private apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+    --no-breaks --no-replaces --no-enhances $pkgs | grep -v '^ ' | grep -v '^<' | sort -u); fi
+count=$(echo $closure | wc -w)
+echo "fetch-debian-suite: downloading $count packages from $suite" >&2
+# As root apt downloads as _apt, which cannot write here; say so once, not per file.
 # shellcheck disable=SC2086
-(cd "$dest/debs" && private apt-get -qq download $closure)
+(cd "$dest/debs" && private apt-get -qq download $closure 2>&1 | grep -v 'unsandboxed as root' >&2 || true)
+got=$(ls "$dest/debs" | grep -c '\.deb$' || true)
+[ "$got" -eq "$count" ] || {
+    echo "fetch-debian-suite: got $got of $count packages from $suite" >&2; exit 1; }
 for deb in "$dest"/debs/*.deb; do dpkg-deb -x "$deb" "$dest/root"; done
+if [ $only = yes ]; then
+    rm -rf "$dest/debs" "$apt/cache"
+    echo "$suite $pkgs" > "$stamp"
+    exit 0
+fi
 loader=$(find "$dest/root" -name 'ld-linux-x86-64.so.2' | head -n 1)
 [ -n "$loader" ] || { echo "fetch-debian-suite: no dynamic loader in $suite's libc6" >&2; exit 1; }
 libpath=""
@@ -62,4 +75,4 @@ exec "$loader" --library-path "$libpath" "$dest/root/\$prog" "\$@"
 EOF
 chmod +x "$dest/run"
 rm -rf "$dest/debs" "$apt/cache"
-echo "$suite $pkgs" | sed 's/  */ /g; s/ $//' > "$stamp"
+echo "$suite $pkgs" > "$stamp"

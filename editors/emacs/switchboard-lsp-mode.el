@@ -1,7 +1,7 @@
 ;;; switchboard-lsp-mode.el --- switchboard with lsp-mode  -*- lexical-binding: t; -*-
 
 ;; lsp-mode runs switchboard as an add-on server next to the mode's usual server.
-;; With lsp-mode 9.0.1+ the suggestions show as ghost text (`lsp-inline-completion-mode',
+;; With lsp-mode 10+ the suggestions show as ghost text (`lsp-inline-completion-mode',
 ;; turned on by lsp-mode when the server offers textDocument/inlineCompletion; accept
 ;; with `lsp-inline-completion-accept', which also records the acceptance); older
 ;; lsp-mode shows them as completion candidates.  AI code actions: `lsp-execute-code-action'.

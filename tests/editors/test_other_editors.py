@@ -8,10 +8,12 @@ suggestion as a completion item.
 
 Emacs: `emacs --batch` loads the shipped switchboard-eglot.el with Debian's eglot and
 asks completion-at-point for candidates (skipped, saying so, when emacs or eglot is
-not installed). lsp-mode (Debian ships 8.0, without inline completion) is checked by
-loading switchboard-lsp-mode.el over a recording stand-in of lsp-mode's registration
-API, and by a session with the client capabilities lsp-mode 9 sends
-(textDocument.inlineCompletion)."""
+not installed). lsp-mode: Debian 12 ships 8.0, without inline completion, so lsp-mode
+10 is unpacked from Debian forky (scripts/fetch-debian-suite.sh) and loaded into
+Debian 12's Emacs: ghost text is shown, cancelled, shown again and accepted, and the
+acceptance reaches the ledger. The registration is also checked against a recording
+stand-in of lsp-mode's API, and a session with lsp-mode's client capabilities
+(textDocument.inlineCompletion) gets inline completions."""
 import json
 import os
 import shutil
@@ -50,12 +52,15 @@ HELIX_CAPS = {
                   "workspaceEdit": {"documentChanges": True}},
     "window": {"workDoneProgress": True},
 }
-LSP_MODE_9_CAPS = {
+LSP_MODE_CAPS = {
     "general": {"positionEncodings": ["utf-32", "utf-16"]},
     "textDocument": {"inlineCompletion": {}, "completion": {"completionItem": {"snippetSupport": True}}},
     "workspace": {"applyEdit": True},
 }
 SOURCE = "def add(a, b):\n    return "
+# lsp-mode 10 (the first with inline completion) and the Emacs Lisp packages it needs.
+LSP_MODE_PACKAGES = ["elpa-lsp-mode", "elpa-dash", "elpa-f", "elpa-s", "elpa-ht",
+                     "elpa-spinner", "elpa-markdown-mode", "elpa-lv"]
 
 
 def ai_items(result):
@@ -190,8 +195,8 @@ class EmacsTest(unittest.TestCase):
         emacs = shutil.which("emacs")
         if not emacs:
             self.skipTest("emacs is not installed")
-        # Debian 12 ships lsp-mode 8.0 (no inline completion): check what the shipped
-        # file registers with a stand-in for lsp-mode's registration API.
+        # What the shipped file registers, through a stand-in for lsp-mode's
+        # registration API: the command, add-on, and the modes it serves.
         stub = r"""
 (defvar sb-registered nil)
 (defun lsp-stdio-connection (command-fn) (list :stdio command-fn))
@@ -219,14 +224,52 @@ class EmacsTest(unittest.TestCase):
                                "add_on": True, "python": True, "python_derived": True,
                                "fundamental": False})
 
-    def test_lsp_mode_9_session_gets_inline_completions(self):
-        with EditorEnv(client_capabilities=LSP_MODE_9_CAPS) as env:
+    def test_lsp_mode_10_ghost_text_cancel_and_accept(self):
+        # Debian 12's lsp-mode 8.0 has no inline completion: lsp-mode 10 and the
+        # packages it needs are unpacked from Debian $SB_LSP_MODE_SUITE (default forky;
+        # empty skips this test) into .deps/ and loaded into Debian 12's Emacs.
+        emacs = shutil.which("emacs")
+        if not emacs:
+            self.skipTest("emacs is not installed (apt-get install emacs-nox)")
+        suite = os.environ.get("SB_LSP_MODE_SUITE", "forky")
+        if not suite:
+            self.skipTest("SB_LSP_MODE_SUITE is empty")
+        dest = os.path.join(ROOT, ".deps", "lsp-mode-" + suite)
+        fetch = subprocess.run(["sh", "scripts/fetch-debian-suite.sh", "--only", suite, dest]
+                               + LSP_MODE_PACKAGES, cwd=ROOT, capture_output=True, timeout=600)
+        self.assertEqual(fetch.returncode, 0, "could not unpack lsp-mode from Debian %s:\n%s"
+                         % (suite, fetch.stderr.decode("utf-8", "replace")[-1500:]))
+        lisp = os.path.join(dest, "root", "usr", "share", "emacs", "site-lisp", "elpa-src")
+        with EditorEnv(client_capabilities=LSP_MODE_CAPS) as env:
+            path = os.path.join(env.workspace, "calc.py")
+            with open(path, "w") as f:
+                f.write(SOURCE)
+            out = os.path.join(env.tmp.name, "lsp-mode.json")
+            run_env = dict(env.env, SB_TEST_FILE=path, SB_EMACS_OUT=out, SB_LSP_MODE_LISP=lisp,
+                           SB_LEDGER=env.ledger_path, SB_TEST_TMP=env.tmp.name)
+            proc = subprocess.run([emacs, "--batch", "-l", "tests/editors/emacs/lsp-mode-session.el"],
+                                  cwd=ROOT, env=run_env, capture_output=True, timeout=60)
+            log = proc.stderr.decode("utf-8", "replace")[-3000:]
+            self.assertTrue(os.path.exists(out), "no result; emacs said:\n" + log)
+            with open(out) as f:
+                res = json.load(f)
+            self.assertNotIn("error", res, log)
+            self.assertEqual(res["server"], "switchboard")
+            self.assertTrue(res["inline_mode"], "lsp-mode turned on lsp-inline-completion-mode")
+            self.assertIn(FAST_TEXT, res["shown_first"] or "", log)
+            self.assertIsNone(res["shown_after_cancel"], "cancel hides the ghost text")
+            self.assertIn(FAST_TEXT, res["shown_again"] or "", log)
+            self.assertEqual(res["buffer"], SOURCE + FAST_TEXT, "accept inserts the suggestion")
+            self.assertEqual(res["accepts"], 1, "the acceptance is in the ledger")
+
+    def test_lsp_mode_session_gets_inline_completions(self):
+        with EditorEnv(client_capabilities=LSP_MODE_CAPS) as env:
             if not env.has("inlineCompletionProvider"):
                 self.skipTest("the server does not offer inline completion yet")
             self.assertFalse(env.has("completionProvider"),
                              "no duplicate completion items for an inline-capable client")
             with LspClient(args=["--stdio"], env=env.env, clean_env=True) as c:
-                result, error = c.initialize(capabilities=LSP_MODE_9_CAPS, timeout=5)
+                result, error = c.initialize(capabilities=LSP_MODE_CAPS, timeout=5)
                 self.assertIsNone(error)
                 uri = "file://%s/calc.py" % env.workspace
                 c.open(uri, SOURCE, "python")
