@@ -84,6 +84,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libswitchboard.a
 # fake model server, editor tests. One summary line at the end.
 test: $(BIN) $(BUILD)/unit_tests
 	@sh scripts/ensure-deps.sh test
+	@sh scripts/fetch-editors.sh
 	@SWITCHBOARD_BIN=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(BUILD)/unit_tests) \
 	  SANITIZE=$(SANITIZE) sh tests/run-all.sh
 

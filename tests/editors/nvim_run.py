@@ -3,7 +3,7 @@
 `nvim --headless --clean -u NONE`, with the plugin on the runtimepath, against the real
 binary ($SWITCHBOARD_BIN) and the fake model server, on each Neovim: the system's
 (Debian 12: 0.7.2) and those of the Debian suites in $SB_NVIM_SUITES (default
-"trixie forky": 0.10 and 0.12), unpacked into .deps/ by scripts/fetch-nvim.sh.
+"trixie forky": 0.10 and 0.12), unpacked into .deps/ by scripts/fetch-editors.sh.
 $SB_NVIM=path runs one given Neovim only. Prints one line per test and
 `nvim: N passed, M failed[, K skipped]` last. Args filter the script names."""
 import json
@@ -23,29 +23,25 @@ SCRIPT_TIMEOUT = 40   # seconds; only to catch a hang
 
 
 # Debian suites whose Neovim the suite also runs on, unpacked into .deps/ by
-# scripts/fetch-nvim.sh: trixie ships 0.10 (vim.lsp.start), forky 0.12 (vim.lsp.config
-# and Neovim's own inline completion). Debian 12's own nvim is 0.7.2.
+# scripts/fetch-editors.sh (make test runs it): trixie ships 0.10 (vim.lsp.start), forky
+# 0.12 (vim.lsp.config and Neovim's own inline completion). Debian 12's own is 0.7.2.
 SUITES = os.environ.get("SB_NVIM_SUITES", "trixie forky").split()
 
 
 def neovims():
-    """[(label, path or None, why-not)]: the system's nvim, then each suite's."""
-    found = []
-    system = os.environ.get("SB_NVIM") or shutil.which("nvim")
-    found.append(("SB_NVIM" if os.environ.get("SB_NVIM") else "system", system,
-                  None if system else "nvim not found (scripts/ensure-deps.sh test installs it)"))
-    if os.environ.get("SB_NVIM"):
+    """[(where, path or None, why-not)]: the system's nvim, then each suite's."""
+    given = os.environ.get("SB_NVIM")
+    system = given or shutil.which("nvim")
+    found = [("SB_NVIM" if given else "system", system,
+              None if system else "nvim not found (scripts/ensure-deps.sh test installs it)")]
+    if given:
         return found   # one given Neovim only
     for suite in SUITES:
-        dest = os.path.join(ROOT, ".deps", "nvim-" + suite)
-        proc = subprocess.run(["sh", "scripts/fetch-nvim.sh", suite, dest], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        path = os.path.join(dest, "bin", "nvim")
-        why = None
-        if proc.returncode != 0:
-            why = ("could not unpack Neovim from Debian %s (SB_NVIM_SUITES= skips it):\n%s"
-                   % (suite, proc.stdout.decode("utf-8", "replace").strip()[-1500:]))
-        found.append((suite, path if proc.returncode == 0 else None, why))
+        path = os.path.join(ROOT, ".deps", "nvim-" + suite, "bin", "nvim")
+        ok = os.access(path, os.X_OK)
+        found.append((suite, path if ok else None,
+                      None if ok else "%s missing: run sh scripts/fetch-editors.sh "
+                      "(or set SB_NVIM_SUITES= to test the system's Neovim only)" % path))
     return found
 
 

@@ -9,7 +9,7 @@ suggestion as a completion item.
 Emacs: `emacs --batch` loads the shipped switchboard-eglot.el with Debian's eglot and
 asks completion-at-point for candidates (skipped, saying so, when emacs or eglot is
 not installed). lsp-mode: Debian 12 ships 8.0, without inline completion, so lsp-mode
-10 is unpacked from Debian forky (scripts/fetch-debian-suite.sh) and loaded into
+10 is unpacked from Debian forky (scripts/fetch-editors.sh) and loaded into
 Debian 12's Emacs: ghost text is shown, cancelled, shown again and accepted, and the
 acceptance reaches the ledger. The registration is also checked against a recording
 stand-in of lsp-mode's API, and a session with lsp-mode's client capabilities
@@ -58,9 +58,6 @@ LSP_MODE_CAPS = {
     "workspace": {"applyEdit": True},
 }
 SOURCE = "def add(a, b):\n    return "
-# lsp-mode 10 (the first with inline completion) and the Emacs Lisp packages it needs.
-LSP_MODE_PACKAGES = ["elpa-lsp-mode", "elpa-dash", "elpa-f", "elpa-s", "elpa-ht",
-                     "elpa-spinner", "elpa-markdown-mode", "elpa-lv"]
 
 
 def ai_items(result):
@@ -227,19 +224,17 @@ class EmacsTest(unittest.TestCase):
     def test_lsp_mode_10_ghost_text_cancel_and_accept(self):
         # Debian 12's lsp-mode 8.0 has no inline completion: lsp-mode 10 and the
         # packages it needs are unpacked from Debian $SB_LSP_MODE_SUITE (default forky;
-        # empty skips this test) into .deps/ and loaded into Debian 12's Emacs.
+        # empty skips this test) into .deps/ by scripts/fetch-editors.sh (make test runs
+        # it) and loaded into Debian 12's Emacs.
         emacs = shutil.which("emacs")
         if not emacs:
             self.skipTest("emacs is not installed (apt-get install emacs-nox)")
         suite = os.environ.get("SB_LSP_MODE_SUITE", "forky")
         if not suite:
             self.skipTest("SB_LSP_MODE_SUITE is empty")
-        dest = os.path.join(ROOT, ".deps", "lsp-mode-" + suite)
-        fetch = subprocess.run(["sh", "scripts/fetch-debian-suite.sh", "--only", suite, dest]
-                               + LSP_MODE_PACKAGES, cwd=ROOT, capture_output=True, timeout=600)
-        self.assertEqual(fetch.returncode, 0, "could not unpack lsp-mode from Debian %s:\n%s"
-                         % (suite, fetch.stderr.decode("utf-8", "replace")[-1500:]))
-        lisp = os.path.join(dest, "root", "usr", "share", "emacs", "site-lisp", "elpa-src")
+        lisp = os.path.join(ROOT, ".deps", "lsp-mode-" + suite, "root", "usr", "share", "emacs",
+                            "site-lisp", "elpa-src")
+        self.assertTrue(os.path.isdir(lisp), "%s missing: run sh scripts/fetch-editors.sh" % lisp)
         with EditorEnv(client_capabilities=LSP_MODE_CAPS) as env:
             path = os.path.join(env.workspace, "calc.py")
             with open(path, "w") as f:
