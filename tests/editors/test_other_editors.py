@@ -141,6 +141,23 @@ class HelixTest(unittest.TestCase):
 
 
 class EmacsTest(unittest.TestCase):
+    def emacs_session(self, emacs, env, script, **extra_env):
+        """Runs tests/editors/emacs/SCRIPT in `emacs --batch` on calc.py (SOURCE) in the
+        workspace; returns what it wrote (SB_EMACS_OUT) and the tail of Emacs's output."""
+        path = os.path.join(env.workspace, "calc.py")
+        with open(path, "w") as f:
+            f.write(SOURCE)
+        out = os.path.join(env.tmp.name, script + ".json")
+        run_env = dict(env.env, SB_TEST_FILE=path, SB_EMACS_OUT=out, **extra_env)
+        proc = subprocess.run([emacs, "--batch", "-l", "tests/editors/emacs/" + script],
+                              cwd=ROOT, env=run_env, capture_output=True, timeout=60)
+        log = proc.stderr.decode("utf-8", "replace")[-3000:]
+        self.assertTrue(os.path.exists(out), "no result; emacs said:\n" + log)
+        with open(out) as f:
+            res = json.load(f)
+        self.assertNotIn("error", res, log)
+        return res, log
+
     def test_eglot_completion_candidates_from_the_fast_model(self):
         emacs = shutil.which("emacs")
         if not emacs:
@@ -154,18 +171,7 @@ class EmacsTest(unittest.TestCase):
         with EditorEnv(client_capabilities=eglot_caps) as env:
             if not env.has("completionProvider"):
                 self.skipTest("the server does not offer completion items yet")
-            path = os.path.join(env.workspace, "calc.py")
-            with open(path, "w") as f:
-                f.write(SOURCE)
-            out = os.path.join(env.tmp.name, "emacs.json")
-            run_env = dict(env.env, SB_TEST_FILE=path, SB_EMACS_OUT=out)
-            proc = subprocess.run([emacs, "--batch", "-l", "tests/editors/emacs/eglot-session.el"],
-                                  cwd=ROOT, env=run_env, capture_output=True, timeout=40)
-            log = proc.stderr.decode("utf-8", "replace")[-2000:]
-            self.assertTrue(os.path.exists(out), "no result; emacs said:\n" + log)
-            with open(out) as f:
-                res = json.load(f)
-            self.assertNotIn("error", res, log)
+            res, log = self.emacs_session(emacs, env, "eglot-session.el")
             self.assertEqual(res["command"][0], env.binary)
             self.assertEqual(res["command"][1:], ["--stdio"])
             self.assertTrue(any(FAST_TEXT in c for c in res["candidates"]),
@@ -236,19 +242,8 @@ class EmacsTest(unittest.TestCase):
                             "site-lisp", "elpa-src")
         self.assertTrue(os.path.isdir(lisp), "%s missing: run sh scripts/fetch-editors.sh" % lisp)
         with EditorEnv(client_capabilities=LSP_MODE_CAPS) as env:
-            path = os.path.join(env.workspace, "calc.py")
-            with open(path, "w") as f:
-                f.write(SOURCE)
-            out = os.path.join(env.tmp.name, "lsp-mode.json")
-            run_env = dict(env.env, SB_TEST_FILE=path, SB_EMACS_OUT=out, SB_LSP_MODE_LISP=lisp,
-                           SB_LEDGER=env.ledger_path, SB_TEST_TMP=env.tmp.name)
-            proc = subprocess.run([emacs, "--batch", "-l", "tests/editors/emacs/lsp-mode-session.el"],
-                                  cwd=ROOT, env=run_env, capture_output=True, timeout=60)
-            log = proc.stderr.decode("utf-8", "replace")[-3000:]
-            self.assertTrue(os.path.exists(out), "no result; emacs said:\n" + log)
-            with open(out) as f:
-                res = json.load(f)
-            self.assertNotIn("error", res, log)
+            res, log = self.emacs_session(emacs, env, "lsp-mode-session.el", SB_LSP_MODE_LISP=lisp,
+                                          SB_LEDGER=env.ledger_path, SB_TEST_TMP=env.tmp.name)
             self.assertEqual(res["server"], "switchboard")
             self.assertTrue(res["inline_mode"], "lsp-mode turned on lsp-inline-completion-mode")
             self.assertIn(FAST_TEXT, res["shown_first"] or "", log)

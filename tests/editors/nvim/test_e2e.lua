@@ -18,6 +18,25 @@ end
 
 local function lines(bufnr) return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false) end
 
+-- A Python buffer of the server's, in insert mode after typing "return " in a function
+-- body, once the ghost text has appeared; returns the buffer.
+local function typed_until_ghost(name)
+  local bufnr = T.buffer(name, { 'def add(a, b):', '    ' }, 'python')
+  T.client_for(bufnr)
+  vim.api.nvim_win_set_cursor(0, { 2, 4 })
+  T.feed('Areturn ')
+  T.wait_for(function() return ghost_text(bufnr) end, 'ghost text')
+  return bufnr
+end
+
+local function accepts_in_ledger()
+  local n = 0
+  for _, entry in ipairs(T.read_jsonl(ledger)) do
+    if entry.accept then n = n + 1 end
+  end
+  return n
+end
+
 -- Chooses the code action whose title starts with prefix through vim.ui.select, as a
 -- user would in the menu; returns the titles that were offered.
 local function choose_action(prefix)
@@ -78,22 +97,14 @@ end)
 
 T.test('accept inserts the suggestion and the ledger records the acceptance',
   { needs = { 'inlineCompletionProvider' } }, function()
-  local bufnr = T.buffer('accept.py', { 'def add(a, b):', '    ' }, 'python')
-  T.client_for(bufnr)
-  vim.api.nvim_win_set_cursor(0, { 2, 4 })
-  T.feed('Areturn ')
-  T.wait_for(function() return ghost_text(bufnr) end, 'ghost text')
+  local bufnr = typed_until_ghost('accept.py')
   local item = ghost.current(bufnr)
   T.ok(item and item.command and item.command.command == 'switchboard.accept',
     'the item carries switchboard.accept: ' .. vim.inspect(item))
   T.feed('<M-l>', true)
   T.eq(lines(bufnr), { 'def add(a, b):', '    return a + b' }, 'buffer')
   T.eq(vim.api.nvim_win_get_cursor(0), { 2, 16 }, 'cursor at the end of the insertion')
-  T.wait_for(function()
-    for _, entry in ipairs(T.read_jsonl(ledger)) do
-      if entry.accept then return true end
-    end
-  end, 'an accept line in ' .. ledger)
+  T.wait_for(function() return accepts_in_ledger() > 0 end, 'an accept line in ' .. ledger)
   local out = vim.fn.system({ os.getenv('SWITCHBOARD_BIN'), 'stats', '--json' })
   T.eq(vim.v.shell_error, 0, 'switchboard stats --json exit code: ' .. out)
   local stats = vim.fn.json_decode(out)
@@ -106,15 +117,9 @@ end)
 
 T.test('accept word takes one word, the rest comes back, accept line takes the rest',
   { needs = { 'inlineCompletionProvider' } }, function()
-  local bufnr = T.buffer('partial.py', { 'def add(a, b):', '    ' }, 'python')
-  T.client_for(bufnr)
-  vim.api.nvim_win_set_cursor(0, { 2, 4 })
-  T.feed('Areturn ')
-  T.wait_for(function() return ghost_text(bufnr) == 'a + b' end, 'ghost text "a + b"')
-  local accepts_before = 0
-  for _, entry in ipairs(T.read_jsonl(ledger)) do
-    if entry.accept then accepts_before = accepts_before + 1 end
-  end
+  local bufnr = typed_until_ghost('partial.py')
+  T.eq(ghost_text(bufnr), 'a + b', 'ghost text')
+  local accepts_before = accepts_in_ledger()
   T.feed('<M-w>', true)
   T.wait_for(function() return lines(bufnr)[2] == '    return a' end,
     'one word inserted (buffer: ' .. vim.inspect(lines(bufnr)) .. ')')
@@ -124,23 +129,14 @@ T.test('accept word takes one word, the rest comes back, accept line takes the r
   T.feed('<M-j>', true)
   T.wait_for(function() return lines(bufnr)[2] == '    return a + b' end,
     'the rest of the line inserted (buffer: ' .. vim.inspect(lines(bufnr)) .. ')')
-  T.wait_for(function()
-    local n = 0
-    for _, entry in ipairs(T.read_jsonl(ledger)) do
-      if entry.accept then n = n + 1 end
-    end
-    return n == accepts_before + 1
-  end, 'taking the last of it records one acceptance')
+  T.wait_for(function() return accepts_in_ledger() == accepts_before + 1 end,
+    'taking the last of it records one acceptance')
   T.feed('<Esc>')
 end)
 
 T.test('dismiss hides the suggestion and it stays hidden until typing goes on',
   { needs = { 'inlineCompletionProvider' } }, function()
-  local bufnr = T.buffer('dismiss.py', { 'def add(a, b):', '    ' }, 'python')
-  T.client_for(bufnr)
-  vim.api.nvim_win_set_cursor(0, { 2, 4 })
-  T.feed('Areturn ')
-  T.wait_for(function() return ghost_text(bufnr) end, 'ghost text')
+  local bufnr = typed_until_ghost('dismiss.py')
   T.feed('<C-]>', true)
   T.eq(ghost_text(bufnr), nil, 'nothing shown after dismiss')
   T.eq((ghost.current(bufnr)), nil, 'no current item after dismiss')
