@@ -149,7 +149,10 @@ cJSON *adapter_event_object(struct provider_stream *st, const char *data, size_t
         cJSON_Delete(root);
         return NULL;
     }
-    if (is_error || cJSON_GetObjectItemCaseSensitive(root, "error")) {
+    /* OpenAI-style {"error":{...}}, or Mistral's own {"object":"error",...} sent in band. */
+    const cJSON *object = cJSON_GetObjectItemCaseSensitive(root, "object");
+    bool mistral_error = cJSON_IsString(object) && strcmp(object->valuestring, "error") == 0;
+    if (is_error || mistral_error || cJSON_GetObjectItemCaseSensitive(root, "error")) {
         adapter_stream_error(st, root);
         cJSON_Delete(root);
         *rc = 0;

@@ -101,6 +101,15 @@ TEST(inband_openai_error)
         &(struct want){ "par", 0, 0, 0, 0, "error", false, PERR_SERVER });
 }
 
+TEST(inband_mistral_error_object)
+{
+    /* Mistral's error shape (wire-formats.md section 3) arriving as a stream event. */
+    check_all_splits(&provider_mistral_fim, STREAM_SSE,
+        "data: {\"id\":\"a1b2\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"return\"},\"finish_reason\":null}]}\n\n"
+        "data: {\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\",\"param\":null,\"code\":\"1300\"}\n\n",
+        &(struct want){ "return", 0, 0, 0, 0, "error", false, PERR_RATE_LIMITED });
+}
+
 TEST(inband_anthropic_overloaded)
 {
     check_all_splits(&provider_anthropic, STREAM_SSE,
