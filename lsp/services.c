@@ -133,6 +133,33 @@ void services_stop(struct server *srv)
     }
 }
 
+static bool same_string(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A reload that changes ledger.path, max_bytes or keep opens the new ledger and writes
+ * there from then on; if it cannot be opened the old one stays and the user is told. */
+static void reopen_ledger_if_changed(struct server *srv, const struct config *old, struct config *cfg)
+{
+    if (old && same_string(old->ledger_path, cfg->ledger_path) &&
+        old->ledger_max_bytes == cfg->ledger_max_bytes && old->ledger_keep == cfg->ledger_keep)
+        return;
+    char err[1024] = "";
+    struct ledger *fresh = ledger_open(srv->loop, cfg->ledger_path, cfg->ledger_max_bytes,
+                                       cfg->ledger_keep, err, sizeof err);
+    if (!fresh) {
+        log_error("ledger settings not applied: %s", err);
+        server_show_message(srv, 2, "switchboard: ledger settings not applied, %s: %s",
+                            srv->ledger ? "still writing to the previous ledger" : "no ledger", err);
+        return;
+    }
+    router_set_ledger(srv->router, fresh);
+    if (srv->ledger) ledger_close(srv->ledger);   /* flushes its queued lines first */
+    srv->ledger = fresh;
+    log_info("ledger: now %s", cfg->ledger_path ? cfg->ledger_path : "the default path");
+}
+
 int services_reload(struct server *srv, const cJSON *settings, char *err, size_t err_size)
 {
     struct services *svc = services_of(srv);
@@ -151,6 +178,7 @@ int services_reload(struct server *srv, const cJSON *settings, char *err, size_t
     if (!cfg) return -1;
     report_warnings(srv, cfg);
     router_set_config(srv->router, cfg);
+    reopen_ledger_if_changed(srv, srv->config, cfg);
     config_unref(srv->config);
     srv->config = cfg;
     return 0;

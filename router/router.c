@@ -37,7 +37,9 @@ static double ledger_spend(void *data, int64_t since, const char *model, const c
     return ledger_spend_since(data, since, model, provider);
 }
 
-static void rebuild_state(struct router *r, struct config *cfg)
+/* keep_totals: carry the budget totals over instead of taking them from the ledger
+ * (there is none, or it has just been replaced by one without this spend in it). */
+static void rebuild_state(struct router *r, struct config *cfg, bool keep_totals)
 {
     struct route_state old = r->state;
     route_state_init(&r->state, cfg, old.cfg ? &old : NULL, router_now(r),
@@ -48,7 +50,7 @@ static void rebuild_state(struct router *r, struct config *cfg)
             if (strcmp(cfg->providers[i].name, old.cfg->providers[k].name) == 0)
                 r->state.provider_in_flight[i] = old.provider_in_flight[k];
     /* Without a ledger the running totals are the only record: keep them. */
-    if (!r->ledger && old.cfg) {
+    if ((keep_totals || !r->ledger) && old.cfg) {
         r->state.budget.total_day = old.budget.total_day;
         r->state.budget.total_month = old.budget.total_month;
         for (size_t i = 0; i < cfg->budget_count; i++)
@@ -74,7 +76,7 @@ struct router *router_new(uv_loop_t *loop, struct http_engine *http, struct ledg
     r->rng = clock_monotonic_us() | 1;
     r->random_data = &r->rng;
     r->cfg = config_ref(cfg);
-    rebuild_state(r, cfg);
+    rebuild_state(r, cfg, false);
     return r;
 }
 
@@ -82,8 +84,14 @@ void router_set_config(struct router *r, struct config *cfg)
 {
     struct config *old = r->cfg;
     r->cfg = config_ref(cfg);
-    rebuild_state(r, cfg);
+    rebuild_state(r, cfg, false);
     config_unref(old);
+}
+
+void router_set_ledger(struct router *r, struct ledger *ledger)
+{
+    r->ledger = ledger;
+    rebuild_state(r, r->cfg, true);
 }
 
 struct config *router_config(struct router *r) { return r->cfg; }
@@ -102,7 +110,7 @@ void router_set_clock(struct router *r, uint64_t (*now_ms)(void *), void *data)
     r->now_ms = now_ms ? now_ms : default_clock;
     r->now_data = data;
     /* Budget periods follow the injected clock from now on. */
-    rebuild_state(r, r->cfg);
+    rebuild_state(r, r->cfg, false);
 }
 
 void router_set_random(struct router *r, double (*uniform01)(void *), void *data)
