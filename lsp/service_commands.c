@@ -5,6 +5,7 @@
 #include "lsp/service_commands.h"
 #include "lsp/server_internal.h"
 #include "lsp/services.h"
+#include "router/apikey_cache.h"
 #include "router/config.h"
 #include "router/router.h"
 #include "router/stats.h"
@@ -140,6 +141,7 @@ void command_reload_config(struct server *srv, struct rpc_request *req, const cJ
     (void)params;
     char err[1024] = "";
     cJSON *result = cJSON_CreateObject();
+    apikey_cache_forget();   /* an explicit reload runs api_key_cmd again: rotated keys */
     if (services_reload(srv, NULL, err, sizeof err) == 0) {
         struct config *cfg = server_config(srv);
         log_info("configuration reloaded");
