@@ -71,17 +71,28 @@ struct pending {
 struct inline_state {
     struct pending *pending;
     struct inline_cache *cache;
+    size_t cache_capacity;
 };
+
+static size_t configured_cache_capacity(struct server *srv)
+{
+    struct config *cfg = server_config(srv);
+    return cfg && cfg->inline_opts.cache_entries > 0 ? (size_t)cfg->inline_opts.cache_entries : 0;
+}
 
 static struct inline_state *state_of(struct server *srv)
 {
     struct inline_state *st = server_feature_state(srv, &inline_feature);
     if (!st) {
-        struct config *cfg = server_config(srv);
         st = xcalloc(1, sizeof *st);
-        st->cache = inline_cache_new(cfg && cfg->inline_opts.cache_entries > 0
-                                     ? (size_t)cfg->inline_opts.cache_entries : 0);
         server_set_feature_state(srv, &inline_feature, st);
+    }
+    /* inline.cache_entries may change at a reload: a new size starts an empty cache. */
+    size_t want = configured_cache_capacity(srv);
+    if (!st->cache || want != st->cache_capacity) {
+        inline_cache_free(st->cache);
+        st->cache = inline_cache_new(want);
+        st->cache_capacity = want;
     }
     return st;
 }

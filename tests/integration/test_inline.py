@@ -284,6 +284,26 @@ class TestCache(InlineBase):
         self.assertEqual(rest[0]["command"]["arguments"][0], first[0]["command"]["arguments"][0])
         self.assertEqual(len(self.upstream()), 1)
 
+    def test_cache_size_follows_a_settings_change(self):
+        self.fs.default(text="compute_total(items)")
+        text = "def g(items):\n    return "
+        doc = uri("cache_size.py")
+        self.client.open(doc, text, "python")
+        pos = position_of(text, len(text), "utf-16")
+        self.items(self.inline_request(doc, pos))
+        self.items(self.inline_request(doc, pos))
+        self.assertEqual(len(self.upstream()), 1, "cached")
+        self.client.notify("workspace/didChangeConfiguration",
+                           {"settings": {"switchboard": {"inline": {"cache_entries": 0}}}})
+        self.items(self.inline_request(doc, pos))
+        self.items(self.inline_request(doc, pos))
+        self.assertEqual(len(self.upstream()), 3, "cache_entries 0: every request goes upstream")
+        self.client.notify("workspace/didChangeConfiguration",
+                           {"settings": {"switchboard": {"inline": {"cache_entries": 8}}}})
+        self.items(self.inline_request(doc, pos))
+        self.items(self.inline_request(doc, pos))
+        self.assertEqual(len(self.upstream()), 4, "cached again")
+
 
 class TestEarlyStop(InlineBase):
     def test_single_line_returns_after_first_line(self):
