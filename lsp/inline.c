@@ -226,7 +226,7 @@ static void finish(struct pending *p)
         inline_cache_put(st->cache, p->task.prefix, strlen(p->task.prefix), p->task.suffix,
                          strlen(p->task.suffix), p->variant, p->model,
                          (const char *const *)p->texts, (const char *const *)p->attempts,
-                         p->result_count);
+                         p->result_count, p->slot_count);
     if (p->req && !p->result_count && p->error[0] && p->trigger == TRIGGER_INVOKED &&
         p->kind == PENDING_INLINE) {
         struct rpc_request *req = p->req;
@@ -346,12 +346,30 @@ static int prepare(struct pending *p, struct document *doc)
     return 0;
 }
 
-static bool answer_from_cache(struct pending *p)
+/* Automatic requests get one suggestion; an invoked one (the user asked, or cycles)
+ * gets inline.candidates of them. */
+static size_t wanted_runs(const struct pending *p, const struct config *cfg)
+{
+    if (p->trigger != TRIGGER_INVOKED || p->kind != PENDING_INLINE || cfg->inline_opts.candidates <= 1)
+        return 1;
+    return (size_t)cfg->inline_opts.candidates < INLINE_MAX_RUNS ? (size_t)cfg->inline_opts.candidates
+                                                                 : INLINE_MAX_RUNS;
+}
+
+/* A hit made with fewer candidates than the request wants (one automatic answer, when
+ * the user now asks for several) is not used: the request goes upstream for the set. */
+static bool answer_from_cache(struct pending *p, size_t want)
 {
     struct inline_cache_hit hit;
     if (!inline_cache_lookup(p->state->cache, p->task.prefix, strlen(p->task.prefix), p->task.suffix,
                              strlen(p->task.suffix), p->variant, &hit))
         return false;
+    if (hit.asked < want) {
+        log_debug("inline %s: cached answer asked for %zu of %zu candidates, asking", p->uri,
+                  hit.asked, want);
+        inline_cache_hit_free(&hit);
+        return false;
+    }
     log_debug("inline %s: %s hit, %zu items", p->uri, hit.typed_through ? "typed-through" : "cache",
               hit.count);
     reply_result(p, result_json(p, hit.texts, hit.attempt_ids, hit.count, hit.model));
@@ -384,14 +402,11 @@ static void start(struct pending *p)
         pending_close(p);
         return;
     }
-    if (answer_from_cache(p)) {
+    size_t runs = wanted_runs(p, cfg);
+    if (answer_from_cache(p, runs)) {
         pending_close(p);
         return;
     }
-    size_t runs = 1;
-    if (p->trigger == TRIGGER_INVOKED && p->kind == PENDING_INLINE && cfg->inline_opts.candidates > 1)
-        runs = (size_t)cfg->inline_opts.candidates < INLINE_MAX_RUNS ? (size_t)cfg->inline_opts.candidates
-                                                                      : INLINE_MAX_RUNS;
     static const struct route_callbacks callbacks = {
         .on_attempt = NULL, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
     };

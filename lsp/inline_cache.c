@@ -20,6 +20,7 @@ struct entry {
     char **texts;
     char **attempt_ids;
     size_t count;
+    size_t asked;
 };
 
 struct inline_cache {
@@ -123,7 +124,8 @@ static struct entry *find_exact(struct inline_cache *c, uint64_t hash, const cha
 
 void inline_cache_put(struct inline_cache *c, const char *prefix, size_t plen, const char *suffix,
                       size_t slen, const char *variant, const char *model,
-                      const char *const *texts, const char *const *attempt_ids, size_t count)
+                      const char *const *texts, const char *const *attempt_ids, size_t count,
+                      size_t asked)
 {
     if (!c->capacity || !count) return;
     prefix = prefix ? prefix : "";
@@ -155,6 +157,7 @@ void inline_cache_put(struct inline_cache *c, const char *prefix, size_t plen, c
         e->attempt_ids[i] = attempt_ids ? xstrdup(attempt_ids[i]) : NULL;
     }
     e->count = count;
+    e->asked = asked;
 }
 
 static void hit_add(struct inline_cache_hit *out, const char *text, size_t len, const char *attempt)
@@ -192,6 +195,7 @@ bool inline_cache_lookup(struct inline_cache *c, const char *prefix, size_t plen
         for (size_t i = 0; i < e->count; i++)
             hit_add(out, e->texts[i], strlen(e->texts[i]), e->attempt_ids[i]);
         out->model = xstrdup(e->model);
+        out->asked = e->asked;
         return true;
     }
     /* Typed-through: the most recently used matching entry wins. */
@@ -210,6 +214,7 @@ bool inline_cache_lookup(struct inline_cache *c, const char *prefix, size_t plen
         if (k) hit_add(out, best->texts[j] + k, strlen(best->texts[j]) - k, best->attempt_ids[j]);
     }
     out->model = xstrdup(best->model);
+    out->asked = best->asked;
     out->typed_through = true;
     return true;
 }

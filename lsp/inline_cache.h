@@ -21,6 +21,7 @@ struct inline_cache_hit {
     char **attempt_ids;    /* ledger attempt of each item (for accept); entries may be NULL */
     size_t count;
     char *model;           /* model that produced them; may be NULL */
+    size_t asked;          /* candidates asked for when they were made (see put) */
     bool typed_through;
 };
 
@@ -30,11 +31,13 @@ void inline_cache_clear(struct inline_cache *cache);
 size_t inline_cache_size(const struct inline_cache *cache);
 
 /* Stores (copies) the items for a context; replaces an entry with the same context
- * and evicts the least recently used one when full. count 0 stores nothing. */
+ * and evicts the least recently used one when full. count 0 stores nothing. asked is
+ * how many candidates were asked for: identical answers are merged, so count alone
+ * cannot tell one automatic answer from several that came out the same. */
 void inline_cache_put(struct inline_cache *cache, const char *prefix, size_t prefix_len,
                       const char *suffix, size_t suffix_len, const char *variant,
                       const char *model, const char *const *texts,
-                      const char *const *attempt_ids, size_t count);
+                      const char *const *attempt_ids, size_t count, size_t asked);
 
 /* Exact hit first, else typed-through. Returns true and fills out (free it with
  * inline_cache_hit_free) on a hit; out is zeroed on a miss. */

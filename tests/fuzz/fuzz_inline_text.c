@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct inline_cache *cache = inline_cache_new(2);
     const char *texts[] = { out ? out : "x" };
-    inline_cache_put(cache, prefix, plen, suffix, slen, "v", "m", texts, NULL, 1);
+    inline_cache_put(cache, prefix, plen, suffix, slen, "v", "m", texts, NULL, 1, 1);
     struct inline_cache_hit hit;
     if (inline_cache_lookup(cache, text, rest, suffix, slen, "v", &hit)) inline_cache_hit_free(&hit);
     inline_cache_free(cache);

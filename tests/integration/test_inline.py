@@ -409,6 +409,25 @@ class TestCandidates(InlineBase):
         self.assertEqual(len(items), 1)
         self.assertEqual(len(self.upstream()), 4)
 
+    def test_invoked_after_automatic_asks_for_the_set_once(self):
+        # Cycling in an editor: an automatic answer (one candidate) is on screen, the
+        # user asks for more. The cached single answer does not do: the set is asked
+        # for, once; asking again is answered from the cache even though every
+        # candidate came back the same.
+        self.fs.default(text="same_answer()")
+        text = "value = "
+        doc = uri("cycle.py")
+        self.client.open(doc, text, "python")
+        pos = position_of(text, len(text), "utf-16")
+        self.assertEqual(len(self.items(self.inline_request(doc, pos, trigger=2))), 1)
+        self.assertEqual(len(self.upstream()), 1)
+        items = self.items(self.inline_request(doc, pos, trigger=1))
+        self.assertEqual([i["insertText"] for i in items], ["same_answer()"])
+        self.assertEqual(len(self.upstream()), 4, "three candidates asked for")
+        self.items(self.inline_request(doc, pos, trigger=1))
+        self.items(self.inline_request(doc, pos, trigger=2))
+        self.assertEqual(len(self.upstream()), 4, "both answered from the cache")
+
     def test_selected_completion_info_extends_item(self):
         self.fs.default(text="(sep)")
         text = "parts = line.spl"

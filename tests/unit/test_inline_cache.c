@@ -7,7 +7,7 @@ static void put1(struct inline_cache *c, const char *prefix, const char *suffix,
 {
     const char *texts[] = { text };
     const char *ids[] = { attempt };
-    inline_cache_put(c, prefix, strlen(prefix), suffix, strlen(suffix), variant, "fast", texts, ids, 1);
+    inline_cache_put(c, prefix, strlen(prefix), suffix, strlen(suffix), variant, "fast", texts, ids, 1, 1);
 }
 
 static bool get(struct inline_cache *c, const char *prefix, const char *suffix, const char *variant,
@@ -68,7 +68,7 @@ TEST(inline_cache_typed_through)
     struct inline_cache_hit hit;
     const char *texts[] = { "print(value)", "pass", "prune()" };
     const char *ids[] = { "a-1", "a-2", "a-3" };
-    inline_cache_put(c, "def f():\n    ", 13, "\n", 1, "fast", "fast", texts, ids, 3);
+    inline_cache_put(c, "def f():\n    ", 13, "\n", 1, "fast", "fast", texts, ids, 3, 3);
     ASSERT(get(c, "def f():\n    pr", "\n", "fast", &hit));
     ASSERT(hit.typed_through);
     ASSERT_EQ(hit.count, 2);                   /* "pass" does not start with "pr" */
@@ -85,6 +85,29 @@ TEST(inline_cache_typed_through)
     inline_cache_free(c);
 }
 
+TEST(inline_cache_remembers_how_many_candidates_were_asked)
+{
+    /* Three candidates asked, all the same answer: one item, but asked stays 3, so an
+     * invoked request can tell it has the full set and need not ask again. */
+    struct inline_cache *c = inline_cache_new(4);
+    struct inline_cache_hit hit;
+    const char *texts[] = { "same()" };
+    inline_cache_put(c, "x = ", 4, "", 0, "v", "m", texts, NULL, 1, 3);
+    inline_cache_put(c, "y = ", 4, "", 0, "v", "m", texts, NULL, 1, 1);
+    ASSERT(inline_cache_lookup(c, "x = ", 4, "", 0, "v", &hit));
+    ASSERT_EQ(hit.count, 1);
+    ASSERT_EQ(hit.asked, 3);
+    inline_cache_hit_free(&hit);
+    ASSERT(inline_cache_lookup(c, "y = ", 4, "", 0, "v", &hit));
+    ASSERT_EQ(hit.asked, 1);
+    inline_cache_hit_free(&hit);
+    ASSERT(inline_cache_lookup(c, "x = sa", 6, "", 0, "v", &hit));   /* typed-through too */
+    ASSERT(hit.typed_through);
+    ASSERT_EQ(hit.asked, 3);
+    inline_cache_hit_free(&hit);
+    inline_cache_free(c);
+}
+
 TEST(inline_cache_typed_through_long_prefix)
 {
     /* The prefix is longer than the tail the cache keeps: only its end must match. */
@@ -94,7 +117,7 @@ TEST(inline_cache_typed_through_long_prefix)
     prefix[n] = '\0';
     struct inline_cache *c = inline_cache_new(2);
     const char *texts[] = { "XYZ" };
-    inline_cache_put(c, prefix, n, "", 0, "v", "m", texts, NULL, 1);
+    inline_cache_put(c, prefix, n, "", 0, "v", "m", texts, NULL, 1, 1);
     memcpy(prefix + n, "XY", 3);
     struct inline_cache_hit hit;
     /* the editor cut a different (shorter) start: still the same context */
@@ -120,7 +143,7 @@ TEST(inline_cache_context_with_nul_bytes)
     struct inline_cache *c = inline_cache_new(2);
     const char prefix[] = "a\0b = ", suffix[] = "\0\0tail";
     const char *texts[] = { "42" };
-    inline_cache_put(c, prefix, sizeof prefix - 1, suffix, sizeof suffix - 1, "v", "m", texts, NULL, 1);
+    inline_cache_put(c, prefix, sizeof prefix - 1, suffix, sizeof suffix - 1, "v", "m", texts, NULL, 1, 1);
     struct inline_cache_hit hit;
     ASSERT(inline_cache_lookup(c, prefix, sizeof prefix - 1, suffix, sizeof suffix - 1, "v", &hit));
     ASSERT_STREQ(hit.texts[0], "42");

@@ -134,6 +134,27 @@ T.test('accept word takes one word, the rest comes back, accept line takes the r
   T.feed('<Esc>')
 end)
 
+T.test('next asks for more suggestions, then moves between them',
+  { needs = { 'inlineCompletionProvider' } }, function()
+  local bufnr = typed_until_ghost('cycle.py')
+  T.eq(ghost_text(bufnr), 'a + b', 'the automatic suggestion')
+  -- The invoked request asks the fast model for two candidates: give them other texts.
+  T.fake('POST', 'enqueue', { queue = { { text = 'a - b' }, { text = 'a * b' } } })
+  T.feed('<M-]>', true)
+  T.wait_for(function()
+    local t = ghost_text(bufnr)
+    return t == 'a - b' or t == 'a * b'
+  end, 'one of the new suggestions (shown: ' .. tostring(ghost_text(bufnr)) .. ')')
+  local seen = { [ghost_text(bufnr)] = true }
+  T.feed('<M-]>', true)
+  T.wait_for(function() return ghost_text(bufnr) and not seen[ghost_text(bufnr)] end,
+    'the other suggestion after next (shown: ' .. tostring(ghost_text(bufnr)) .. ')')
+  seen[ghost_text(bufnr)] = true
+  T.ok(seen['a - b'] and seen['a * b'], 'both new suggestions shown: ' .. vim.inspect(seen))
+  T.eq(lines(bufnr)[2], '    return ', 'cycling inserts nothing')
+  T.feed('<Esc>')
+end)
+
 T.test('dismiss hides the suggestion and it stays hidden until typing goes on',
   { needs = { 'inlineCompletionProvider' } }, function()
   local bufnr = typed_until_ghost('dismiss.py')

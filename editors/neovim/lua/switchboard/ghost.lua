@@ -188,9 +188,11 @@ function M.accept(bufnr, how)
   return true
 end
 
+-- With fewer than two suggestions (an automatic request gets one), ask as invoked,
+-- which brings several; then move between them.
 function M.cycle(bufnr, step)
   local st = buf_state(bufnr)
-  if not st.items or #st.items == 0 then M.request(bufnr, 1); return end
+  if not st.items or #st.items < 2 then M.request(bufnr, 1); return end
   st.index = ((st.index - 1 + step) % #st.items) + 1
   show(bufnr)
 end

@@ -123,8 +123,16 @@ function M.attach(_, bufnr, opts)
       return ic().get({ bufnr = bufnr, on_accept = function(item) return M.take(bufnr, item, how) end })
     end
   end
+  -- Neovim asks automatically, and the server answers an automatic request with one
+  -- suggestion: with fewer than two, next/prev ask as invoked, which brings several.
   local function cycle(step)
     return function()
+      local c = completor(bufnr)
+      if c and type(c.request) == 'function' and type(c.count_items) == 'function'
+          and c:count_items() < 2 then
+        c:request(1)   -- InlineCompletionTriggerKind.Invoked
+        return true
+      end
       local item, shown = M.current(bufnr)
       if not (item or shown) then return false end
       ic().select({ bufnr = bufnr, count = step })
