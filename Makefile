@@ -45,7 +45,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 BIN := $(if $(filter 1,$(SANITIZE)),$(BUILD)/switchboard,switchboard)
 
-.PHONY: all test unit integration demo bench fuzz fuzz-build clean deps vsix
+.PHONY: all test unit integration demo bench fuzz fuzz-build clean distclean deps vsix
 all: $(BIN)
 
 $(DEPS_STAMP): scripts/ensure-deps.sh
@@ -115,5 +115,10 @@ vsix:
 
 clean:
 	rm -rf build switchboard
+
+# Also the editors unpacked from newer Debian suites (scripts/fetch-editors.sh), so the
+# next make test takes the suites' current versions.
+distclean: clean
+	rm -rf .deps
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/lsp/main.d
