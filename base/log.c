@@ -69,7 +69,7 @@ void log_add_secret(const char *secret)
 
 void log_clear_secrets(void)
 {
-    for (size_t i = 0; i < secret_count; i++) free(secrets[i]);
+    for (size_t i = 0; i < secret_count; i++) xfree_secret(secrets[i]);
     free(secrets);
     secrets = NULL;
     secret_count = 0;

@@ -48,6 +48,13 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+void xfree_secret(char *s)
+{
+    if (!s) return;
+    explicit_bzero(s, strlen(s));
+    free(s);
+}
+
 char *xasprintf(const char *fmt, ...)
 {
     va_list ap;

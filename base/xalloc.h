@@ -12,6 +12,9 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);           /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Frees a NUL-terminated secret (an API key) after zeroing it, in a way the compiler
+ * may not drop as a dead store before free. NULL is fine. */
+void xfree_secret(char *s);
 
 /* Installs the policy into cJSON's hooks. Call once at start. */
 void xalloc_init(void);

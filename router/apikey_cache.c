@@ -1,6 +1,7 @@
 /* The api_key_cmd key cache (see apikey_cache.h): a short list, one entry per distinct
  * command, which is a handful at most. Config loading runs on the loop thread only. */
 #include "router/apikey_cache.h"
+#include "router/config_internal.h"
 #include "base/xalloc.h"
 #include <stdbool.h>
 #include <stdlib.h>
@@ -29,14 +30,6 @@ static struct entry *find(char *const *argv)
     return NULL;
 }
 
-static void wipe_free(char *secret)
-{
-    if (!secret) return;
-    /* volatile: the store must not be optimised away as dead before free. */
-    for (volatile char *p = secret; *p; p++) *p = 0;
-    free(secret);
-}
-
 const char *apikey_cache_get(char *const *argv)
 {
     struct entry *e = find(argv);
@@ -47,7 +40,7 @@ void apikey_cache_put(char *const *argv, const char *key)
 {
     struct entry *e = find(argv);
     if (e) {
-        wipe_free(e->key);
+        xfree_secret(e->key);
         e->key = xstrdup(key);
         return;
     }
@@ -57,10 +50,7 @@ void apikey_cache_put(char *const *argv, const char *key)
         at_exit = true;
     }
     e = xcalloc(1, sizeof *e);
-    size_t n = 0;
-    while (argv[n]) n++;
-    e->argv = xcalloc(n + 1, sizeof *e->argv);
-    for (size_t i = 0; i < n; i++) e->argv[i] = xstrdup(argv[i]);
+    e->argv = cfg_strv_dup(argv);
     e->key = xstrdup(key);
     e->next = entries;
     entries = e;
@@ -71,9 +61,8 @@ void apikey_cache_forget(void)
     while (entries) {
         struct entry *e = entries;
         entries = e->next;
-        for (size_t i = 0; e->argv[i]; i++) free(e->argv[i]);
-        free(e->argv);
-        wipe_free(e->key);
+        cfg_free_strv(e->argv);
+        xfree_secret(e->key);
         free(e);
     }
 }

@@ -16,10 +16,7 @@ static void free_provider(struct provider_config *p)
 {
     free(p->name); free(p->kind); free(p->base_url); free(p->api_key_env);
     cfg_free_strv(p->api_key_cmd);
-    if (p->api_key) {
-        memset(p->api_key, 0, strlen(p->api_key));
-        free(p->api_key);
-    }
+    xfree_secret(p->api_key);
     free(p->key_source);
     cfg_free_strv(p->headers);
 }

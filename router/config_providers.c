@@ -134,13 +134,14 @@ static void resolve_key(struct cfg_ctx *c, struct provider_config *p, const char
         char kp[CFG_PATH_MAX];
         cfg_path_key(kp, path, "api_key_cmd");
         cfg_warn(c, kp, "not run (SWITCHBOARD_NO_KEY_CMD is set); the provider has no key");
-    } else if (!p->api_key && p->api_key_cmd && apikey_cache_get(p->api_key_cmd)) {
-        p->api_key = xstrdup(apikey_cache_get(p->api_key_cmd));
-        p->key_source = xstrdup("api_key_cmd");
     } else if (!p->api_key && p->api_key_cmd) {
         char err[256];
+        const char *cached = apikey_cache_get(p->api_key_cmd);
         char *key = NULL;
-        if (apikey_run_command(p->api_key_cmd, APIKEY_CMD_TIMEOUT_MS, &key, err, sizeof err) == 0) {
+        if (cached) {
+            p->api_key = xstrdup(cached);
+            p->key_source = xstrdup("api_key_cmd");
+        } else if (apikey_run_command(p->api_key_cmd, APIKEY_CMD_TIMEOUT_MS, &key, err, sizeof err) == 0) {
             apikey_cache_put(p->api_key_cmd, key);
             p->api_key = key;
             p->key_source = xstrdup("api_key_cmd");
