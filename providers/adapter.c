@@ -124,6 +124,15 @@ int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen)
     return 0;
 }
 
+int adapter_openai_style_finish(struct provider_request *out, cJSON *root, struct prompt *p)
+{
+    cJSON_AddBoolToObject(root, "stream", 1);
+    cJSON_AddBoolToObject(cJSON_AddObjectToObject(root, "stream_options"), "include_usage", 1);
+    adapter_set_body(out, root);
+    prompt_free(p);
+    return 0;
+}
+
 cJSON *adapter_openai_style_begin(const struct model_spec *spec, const struct task *task,
                                   unsigned caps, const char *path, struct provider_request *out,
                                   struct prompt *p, char *err, size_t errlen)

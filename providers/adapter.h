@@ -47,6 +47,10 @@ struct prompt;
 cJSON *adapter_openai_style_begin(const struct model_spec *spec, const struct task *task,
                                   unsigned caps, const char *path, struct provider_request *out,
                                   struct prompt *p, char *err, size_t errlen);
+/* The end OpenAI chat and completions share (not Mistral, which rejects
+ * stream_options): stream with usage in a last chunk, set the body, free the prompt.
+ * Returns 0, for build_request to return. */
+int adapter_openai_style_finish(struct provider_request *out, cJSON *root, struct prompt *p);
 
 /* Serialises root (and frees it) into req->body. */
 void adapter_set_body(struct provider_request *req, cJSON *root);

@@ -58,11 +58,7 @@ static int openai_build(const struct model_spec *spec, const struct task *task,
         if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
         adapter_add_stops(root, "stop", p.stop, p.stop_count, OPENAI_MAX_STOPS);
     }
-    cJSON_AddBoolToObject(root, "stream", 1);
-    cJSON_AddBoolToObject(cJSON_AddObjectToObject(root, "stream_options"), "include_usage", 1);
-    adapter_set_body(out, root);
-    prompt_free(&p);
-    return 0;
+    return adapter_openai_style_finish(out, root, &p);
 }
 
 void openai_style_usage(struct provider_stream *st, const cJSON *usage)
