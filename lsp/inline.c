@@ -71,7 +71,6 @@ struct pending {
 struct inline_state {
     struct pending *pending;
     struct inline_cache *cache;
-    size_t cache_capacity;
 };
 
 static size_t configured_cache_capacity(struct server *srv)
@@ -89,10 +88,9 @@ static struct inline_state *state_of(struct server *srv)
     }
     /* inline.cache_entries may change at a reload: a new size starts an empty cache. */
     size_t want = configured_cache_capacity(srv);
-    if (!st->cache || want != st->cache_capacity) {
+    if (!st->cache || want != inline_cache_capacity(st->cache)) {
         inline_cache_free(st->cache);
         st->cache = inline_cache_new(want);
-        st->cache_capacity = want;
     }
     return st;
 }

@@ -99,6 +99,8 @@ size_t inline_cache_size(const struct inline_cache *c)
     return n;
 }
 
+size_t inline_cache_capacity(const struct inline_cache *c) { return c->capacity; }
+
 static bool same_variant(const struct entry *e, const char *variant)
 {
     return strcmp(e->variant, variant ? variant : "") == 0;

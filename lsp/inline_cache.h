@@ -29,6 +29,7 @@ struct inline_cache *inline_cache_new(size_t capacity);   /* capacity 0: caching
 void inline_cache_free(struct inline_cache *cache);
 void inline_cache_clear(struct inline_cache *cache);
 size_t inline_cache_size(const struct inline_cache *cache);
+size_t inline_cache_capacity(const struct inline_cache *cache);
 
 /* Stores (copies) the items for a context; replaces an entry with the same context
  * and evicts the least recently used one when full. count 0 stores nothing. asked is
