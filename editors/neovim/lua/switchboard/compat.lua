@@ -16,4 +16,16 @@ end
 
 M.uv = vim.uv or vim.loop
 
+-- The cursor of bufnr's window (the current one if it shows bufnr): 0-based row, byte
+-- column, window; nil when no window shows the buffer.
+function M.cursor(bufnr)
+  local win = vim.api.nvim_get_current_win()
+  if vim.api.nvim_win_get_buf(win) ~= bufnr then
+    win = vim.fn.bufwinid(bufnr)
+    if win == -1 then return nil end
+  end
+  local c = vim.api.nvim_win_get_cursor(win)
+  return c[1] - 1, c[2], win
+end
+
 return M

@@ -49,16 +49,6 @@ local function byte_col(line, character, encoding)
   return col
 end
 
-local function cursor_of(bufnr)
-  local win = vim.api.nvim_get_current_win()
-  if vim.api.nvim_win_get_buf(win) ~= bufnr then
-    win = vim.fn.bufwinid(bufnr)
-    if win == -1 then return nil end
-  end
-  local c = vim.api.nvim_win_get_cursor(win)
-  return c[1] - 1, c[2], win
-end
-
 -- What is left of the current item to insert at the cursor: the item replaces the text
 -- from its range start (or the request position) up to the cursor, so the part the user
 -- already typed is skipped. nil when the typed text does not match the item.
@@ -84,7 +74,7 @@ local function show(bufnr)
   st.shown_text = nil
   local item = st.items and st.items[st.index]
   if not item then return false end
-  local cur_row, cur_col = cursor_of(bufnr)
+  local cur_row, cur_col = compat.cursor(bufnr)
   if not cur_row then return false end
   local text = M.remainder(bufnr, item, st.row, st.col, cur_row, cur_col)
   if not text or text == '' then return false end
@@ -112,7 +102,7 @@ function M.request(bufnr, trigger_kind)
   local client = st.client
   if not client then return end
   cancel(bufnr)
-  local row, col, win = cursor_of(bufnr)
+  local row, col, win = compat.cursor(bufnr)
   if not row then return end
   st.row, st.col = row, col
   local params = vim.lsp.util.make_position_params(win, client.offset_encoding or 'utf-16')
@@ -124,7 +114,7 @@ function M.request(bufnr, trigger_kind)
     if err or not result or not vim.api.nvim_buf_is_valid(bufnr) then return end
     local items = result.items or result
     if type(items) ~= 'table' or #items == 0 then M.clear(bufnr); return end
-    local now_row, now_col = cursor_of(bufnr)
+    local now_row, now_col = compat.cursor(bufnr)
     if now_row ~= st.row or now_col ~= st.col or vim.fn.mode() ~= 'i' then return end
     st.items, st.index = items, 1
     show(bufnr)
@@ -162,7 +152,7 @@ function M.accept(bufnr, how)
   local st = buf_state(bufnr)
   local item = st.items and st.items[st.index]
   if not item then return false end
-  local row, col, win = cursor_of(bufnr)
+  local row, col, win = compat.cursor(bufnr)
   if not row then return false end
   local text = M.remainder(bufnr, item, st.row, st.col, row, col)
   if not text or text == '' then M.clear(bufnr); return false end

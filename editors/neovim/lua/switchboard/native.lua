@@ -19,16 +19,6 @@ local function completor(bufnr)
   return nil
 end
 
-local function cursor(bufnr)
-  local win = api.nvim_get_current_win()
-  if api.nvim_win_get_buf(win) ~= bufnr then
-    win = vim.fn.bufwinid(bufnr)
-    if win == -1 then return nil end
-  end
-  local c = api.nvim_win_get_cursor(win)
-  return c[1] - 1, c[2], win
-end
-
 -- What the item would still insert at the cursor: an item with a range replaces the
 -- text from the range start up to the cursor, so what the user typed there is skipped;
 -- one without a range is inserted whole at the cursor. nil when that does not fit.
@@ -49,7 +39,7 @@ end
 -- record. Neovim asks again once the cursor has moved, and the server's cache answers
 -- the rest at once.
 function M.take(bufnr, item, how)
-  local row, col, win = cursor(bufnr)
+  local row, col, win = require('switchboard.compat').cursor(bufnr)
   if not row then return nil end
   local rest = M.remainder(bufnr, item, row, col)
   if not rest then return item end
@@ -90,8 +80,7 @@ function M.dismiss(bufnr)
   end
   -- Without the completor: cancel the pending requests, then disable and enable again,
   -- which clears what is shown.
-  local get = vim.lsp.get_clients
-  for _, client in ipairs(get({ bufnr = bufnr })) do
+  for _, client in ipairs(vim.lsp.get_clients({ bufnr = bufnr })) do
     for id, r in pairs(client.requests or {}) do
       if r.bufnr == bufnr and r.method == 'textDocument/inlineCompletion' and r.type == 'pending' then
         client:cancel_request(id)
