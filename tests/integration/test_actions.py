@@ -555,6 +555,24 @@ class ActionsTest(unittest.TestCase):
         body = json.dumps([r["body"] for r in self.fs.requests() if r.get("model")])
         self.assertIn("def test_old", body)   # the model saw the existing file
 
+    def test_generate_tests_never_sends_an_excluded_test_file(self):
+        # The source file may go to the model; its test file is excluded: the answer is
+        # still appended there, but the model never sees that file's text.
+        self.start(config=self.config(privacy={"exclude": ["test_shapes.py"]}))
+        with open(os.path.join(self.root, "test_shapes.py"), "w") as f:
+            f.write("import shapes\n\nTEST_FILE_MARKER = 1\n")
+        uri = self.open_py()
+        self.answer("```python\ndef test_area():\n    pass\n```")
+        action = self.pick(self.actions(uri, rng(1, 0, 3, 0)), "source.switchboard.tests")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        test_uri = "file://" + os.path.join(self.root, "test_shapes.py")
+        self.assertEqual(list(result["edit"]["changes"]), [test_uri])
+        body = json.dumps([r["body"] for r in self.fs.requests() if r.get("model")])
+        self.assertIn("class Shape", body)
+        self.assertNotIn("TEST_FILE_MARKER", body)
+        self.assertIn("its content is not shown", body)
+
     def test_generate_tests_creates_file_when_supported(self):
         self.start(caps(**{"workspace.workspaceEdit": {"documentChanges": True,
                                                        "resourceOperations": ["create"]}}))

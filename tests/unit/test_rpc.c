@@ -357,10 +357,6 @@ TEST(json_helpers)
     free(s);
     cJSON_Delete(back);
     cJSON_Delete(o);
-    char *path = lifecycle_uri_to_path("file:///home/u/my%20project");
-    ASSERT_STREQ(path, "/home/u/my project");
-    free(path);
-    ASSERT(lifecycle_uri_to_path("https://x") == NULL);
 }
 
 TEST(harness_drives_a_server)
