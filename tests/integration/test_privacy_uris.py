@@ -59,16 +59,9 @@ def items_of(result):
 
 
 class PrivacyUrisTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.fs = FakeServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fs.stop()
-
     def setUp(self):
-        self.fs.reset()
+        self.fs = FakeServer().start()
+        self.addCleanup(self.fs.stop)
         self.fs.default(text="completion_text")
         self.tmp = tempfile.TemporaryDirectory(prefix="sb-privacy-uris-")
         self.addCleanup(self.tmp.cleanup)

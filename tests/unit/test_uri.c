@@ -6,80 +6,71 @@
 #include "base/glob.h"
 #include <stdbool.h>
 
-#define EXPECT_PATH(uri, kind, expected) do {                          \
-        char *_p = (char *)1;                                          \
-        ASSERT_EQ(uri_decode(uri, &_p), kind);                         \
-        ASSERT_STREQ(_p, expected);                                    \
-        free(_p);                                                      \
-    } while (0)
+/* What each URI decodes to: its kind and path (NULL for URI_BAD). */
+static const struct { const char *uri; enum uri_kind kind; const char *path; } cases[] = {
+    /* files of this machine, percent-encoded */
+    { "file:///home/u/a%20b/%C5%BC.py", URI_FILE, "/home/u/a b/\xc5\xbc.py" },
+    { "file:///home/dev/proj/%2Eenv", URI_FILE, "/home/dev/proj/.env" },
+    { "file:///home/dev/proj/%2eenv", URI_FILE, "/home/dev/proj/.env" },
+    { "file:///home/dev/my%20proj/.env", URI_FILE, "/home/dev/my proj/.env" },
+    { "file://localhost/x", URI_FILE, "/x" },
+    { "file://LOCALHOST/x", URI_FILE, "/x" },
+    { "file:///p/x.py?query=1#frag", URI_FILE, "/p/x.py" },
+    { "file:///p/100%25.txt", URI_FILE, "/p/100%.txt" },
+    { "file:///", URI_FILE, "/" },
+    { "FILE:///p/a.py", URI_FILE, "/p/a.py" },
+    /* dot segments and repeated slashes, resolved after decoding */
+    { "file:///p/src/../.env", URI_FILE, "/p/.env" },
+    { "file:///p/src/%2E%2E/.env", URI_FILE, "/p/.env" },
+    { "file:///p/src/%2e%2e%2f.env", URI_FILE, "/p/.env" },
+    { "file:///p/./a//b/./c.py", URI_FILE, "/p/a/b/c.py" },
+    { "file:///../../etc/passwd", URI_FILE, "/etc/passwd" },        /* never above the root */
+    { "file:///p/a/..", URI_FILE, "/p" },
+    { "file:///p/a/.", URI_FILE, "/p/a" },
+    { "file:///p/...", URI_FILE, "/p/..." },                        /* not a dot segment */
+    /* Windows drives */
+    { "file:///c%3A/x", URI_FILE, "c:/x" },
+    { "file:///C:/Users/u/.env", URI_FILE, "c:/Users/u/.env" },
+    { "file:///c%3a/p/%2Eenv", URI_FILE, "c:/p/.env" },
+    { "file:///c|/x", URI_FILE, "c:/x" },
+    { "file:///c%3A", URI_FILE, "c:/" },
+    { "file:///c%3A/p/a%5C..%5C.env", URI_FILE, "c:/p/.env" },      /* '\' separates */
+    { "file:///c%3A/../../x", URI_FILE, "c:/x" },
+    { "file:///cd%3A/x", URI_FILE, "/cd:/x" },                      /* not a drive */
+    /* other schemes and hosts: a path, but no file of this machine */
+    { "untitled:Untitled-1", URI_OTHER, "Untitled-1" },
+    { "vscode-remote://ssh-remote+h/p/%2Eenv", URI_OTHER, "/p/.env" },
+    { "git:/p/.env?%7B%22ref%22%7D", URI_OTHER, "/p/.env" },
+    { "file://otherhost/share/x", URI_OTHER, "/share/x" },
+    { "untitled:a/../b", URI_OTHER, "b" },
+    /* what cannot be decoded */
+    { "", URI_BAD, NULL },
+    { "file:///home/dev/proj/%2Eenv.100%", URI_BAD, NULL },         /* a stray % */
+    { "file:///p/%", URI_BAD, NULL },
+    { "file:///p/%2", URI_BAD, NULL },
+    { "file:///p/%zz.py", URI_BAD, NULL },
+    { "file:///p/%00", URI_BAD, NULL },
+    { "file:///p/.env%00.py", URI_BAD, NULL },
+    { "untitled:%g0", URI_BAD, NULL },
+    { "/home/u/.env", URI_BAD, NULL },                              /* a path, not a URI */
+    { "1abc:/x", URI_BAD, NULL },                                   /* a scheme starts with a letter */
+    { ":x", URI_BAD, NULL },
+};
 
-#define EXPECT_BAD(uri) do {                                           \
-        char *_p = (char *)1;                                          \
-        ASSERT_EQ(uri_decode(uri, &_p), URI_BAD);                      \
-        ASSERT(_p == NULL);                                            \
-    } while (0)
-
-TEST(uri_decode_file)
+TEST(uri_decode_table)
 {
-    EXPECT_PATH("file:///home/u/a%20b/%C5%BC.py", URI_FILE, "/home/u/a b/\xc5\xbc.py");
-    EXPECT_PATH("file:///home/dev/proj/%2Eenv", URI_FILE, "/home/dev/proj/.env");
-    EXPECT_PATH("file:///home/dev/proj/%2eenv", URI_FILE, "/home/dev/proj/.env");
-    EXPECT_PATH("file:///home/dev/my%20proj/.env", URI_FILE, "/home/dev/my proj/.env");
-    EXPECT_PATH("file://localhost/x", URI_FILE, "/x");
-    EXPECT_PATH("file://LOCALHOST/x", URI_FILE, "/x");
-    EXPECT_PATH("file:///p/x.py?query=1#frag", URI_FILE, "/p/x.py");
-    EXPECT_PATH("file:///p/100%25.txt", URI_FILE, "/p/100%.txt");
-    EXPECT_PATH("file:///", URI_FILE, "/");
-    EXPECT_PATH("FILE:///p/a.py", URI_FILE, "/p/a.py");
-}
-
-TEST(uri_decode_dot_segments)
-{
-    EXPECT_PATH("file:///p/src/../.env", URI_FILE, "/p/.env");
-    EXPECT_PATH("file:///p/src/%2E%2E/.env", URI_FILE, "/p/.env");
-    EXPECT_PATH("file:///p/src/%2e%2e%2f.env", URI_FILE, "/p/.env");
-    EXPECT_PATH("file:///p/./a//b/./c.py", URI_FILE, "/p/a/b/c.py");
-    EXPECT_PATH("file:///../../etc/passwd", URI_FILE, "/etc/passwd");   /* never above the root */
-    EXPECT_PATH("file:///p/a/..", URI_FILE, "/p");
-    EXPECT_PATH("file:///p/a/.", URI_FILE, "/p/a");
-    EXPECT_PATH("file:///p/...", URI_FILE, "/p/...");                   /* not a dot segment */
-}
-
-TEST(uri_decode_windows_drives)
-{
-    EXPECT_PATH("file:///c%3A/x", URI_FILE, "c:/x");
-    EXPECT_PATH("file:///C:/Users/u/.env", URI_FILE, "c:/Users/u/.env");
-    EXPECT_PATH("file:///c%3a/p/%2Eenv", URI_FILE, "c:/p/.env");
-    EXPECT_PATH("file:///c|/x", URI_FILE, "c:/x");
-    EXPECT_PATH("file:///c%3A", URI_FILE, "c:/");
-    EXPECT_PATH("file:///c%3A/p/a%5C..%5C.env", URI_FILE, "c:/p/.env");   /* '\' separates */
-    EXPECT_PATH("file:///c%3A/../../x", URI_FILE, "c:/x");
-    EXPECT_PATH("file:///cd%3A/x", URI_FILE, "/cd:/x");                   /* not a drive */
-}
-
-TEST(uri_decode_other_schemes_and_hosts)
-{
-    EXPECT_PATH("untitled:Untitled-1", URI_OTHER, "Untitled-1");
-    EXPECT_PATH("vscode-remote://ssh-remote+h/p/%2Eenv", URI_OTHER, "/p/.env");
-    EXPECT_PATH("git:/p/.env?%7B%22ref%22%7D", URI_OTHER, "/p/.env");
-    EXPECT_PATH("file://otherhost/share/x", URI_OTHER, "/share/x");
-    EXPECT_PATH("untitled:a/../b", URI_OTHER, "b");
-}
-
-TEST(uri_decode_rejects_what_it_cannot_decode)
-{
-    EXPECT_BAD(NULL);
-    EXPECT_BAD("");
-    EXPECT_BAD("file:///home/dev/proj/%2Eenv.100%");   /* a stray % */
-    EXPECT_BAD("file:///p/%");
-    EXPECT_BAD("file:///p/%2");
-    EXPECT_BAD("file:///p/%zz.py");
-    EXPECT_BAD("file:///p/%00");
-    EXPECT_BAD("file:///p/.env%00.py");
-    EXPECT_BAD("untitled:%g0");
-    EXPECT_BAD("/home/u/.env");                         /* a path, not a URI */
-    EXPECT_BAD("1abc:/x");                              /* a scheme starts with a letter */
-    EXPECT_BAD(":x");
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *path = (char *)1;
+        enum uri_kind kind = uri_decode(cases[i].uri, &path);
+        if (kind != cases[i].kind || (path == NULL) != (cases[i].path == NULL) ||
+            (path && strcmp(path, cases[i].path) != 0))
+            test_fail(__FILE__, __LINE__, "%s: kind %d path \"%s\", expected %d \"%s\"", cases[i].uri,
+                      kind, path ? path : "(null)", cases[i].kind, cases[i].path ? cases[i].path : "(null)");
+        free(path);
+    }
+    char *path = (char *)1;
+    ASSERT_EQ(uri_decode(NULL, &path), URI_BAD);
+    ASSERT(path == NULL);
 }
 
 TEST(uri_to_file_path_only_for_this_machine)
