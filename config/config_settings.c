@@ -233,7 +233,7 @@ static int parse_action(struct cfg_ctx *c, struct config *cfg, struct action_con
 
 int cfg_parse_actions(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
 {
-    const cJSON *actions = cJSON_GetObjectItemCaseSensitive(root, "actions");
+    const cJSON *actions = json_member(root, "actions");
     if (!actions) return 0;
     if (!cJSON_IsArray(actions)) {
         cfg_error(c, "actions", "expected an array, got %s", cfg_type_name(actions));
