@@ -124,7 +124,8 @@ enum uri_kind uri_decode(const char *uri, char **path)
         *path = xstrdup("/");
     }
     /* "file:x" names no file of this machine: only an absolute path is read. */
-    bool absolute = (*path)[0] == '/' || ((*path)[0] && (*path)[1] == ':');
+    const char *q = *path;
+    bool absolute = q[0] == '/' || (isalpha((unsigned char)q[0]) && q[1] == ':' && q[2] == '/');
     return local && absolute ? URI_FILE : URI_OTHER;
 }
 

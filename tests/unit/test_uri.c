@@ -43,6 +43,8 @@ static const struct { const char *uri; enum uri_kind kind; const char *path; } c
     { "git:/p/.env?%7B%22ref%22%7D", URI_OTHER, "/p/.env" },
     { "file://otherhost/share/x", URI_OTHER, "/share/x" },
     { "untitled:a/../b", URI_OTHER, "b" },
+    { "file:rel/a.py", URI_OTHER, "rel/a.py" },                     /* not absolute: no file read */
+    { "file:c:x", URI_OTHER, "c:x" },
     /* what cannot be decoded */
     { "", URI_BAD, NULL },
     { "file:///home/dev/proj/%2Eenv.100%", URI_BAD, NULL },         /* a stray % */
