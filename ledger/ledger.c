@@ -153,6 +153,7 @@ static char *format_entry(const struct ledger_entry *e)
     add_string(o, "attempt_id", e->attempt_id);
     add_string(o, "task", e->task);
     add_string(o, "trigger", e->trigger);
+    if (e->language && *e->language) add_string(o, "language", e->language);
     add_string(o, "route", e->route);
     add_string(o, "model", e->model);
     add_string(o, "provider", e->provider);

@@ -26,6 +26,7 @@ struct ledger_entry {
     const char *attempt_id;
     const char *task;           /* task kind name */
     const char *trigger;
+    const char *language;       /* the document's language id; NULL/"" = none (not written) */
     const char *route;          /* rule label */
     const char *model;
     const char *provider;
