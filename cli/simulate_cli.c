@@ -7,6 +7,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The "quality" replay: what users keep under each policy, side by side. */
+static void render_quality(struct buf *b, const cJSON *q)
+{
+    buf_printf(b, "\nWhat users keep (simulated user, seed %.0f; figures are expectations):\n",
+               json_get_number(q, "seed", 0));
+    buf_printf(b, "  %-24s %11s %10s %9s %14s %14s %12s\n", "POLICY", "COST USD", "ACCEPTED",
+               "VS ALL", "RETAINED CHR", "$/ACCEPTED", "COST VS ALL");
+    const cJSON *p;
+    cJSON_ArrayForEach(p, json_member(q, "policies")) {
+        buf_printf(b, "  %-24s %11.4f %10.1f %8.1f%% %14.0f %14.6f %11.1f%%\n",
+                   json_get_string(p, "policy"), json_get_number(p, "cost_usd", 0),
+                   json_get_number(p, "accepted", 0),
+                   json_get_number(p, "acceptance_vs_strongest", 0) * 100,
+                   json_get_number(p, "retained_chars", 0),
+                   json_get_number(p, "cost_per_accepted_usd", 0),
+                   json_get_number(p, "cost_vs_strongest", 0) * 100);
+    }
+    buf_printf(b, "  (VS ALL: acceptance, and COST VS ALL: cost, against \"all to the strongest\")\n");
+}
+
 char *simulate_render_text(const cJSON *r)
 {
     struct buf b = {0};
@@ -44,6 +64,8 @@ char *simulate_render_text(const cJSON *r)
                    json_get_number(m, "savings_usd", 0), saved,
                    json_get_true(m, "priced") ? "" : "  (no prices)");
     }
+    const cJSON *quality = json_member(r, "quality");
+    if (quality) render_quality(&b, quality);
     return buf_steal(&b);
 }
 
