@@ -7,7 +7,8 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-/* The adapters of provider_table. */
+/* The adapters of provider_table, for tests and benchmarks that name one (the table
+ * itself declares them: a new kind needs no line here). */
 extern const struct provider_ops provider_openai;
 extern const struct provider_ops provider_openai_completions;
 extern const struct provider_ops provider_mistral_fim;

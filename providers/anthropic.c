@@ -149,6 +149,8 @@ static int anthropic_parse(struct provider_stream *st, const char *event, const 
 const struct provider_ops provider_anthropic = {
     .name = "anthropic",
     .caps = PROVIDER_CAP_CHAT,
+    .default_url = "https://api.anthropic.com",
+    .actions = true,
     .build_request = anthropic_build,
     .parse_event = anthropic_parse,
     .classify_error = adapter_classify_body,

@@ -130,6 +130,8 @@ int openai_style_parse_event(struct provider_stream *st, const char *event, cons
 const struct provider_ops provider_openai = {
     .name = "openai",
     .caps = PROVIDER_CAP_CHAT,
+    .default_url = "https://api.openai.com/v1",
+    .actions = true,
     .build_request = openai_build,
     .parse_event = openai_style_parse_event,
     .classify_error = adapter_classify_body,

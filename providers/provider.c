@@ -6,16 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct provider_ops *const provider_table[] = {
-    &provider_openai,
-    &provider_openai_completions,
-    &provider_mistral_fim,
-    &provider_anthropic,
-    &provider_gemini,
-    &provider_ollama,
-    &provider_llamacpp,
-    NULL,
-};
+/* Every kind, in the order "known: ..." lists show them. Adding a kind is its adapter
+ * file (defining provider_NAME with its properties) and one line here. */
+#define PROVIDER_KINDS(X)            \
+    X(provider_openai)               \
+    X(provider_openai_completions)   \
+    X(provider_mistral_fim)          \
+    X(provider_anthropic)            \
+    X(provider_gemini)               \
+    X(provider_ollama)               \
+    X(provider_llamacpp)
+
+#define DECLARE_KIND(ops) extern const struct provider_ops ops;
+#define LIST_KIND(ops) &ops,
+PROVIDER_KINDS(DECLARE_KIND)
+
+const struct provider_ops *const provider_table[] = { PROVIDER_KINDS(LIST_KIND) NULL };
 
 const struct provider_ops *provider_find(const char *kind)
 {

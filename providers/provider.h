@@ -78,9 +78,19 @@ typedef const char *(*header_lookup_fn)(void *headers, const char *name);
 #define PROVIDER_CAP_FIM_NATIVE (1u << 1)   /* takes prefix+suffix natively */
 #define PROVIDER_CAP_RAW_PROMPT (1u << 2)   /* takes a raw prompt (FIM templates) */
 
+/* One API kind: its adapter and the properties the configuration asks about. The
+ * table of kinds (provider_table) is the only list of them; adding a kind is its
+ * adapter file and one line in providers/provider.c. */
 struct provider_ops {
     const char *name;       /* the config "kind" */
     unsigned caps;
+    const char *default_url;   /* base_url when the configuration gives none */
+    /* Answers instructions (code actions): natively as chat, or (llamacpp) as a chat
+     * prompt flattened to plain text. openai-completions and mistral-fim take raw or
+     * FIM prompts only; presets never send them actions. */
+    bool actions;
+    bool local;             /* served from this machine's hardware (Ollama, llama.cpp):
+                               free unless priced, and preferred by local presets */
     /* Builds the streaming request. Returns 0, or -1 with a message in err. */
     int (*build_request)(const struct model_spec *model, const struct task *task,
                          struct provider_request *out, char *err, size_t errlen);
@@ -93,7 +103,8 @@ struct provider_ops {
                            const char *body, size_t len, struct provider_error *out);
 };
 
-/* NULL-terminated table of every adapter; lookup by config kind (NULL if unknown). */
+/* NULL-terminated table of every kind, in the order users see them listed; lookup by
+ * config kind (NULL if unknown or NULL). */
 extern const struct provider_ops *const provider_table[];
 const struct provider_ops *provider_find(const char *kind);
 
