@@ -207,8 +207,7 @@ static void probe_init(struct probe *p, const struct config *cfg, size_t model, 
     p->provider = config_model_provider(cfg, model);
     p->ops = provider_find(p->spec->provider_kind);
     probe_task(&p->task);
-    p->st.on_text = on_text;
-    p->st.data = p;
+    provider_stream_init(&p->st, p->ops, on_text, p);
     sse_parser_init(&p->sse, 0);
     ndjson_parser_init(&p->ndjson, 0);
     const struct timeout_settings *t = &cfg->action_timeouts;
@@ -232,6 +231,7 @@ static void probe_free(struct probe *p)
     provider_request_free(&p->req);
     sse_parser_free(&p->sse);
     ndjson_parser_free(&p->ndjson);
+    provider_stream_free(&p->st);
     buf_free(&p->error_body);
 }
 

@@ -31,4 +31,5 @@ const struct provider_ops provider_mistral_fim = {
     .build_request = mistral_build,
     .parse_event = openai_style_parse_event,
     .classify_error = adapter_classify_body,
+    .state_size = sizeof(struct openai_style_state),
 };

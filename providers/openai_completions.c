@@ -35,4 +35,5 @@ const struct provider_ops provider_openai_completions = {
     .build_request = completions_build,
     .parse_event = openai_style_parse_event,
     .classify_error = adapter_classify_body,
+    .state_size = sizeof(struct openai_style_state),
 };

@@ -30,6 +30,22 @@ const struct provider_ops *provider_find(const char *kind)
     return NULL;
 }
 
+void provider_stream_init(struct provider_stream *st, const struct provider_ops *ops,
+                          void (*on_text)(void *data, const char *text, size_t len), void *data)
+{
+    memset(st, 0, sizeof *st);
+    st->on_text = on_text;
+    st->data = data;
+    st->error.retry_after_ms = -1;
+    if (ops && ops->state_size) st->state = xcalloc(1, ops->state_size);
+}
+
+void provider_stream_free(struct provider_stream *st)
+{
+    free(st->state);
+    st->state = NULL;
+}
+
 static const char *const error_names[PERR_CLASS_COUNT] = {
     [PERR_NONE] = "ok",
     [PERR_RATE_LIMITED] = "rate_limited",

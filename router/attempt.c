@@ -46,6 +46,7 @@ void attempt_free(struct attempt *a)
     provider_request_free(&a->preq);
     sse_parser_free(&a->sse);
     ndjson_parser_free(&a->ndjson);
+    provider_stream_free(&a->stream);
     buf_free(&a->text);
     buf_free(&a->error_body);
     free(a->attempt_id);
@@ -320,9 +321,7 @@ enum start_result attempt_start(struct route_run *run, size_t entry, bool retry,
     }
     sse_parser_init(&a->sse, 0);
     ndjson_parser_init(&a->ndjson, 0);
-    a->stream.on_text = attempt_text;
-    a->stream.data = a;
-    a->stream.error.retry_after_ms = -1;
+    provider_stream_init(&a->stream, ops, attempt_text, a);
     const struct timeout_settings *t = timeouts_for(run);
     struct http_limits limits = { t->connect, t->first_token, t->idle, t->total, RESPONSE_MAX };
     static const struct http_callbacks callbacks = { on_headers, on_data, on_http_done };
