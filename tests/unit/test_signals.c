@@ -7,6 +7,7 @@
 #include "ledger/ledger_scan.h"
 #include "ledger/signals.h"
 #include "base/xalloc.h"
+#include "inline/retention.h"
 #include <unistd.h>
 
 struct seen { char keys[8][32]; char strs[8][64]; int n; };
@@ -178,4 +179,17 @@ TEST(signals_fast_time_parse_matches_general)
         ledger_format_time(ms, text);
         ASSERT_EQ(ledger_parse_time(text), ms);
     }
+}
+
+TEST(signals_retention_matching_chars)
+{
+    /* counts Unicode characters found at the start and the end, never overlapping */
+    ASSERT_EQ(retention_matching_chars("value + 1", 9, "value + 1", 9), 9);
+    ASSERT_EQ(retention_matching_chars("value + 1", 9, "value + 2", 9), 8);
+    ASSERT_EQ(retention_matching_chars("value + 1", 9, "value", 5), 5);
+    ASSERT_EQ(retention_matching_chars("value + 1", 9, "other()", 7), 0);
+    ASSERT_EQ(retention_matching_chars("aaaa", 4, "aa", 2), 2);
+    ASSERT_EQ(retention_matching_chars("é = 1", 6, "é = 1  # note", 14), 5);
+    ASSERT_EQ(retention_matching_chars("xé", 3, "xè", 3), 1);   /* a differing 2-byte character */
+    ASSERT_EQ(retention_matching_chars("", 0, "abc", 3), 0);
 }
