@@ -2,8 +2,7 @@
  * fast the queued lines reach the disk, how long `switchboard stats` takes over a
  * full set of rotated files (10 MiB x 4), and how long ledger_signals_fold takes over
  * a 100 MB ledger with signal lines (target: well under a second). Usage:
- * bench/ledger [SWITCHBOARD_BIN] [RECORDS] (default 100000). Prints figures; fails
- * only on an error. */
+ * bench/ledger [RECORDS] (default 100000). Prints figures; fails only on an error. */
 #include "ledger/ledger.h"
 #include "ledger/stats.h"
 #include "ledger/signals.h"
@@ -68,9 +67,15 @@ static int bench_fold(const char *dir)
 
 int main(int argc, char **argv)
 {
-    /* bench/run.sh passes the server binary first: only a number counts. */
-    long records = argc > 1 && argv[argc - 1][0] >= '0' && argv[argc - 1][0] <= '9' ? atol(argv[argc - 1]) : 100000;
-    if (records < 1) records = 100000;
+    long records = 100000;
+    if (argc > 1) {
+        char *end;
+        records = strtol(argv[1], &end, 10);
+        if (argc > 2 || end == argv[1] || *end || records < 1) {
+            fprintf(stderr, "usage: ledger [RECORDS]\n");
+            return 2;
+        }
+    }
     xalloc_init();
     char dir[] = "/tmp/sb-bench-ledger-XXXXXX";
     if (!mkdtemp(dir)) return 1;
