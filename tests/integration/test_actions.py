@@ -7,6 +7,7 @@ templates, routing to the reasoning target with fallback, Explain documents and
 Generate tests placement."""
 import copy
 import json
+import time
 import os
 import stat
 import tempfile
@@ -192,6 +193,34 @@ class ActionsTest(unittest.TestCase):
         only = [a["kind"] for a in self.actions(uri, rng(1, 0, 2, 0),
                                                 only=["source.switchboard.review"])]
         self.assertEqual(only, ["source.switchboard.review"])
+
+    def test_offered_lines_in_ledger_only_when_invoked(self):
+        self.start()
+        uri = self.open_py()
+        ledger = os.path.join(self.root, "ledger.jsonl")
+
+        def offered():
+            if not os.path.exists(ledger):
+                return []
+            with open(ledger) as f:
+                return [o for o in map(json.loads, filter(str.strip, f)) if o.get("signal") == "offered"]
+        # Automatic (a lightbulb at each cursor move): listed, not recorded.
+        result, error = self.client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": rng(1, 0, 2, 16),
+            "context": {"diagnostics": [], "triggerKind": 2}})
+        self.assertIsNone(error)
+        self.assertTrue(result)
+        acts = self.actions(uri, rng(1, 0, 2, 16))   # no triggerKind: invoked
+        deadline = time.time() + 5
+        while sum(o["count"] for o in offered()) < len(acts) and time.time() < deadline:
+            time.sleep(0.05)
+        lines = offered()
+        self.assertEqual(sum(o["count"] for o in lines), len(acts))
+        self.assertEqual({o["model"] for o in lines}, {"reasoning"})
+        self.assertIn("refactor", {o["task"] for o in lines})
+        self.assertEqual(len({o["task"] for o in lines}), len(lines))   # one line per task
+        for o in lines:
+            self.assertEqual(set(o), {"time", "signal", "task", "model", "count"})
 
     def test_actions_without_resolve_support_carry_command(self):
         self.start(caps(**{"textDocument.codeAction.resolveSupport": None,
