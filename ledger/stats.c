@@ -321,7 +321,8 @@ static void build_signal_rows(struct stats_report *r)
         pairs[i] = (struct row_run){ k, rec->run };
         row->cost_usd += rec->cost_usd;
         row->shown += rec->shown;
-        row->rejected += rec->rejected;
+        /* The cache may offer one answer again: one accepted in the end was not rejected. */
+        row->rejected += rec->rejected && !rec->accepted && rec->partial_chars == 0;
         row->accepted += rec->accepted;
         if (!rec->accepted && rec->partial_chars > 0) row->partial++;
         row->partial_chars += rec->partial_chars;

@@ -66,7 +66,7 @@ struct stats_signal_row {
     size_t answers;            /* runs this model answered */
     size_t shown, accepted;    /* answers shown; accepted in full */
     size_t partial;            /* answers accepted only in part (word / line) */
-    size_t rejected;
+    size_t rejected;           /* rejected and never accepted, in full or in part */
     long partial_chars;        /* characters accepted by the partial accepts */
     long retained_chars, retained_of;   /* measured retention of accepted answers */
     size_t offered, applied, reverted;  /* code actions */

@@ -168,7 +168,7 @@ def raw_signal_rows():
         row["shown"] += a["shown"]
         row["accepted"] += a["full"]
         row["partial"] += (not a["full"]) and a["partial"] > 0
-        row["rejected"] += a["rejected"]
+        row["rejected"] += a["rejected"] and not a["full"] and a["partial"] == 0
         row["retained"] += a["retained"][0]
         row["of"] += a["retained"][1]
         row["applied"] += a["applied"]
@@ -213,6 +213,7 @@ class StatsSignals(unittest.TestCase):
 
     def test_inline_fast_figures(self):
         # s-1, s-2, s-12, s-14 shown; s-1, s-12 accepted; s-14 partly (5 then 9 chars: the max counts); s-2 rejected;
+        # s-12 was rejected once, then accepted: accepted, not rejected;
         # retained 30 of 40 (s-1) and 12 of 16 (s-12); an unknown signal and an unknown
         # attempt id are ignored.
         out = json.loads(run(*FIXED, "--json").stdout)
