@@ -351,7 +351,8 @@ static void output_review(struct action_job *job, struct document *doc, const ch
     }
     size_t count = f.count;
     review_findings_free(&f);
-    review_store_set(code_action_state(job->srv)->reviews, job->srv, doc, items, count);
+    review_store_set(code_action_state(job->srv)->reviews, job->srv, doc, items, count,
+                     job->attempt_id);
     if (count)
         server_show_message(job->srv, 3, "AI review by %s: %zu finding%s (%d errors, %d warnings, "
                             "%d infos, %d hints)", job->model, count, count == 1 ? "" : "s",

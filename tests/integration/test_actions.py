@@ -343,6 +343,39 @@ class ActionsTest(unittest.TestCase):
         pub = self.client.wait_notification("textDocument/publishDiagnostics", after=count)
         self.assertEqual([d["range"]["start"]["line"] for d in pub["diagnostics"]], [3, 3])
 
+    def ledger_lines(self):
+        path = os.path.join(self.root, "ledger.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(l) for l in f if l.strip()]
+
+    def test_review_findings_fixed_by_an_edit_dismissed_at_close(self):
+        self.start()
+        text = "def f():\n    a = 1\n    b = 2\n    return a\n"
+        uri = self.open_py(text, "fixme.py")
+        self.answer("LINE 2 [warning]: a could be inlined\nLINE 3 [error]: b is unused\n"
+                    "LINE 4 [info]: fine\n")
+        action = self.pick(self.actions(uri, rng(0, 0, 4, 0)), "source.switchboard.review")
+        result, error = self.client.execute_command("switchboard.runAction",
+                                                    action["command"]["arguments"], timeout=15)
+        self.assertIsNone(error)
+        self.assertEqual(result["findings"], 3)
+        review = [o for o in self.ledger_lines() if o.get("task") == "review" and o.get("outcome") == "ok"][-1]
+        # Editing line 3 ("b = 2" -> "b = 3") touches that finding only: fixed.
+        self.client.change(uri, 2, [{"range": rng(2, 8, 2, 9), "text": "3"}])
+        deadline = time.time() + 5
+        while time.time() < deadline and not any(o.get("signal") == "finding_fixed" for o in self.ledger_lines()):
+            time.sleep(0.05)
+        self.client.close_document(uri)
+        deadline = time.time() + 5
+        def kinds():
+            return [o["signal"] for o in self.ledger_lines()
+                    if o.get("attempt_id") == review["attempt_id"] and "signal" in o]
+        while time.time() < deadline and len(kinds()) < 3:
+            time.sleep(0.05)
+        self.assertEqual(sorted(kinds()), ["finding_dismissed", "finding_dismissed", "finding_fixed"])
+
     def test_review_positions_in_utf8(self):
         self.start(caps(**{"general.positionEncodings": ["utf-8"]}))
         text = "x = 'ąę'\n"
