@@ -62,9 +62,12 @@ struct action_job {
 };
 
 /* The feature's per-server state. */
+struct applied_watches;
+
 struct code_action_state {
     struct action_job *jobs;
     struct review_store *reviews;
+    struct applied_watches *applied;   /* edits given to the editor, followed */
 };
 struct code_action_state *code_action_state(struct server *srv);
 

@@ -4,6 +4,7 @@
 #include "actions/code_action.h"
 #include "ledger/ledger.h"
 #include "actions/action_run.h"
+#include "actions/applied.h"
 #include "actions/action_files.h"
 #include "lsp/progress.h"
 #include "actions/review_store.h"
@@ -242,6 +243,7 @@ static void init(struct server *srv)
 {
     struct code_action_state *st = xcalloc(1, sizeof *st);
     st->reviews = review_store_new();
+    st->applied = applied_watches_new(srv);
     server_set_feature_state(srv, &code_action_feature, st);
 }
 
@@ -267,6 +269,7 @@ static void shutdown_feature(struct server *srv)
         action_job_fail(job, RPC_SERVER_CANCELLED, "the server is shutting down");
     }
     review_store_free(st->reviews);
+    applied_watches_free(st->applied);
     free(st);
     server_set_feature_state(srv, &code_action_feature, NULL);
 }
@@ -277,6 +280,7 @@ static void document_changed(struct server *srv, struct document *doc)
     if (!st) return;
     action_jobs_document_changed(srv, document_uri(doc));
     review_store_document_changed(st->reviews, srv, doc);
+    applied_document_changed(st->applied, doc);
 }
 
 static void document_closed(struct server *srv, const char *uri)
@@ -285,6 +289,7 @@ static void document_closed(struct server *srv, const char *uri)
     if (!st) return;
     action_jobs_document_changed(srv, uri);
     review_store_document_closed(st->reviews, srv, uri);
+    applied_document_closed(st->applied, uri);
 }
 
 static const struct lsp_method methods[] = {

@@ -3,16 +3,9 @@
  * one is accepted (in full, or in part by word or line) it follows the accepted text
  * through the document's edits. retention_ms later (inline.retention_ms, default 30 s)
  * it counts how many of the accepted characters are still there and writes the
- * ledger's "retained" signal: chars N of M, counts only, never the text.
- *
- * Following edits: the document_changed hook does not say what changed, so each
- * tracked document keeps a snapshot and text_diff finds the one changed region, as the
- * review store does; only documents with an acceptance in the last retention_ms pay.
- * An edit before the accepted text moves it; one inside it or over its edge widens the
- * tracked region to cover what replaced it. At the end the region is compared with the
- * accepted text: common leading plus common trailing characters count as retained
- * (deleting and retyping the same text keeps it; rewriting it does not). Characters are
- * Unicode code points. Closing the document measures at once. */
+ * ledger's "retained" signal: chars N of M, counts only, never the text. Following and
+ * counting are lsp/text_watch.h's (characters that still match at the start and the end
+ * of what the text became). Closing the document measures at once. */
 #ifndef INLINE_RETENTION_H
 #define INLINE_RETENTION_H
 #include "lsp/server.h"

@@ -252,6 +252,53 @@ class ActionsTest(unittest.TestCase):
         self.assertIn("def area(self):", json.dumps(req["body"]))
         self.assertEqual(req["body"].get("reasoning_effort"), "high")   # the model's settings
 
+    def wait_signal(self, kind, attempt_id):
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            if any(o.get("signal") == kind and o.get("attempt_id") == attempt_id for o in self.ledger_lines()):
+                return
+            time.sleep(0.05)
+        self.fail("no %s line for %s: %s" % (kind, attempt_id, self.ledger_lines()))
+
+    def refactor_attempt(self):
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            done = [o for o in self.ledger_lines() if o.get("task") == "refactor" and o.get("outcome") == "ok"]
+            if done:
+                return done[-1]["attempt_id"]
+            time.sleep(0.05)
+        self.fail("no refactor attempt in the ledger")
+
+    def test_applied_then_undone_is_reverted(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```python\ndef area(self):\n    return width * height\n```")
+        result, error = self.resolve(self.pick(self.actions(uri, rng(1, 0, 2, 16)), "refactor.rewrite.switchboard"))
+        self.assertIsNone(error)
+        edit = result["edit"]["changes"][uri][0]
+        self.assertEqual(edit, {"range": rng(2, 15, 2, 16), "newText": "width * height"})
+        aid = self.refactor_attempt()
+        self.client.change(uri, 2, [{"range": edit["range"], "text": edit["newText"]}])   # applied
+        self.wait_signal("applied", aid)
+        self.client.change(uri, 3, [{"range": rng(2, 15, 2, 29), "text": "1"}])   # undo
+        self.wait_signal("reverted", aid)
+
+    def test_applied_then_touched_up_is_not_reverted(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```python\ndef area(self):\n    return width * height\n```")
+        result, _ = self.resolve(self.pick(self.actions(uri, rng(1, 0, 2, 16)), "refactor.rewrite.switchboard"))
+        edit = result["edit"]["changes"][uri][0]
+        aid = self.refactor_attempt()
+        self.client.change(uri, 2, [{"range": edit["range"], "text": edit["newText"]}])
+        self.wait_signal("applied", aid)
+        self.client.change(uri, 3, [{"range": rng(2, 23, 2, 24), "text": "+"}])   # "*" -> "+"
+        self.client.close_document(uri)
+        # A later line as a barrier: a reverted line would have come before it.
+        self.client.execute_command("switchboard.shown", ["barrier-1"])
+        self.wait_signal("shown", "barrier-1")
+        self.assertFalse(any(o.get("signal") == "reverted" for o in self.ledger_lines()))
+
     def test_resolve_unfenced_answer_and_document_changes(self):
         self.start(caps(**{"workspace.workspaceEdit.documentChanges": True}))
         uri = self.open_py()
