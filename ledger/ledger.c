@@ -90,7 +90,7 @@ static uv_file open_file(uv_loop_t *loop, const char *path, uv_fs_cb cb, uv_fs_t
     return uv_fs_open(loop, req, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600, cb);
 }
 
-static void scan_line(void *data, char *line)
+static void scan_line(void *data, const char *line)
 {
     struct ledger *l = data;
     cJSON *root;
@@ -170,7 +170,6 @@ static char *format_entry(const struct ledger_entry *e)
     cJSON_AddBoolToObject(o, "estimated", e->estimated);
     cJSON_AddNumberToObject(o, "cost_usd", e->cost_usd);
     cJSON_AddBoolToObject(o, "accepted", e->accepted);
-    if (e->language && *e->language) add_string(o, "language", e->language);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;

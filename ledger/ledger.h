@@ -5,10 +5,10 @@
  *
  * Line format (design.md "Ledger"):
  * {"time":"2026-11-27T21:00:00.123Z","request_id":"7","attempt_id":"a1b2-3","task":"inline",
- *  "trigger":"automatic","route":"routes[0]","model":"fast","provider":"deepseek",
- *  "attempt":1,"outcome":"ok","status":200,"first_token_ms":180,"total_ms":420,
- *  "tokens_in":812,"tokens_out":24,"tokens_cached":0,"tokens_reasoning":0,
- *  "estimated":false,"cost_usd":0.000237,"accepted":false,"language":"python"}
+ *  "trigger":"automatic","language":"python","route":"routes[0]","model":"fast",
+ *  "provider":"deepseek","attempt":1,"outcome":"ok","status":200,"first_token_ms":180,
+ *  "total_ms":420,"tokens_in":812,"tokens_out":24,"tokens_cached":0,"tokens_reasoning":0,
+ *  "estimated":false,"cost_usd":0.000237,"accepted":false}
  * ("language" is omitted when the editor did not say.)
  * Acceptance is a later line {"time":...,"accept":"<attempt_id>"} which readers fold
  * into the attempt's "accepted"; what the editor and the document did with an answer
@@ -44,7 +44,6 @@ struct ledger_entry {
     bool estimated;
     double cost_usd;
     bool accepted;
-    const char *language;       /* LSP languageId; NULL or "" = unknown, not written */
 };
 
 /* path NULL = default location. Creates directories (0700) and the file (0600).

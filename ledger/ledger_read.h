@@ -18,10 +18,11 @@ enum ledger_line_kind ledger_parse_line(const char *line, cJSON **root,
                                         struct ledger_entry *entry, const char **accept_id);
 
 /* Calls fn for every line (without its newline) of PATH.N ... PATH.1, PATH (rotated
- * files first, highest number = oldest). The line is the reader's own buffer: fn may
- * modify it in place (the fast scanner unescapes there) but not keep it. Returns the
- * number of files read (0 when none exists). */
-typedef void (*ledger_line_fn)(void *data, char *line);
+ * files first, highest number = oldest). The line is the reader's own getline buffer,
+ * valid during the call: the per-attempt fold (signals.c) unescapes it in place, which
+ * is why that buffer is never a string constant. Returns the number of files read (0
+ * when none exists). */
+typedef void (*ledger_line_fn)(void *data, const char *line);
 int ledger_read_all(const char *path, ledger_line_fn fn, void *data);
 
 /* "2026-11-27T21:00:00.123Z" <-> epoch ms (UTC). Parse returns -1 on bad text. */

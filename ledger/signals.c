@@ -286,9 +286,10 @@ void signal_fold_end(struct signal_fold *f, const struct signal_fold_callbacks *
     free(f);
 }
 
-static void fold_line(void *data, char *line)
+static void fold_line(void *data, const char *line)
 {
-    signal_fold_line(data, line);
+    /* ledger_read_all's own writable buffer (ledger_read.h): scanned in place. */
+    signal_fold_line(data, (char *)line);
 }
 
 int ledger_signals_fold(const char *path, int64_t since_ms, const struct signal_fold_callbacks *cb,

@@ -97,7 +97,7 @@ static void attempt_account(struct attempt *a, const char *outcome, const struct
             .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->start_us),
             .tokens_in = usage.input_tokens, .tokens_out = usage.output_tokens,
             .tokens_cached = usage.cached_tokens, .tokens_reasoning = usage.reasoning_tokens,
-            .estimated = estimated, .cost_usd = cost, .language = run->task.language,
+            .estimated = estimated, .cost_usd = cost,
         };
         ledger_record(r->ledger, &e);
     }

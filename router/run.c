@@ -273,7 +273,7 @@ static void record_budget_refusal(struct route_run *run)
         .language = run->task.language,
         .route = run->cfg->routes[run->plan.rule_index].label, .model = m->name,
         .provider = m->provider_name, .attempt = 0, .outcome = "budget", .first_token_ms = -1,
-        .estimated = true, .language = run->task.language,
+        .estimated = true,
     };
     ledger_record(r->ledger, &e);
     free(id);

@@ -147,7 +147,7 @@ TEST(signals_writer_lines_hold_counts_only)
     uv_loop_close(&loop);
     size_t len;
     char *text = test_read_file(path, &len);
-    ASSERT(strstr(text, ",\"accepted\":false,\"language\":\"python\"}\n") != NULL);
+    ASSERT(strstr(text, ",\"trigger\":\"\",\"language\":\"python\",\"route\"") != NULL);
     const char *want[] = {
         "\",\"signal\":\"shown\",\"attempt_id\":\"x-1\"}\n",
         "\",\"signal\":\"partial\",\"attempt_id\":\"x-1\",\"chars\":5}\n",
