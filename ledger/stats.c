@@ -338,9 +338,10 @@ static void build_signal_rows(struct stats_report *r)
     for (size_t i = 0; i < r->record_count; i++)
         if (i == 0 || compare_row_run(&pairs[i - 1], &pairs[i]) != 0) r->signal_rows[pairs[i].row].requests++;
     free(pairs);
-    for (size_t o = 0; o < r->offer_count; o++)
-        r->signal_rows[signal_row(r, r->offers[o].task, r->offers[o].model)].offered +=
-            (size_t)(r->offers[o].count > 0 ? r->offers[o].count : 0);
+    for (size_t o = 0; o < r->offer_count; o++) {
+        size_t k = signal_row(r, r->offers[o].task, r->offers[o].model);   /* may move the rows */
+        r->signal_rows[k].offered += (size_t)(r->offers[o].count > 0 ? r->offers[o].count : 0);
+    }
     if (r->signal_row_count)
         qsort(r->signal_rows, r->signal_row_count, sizeof *r->signal_rows, compare_signal_rows);
 }

@@ -160,10 +160,12 @@ def raw_signal_rows():
         elif kind == "finding_fixed": a["fixed"] += 1
         elif kind == "finding_dismissed": a["dismissed"] += 1
     rows = {}
+
+    def empty():
+        return dict(cost=0.0, shown=0, accepted=0, partial=0, rejected=0, retained=0, of=0,
+                    applied=0, reverted=0, fixed=0, dismissed=0, offered=0)
     for a in attempts.values():
-        row = rows.setdefault((a["task"], a["model"]), dict(cost=0.0, shown=0, accepted=0, partial=0,
-                              rejected=0, retained=0, of=0, applied=0, reverted=0, fixed=0, dismissed=0,
-                              offered=0))
+        row = rows.setdefault((a["task"], a["model"]), empty())
         row["cost"] += a["cost_usd"]
         row["shown"] += a["shown"]
         row["accepted"] += a["full"]
@@ -176,7 +178,7 @@ def raw_signal_rows():
         row["fixed"] += a["fixed"]
         row["dismissed"] += a["dismissed"]
     for o in offers:
-        rows.setdefault((o["task"], o["model"]), dict(offered=0))["offered"] += o["count"]
+        rows.setdefault((o["task"], o["model"]), empty())["offered"] += o["count"]   # offers alone make a row
     return rows
 
 
