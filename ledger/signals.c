@@ -16,6 +16,7 @@ struct arena_chunk { struct arena_chunk *next; size_t used, cap; char data[]; };
 
 struct pending_signal {
     const char *attempt_id;
+    size_t hash;         /* of attempt_id, computed once */
     int kind;            /* enum ledger_signal or SIGNAL_ACCEPT */
     long chars, of;
 };
@@ -160,7 +161,8 @@ static void add_signal(struct signal_fold *f, const char *attempt_id, int kind, 
         f->signal_cap = f->signal_cap ? f->signal_cap * 2 : 256;
         f->signals = xrealloc(f->signals, f->signal_cap * sizeof *f->signals);
     }
-    f->signals[f->signal_count++] = (struct pending_signal){ arena_copy(f, attempt_id), kind, chars, of };
+    f->signals[f->signal_count++] = (struct pending_signal){ arena_copy(f, attempt_id), hash_str(attempt_id),
+                                                             kind, chars, of };
 }
 
 static void add_offer(struct signal_fold *f, const struct line *l, int64_t time_ms)
@@ -249,22 +251,25 @@ static void apply_signals(struct signal_fold *f)
     if (!f->signal_count || !f->count) return;
     size_t cap = 16;
     while (cap < f->count * 2) cap *= 2;
-    size_t *table = xmalloc(cap * sizeof *table);   /* record index + 1; 0 = empty */
-    memset(table, 0, cap * sizeof *table);
+    /* Slots hold the record index + 1 (0 = empty) and the full hash, so a probe compares
+     * strings only when the hashes agree. */
+    struct slot { size_t index, hash; } *table = xcalloc(cap, sizeof *table);
     for (size_t i = 0; i < f->count; i++) {
         const char *id = f->records[i].entry.attempt_id;
         if (!*id) continue;
-        size_t h = hash_str(id) & (cap - 1);
-        while (table[h] && strcmp(f->records[table[h] - 1].entry.attempt_id, id) != 0)
+        size_t hash = hash_str(id), h = hash & (cap - 1);
+        while (table[h].index && (table[h].hash != hash ||
+                                  strcmp(f->records[table[h].index - 1].entry.attempt_id, id) != 0))
             h = (h + 1) & (cap - 1);
-        table[h] = i + 1;   /* a repeated id: the later attempt */
+        table[h] = (struct slot){ i + 1, hash };   /* a repeated id: the later attempt */
     }
     for (size_t s = 0; s < f->signal_count; s++) {
-        const char *id = f->signals[s].attempt_id;
-        size_t h = hash_str(id) & (cap - 1);
-        while (table[h] && strcmp(f->records[table[h] - 1].entry.attempt_id, id) != 0)
+        const struct pending_signal *sig = &f->signals[s];
+        size_t h = sig->hash & (cap - 1);
+        while (table[h].index && (table[h].hash != sig->hash ||
+                                  strcmp(f->records[table[h].index - 1].entry.attempt_id, sig->attempt_id) != 0))
             h = (h + 1) & (cap - 1);
-        if (table[h]) apply(&f->records[table[h] - 1], &f->signals[s]);
+        if (table[h].index) apply(&f->records[table[h].index - 1], sig);
     }
     free(table);
 }
