@@ -8,6 +8,8 @@
 #include "providers/probe.h"
 #include "providers/http.h"
 #include "providers/http_policy.h"
+#include "telemetry/setup.h"
+#include "telemetry/telemetry.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include <stdio.h>
@@ -148,6 +150,23 @@ static void print_budgets(const struct config *cfg)
     }
 }
 
+/* Where telemetry would go, as the server resolves it; headers are never shown. */
+static void print_telemetry(const struct config *cfg, struct buf *missing)
+{
+    struct telemetry_options o;
+    char err[512] = "", line[1024];
+    printf("\ntelemetry:\n");
+    if (telemetry_options_resolve(&o, cfg, NULL, NULL, err, sizeof err) < 0) {
+        printf("  off: %s\n", err);
+        buf_printf(missing, "  telemetry: %s\n", err);
+    } else {
+        printf("  %s\n", telemetry_describe(&o, line, sizeof line));
+        if (telemetry_options_active(&o))
+            printf("  (dropped batches and spans of a running server: switchboard/status \"telemetry\")\n");
+    }
+    telemetry_options_free(&o);
+}
+
 static int parse_args(int argc, char **argv, const char **config_path)
 {
     for (int i = 1; i < argc; i++) {
@@ -188,6 +207,7 @@ int cli_check(int argc, char **argv)
     print_models(cfg);
     print_routes(cfg);
     print_budgets(cfg);
+    print_telemetry(cfg, &missing);
     size_t nwarn = 0;
     while (cfg->warnings[nwarn]) nwarn++;
     if (nwarn) {

@@ -19,6 +19,8 @@
 #include "inline/inline_items.h"
 #include "inline/postprocess.h"
 #include "ledger/ledger.h"
+#include "lsp/services.h"
+#include "telemetry/telemetry.h"
 #include "router/router.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -504,6 +506,7 @@ void inline_command_accept(struct server *srv, struct rpc_request *req, const cJ
     }
     struct ledger *ledger = server_ledger(srv);
     if (ledger) ledger_accept(ledger, id->valuestring);
+    telemetry_suggestion_accepted(services_telemetry(srv), id->valuestring);
     rpc_reply(req, NULL);
 }
 
