@@ -47,9 +47,16 @@ class Collector:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", "2")
                 self.end_headers()
-                self.wfile.write(b"{}")
+                try:
+                    self.wfile.write(b"{}")
+                except OSError:
+                    pass   # the client left (its deadline passed): expected in fault tests
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass   # clients that leave mid-answer are part of the fault tests
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = "http://127.0.0.1:%d" % self.port
@@ -81,3 +88,19 @@ class Collector:
                     return False
                 self.cond.wait(min(left, 0.1))
             return True
+
+
+if __name__ == "__main__":
+    # As its own process (bench/telemetry_bench.py: a collector thread inside the
+    # timing process would compete with it for the GIL): prints its URL, then serves
+    # until stdin closes, then prints how many requests it got per path.
+    import json
+    import sys
+    c = Collector().start()
+    print(c.url, flush=True)
+    sys.stdin.read()
+    counts = {}
+    for r in c.records:
+        counts[r["path"]] = counts.get(r["path"], 0) + 1
+    print(json.dumps(counts), flush=True)
+    c.stop()

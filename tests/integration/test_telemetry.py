@@ -250,6 +250,22 @@ class OtlpJsonFromEnvironment(TelemetryBase):
         self.assertEqual(self.col.records, [])
 
 
+class OtlpCacheHit(TelemetryBase):
+    def test_cache_hit_is_a_request_span_without_attempts(self):
+        self.start(telemetry={"otlp": {"endpoint": self.col.url}, "span_delay_ms": 20}, two_models=False)
+        self.assertTrue(self.complete()[0])
+        doc = DOC.replace(".py", "_%d.py" % self.docs)
+        text = tu.SOURCE + "n%d + " % self.docs
+        msg = self.client.wait_response(tu.inline_request(self.client, doc, 1, len(text.split("\n")[1])))
+        self.assertTrue((msg.get("result") or {}).get("items"))
+        self.stop()
+        spans = spans_of(tu.decode(self.col.of("/v1/traces"), "traces", "proto"))
+        requests = sorted([s for s in spans if s["kind"] == 2], key=lambda s: int(s["start"]))
+        self.assertEqual([s["attributes"]["switchboard.cache_hit"] for s in requests], [False, True])
+        self.assertEqual(len([s for s in spans if s["kind"] == 3]), 1)
+        self.assertFalse([s for s in spans if s["traceId"] == requests[1]["traceId"] and s["kind"] == 3])
+
+
 class OtlpNotFromEditor(TelemetryBase):
     def test_editor_settings_cannot_switch_export_on(self):
         init = {"telemetry": {"otlp": {"endpoint": self.col.url}, "span_delay_ms": 20}}
