@@ -32,17 +32,67 @@ static const char *content_type(const struct telemetry *t)
     return t->opts.protocol == TEL_PROTOCOL_JSON ? "application/json" : "application/x-protobuf";
 }
 
+/* A span batch encoded on libuv's thread pool: a full batch takes milliseconds to
+ * encode (tens in JSON), which the loop must not spend while the editor waits. The
+ * worker owns the spans and reads only the resource, which never changes after
+ * telemetry_new. */
+struct span_job {
+    uv_work_t work;
+    struct telemetry *t;
+    struct tel_span **spans;
+    size_t count;
+    bool json;
+    char *body;
+    size_t len;
+};
+
+static void encode_spans(uv_work_t *work)
+{
+    struct span_job *job = work->data;
+    const struct tel_resource *res = &job->t->resource;
+    job->body = job->json ? otlp_json_traces(res, job->spans, job->count, &job->len)
+                          : otlp_proto_traces(res, job->spans, job->count, &job->len);
+    for (size_t i = 0; i < job->count; i++) tel_span_free(job->spans[i]);
+}
+
+static void on_handle_closed(uv_handle_t *h);
+static void on_flush_deadline(uv_timer_t *timer);
+static bool all_idle(const struct telemetry *t);
+
+static void after_encode(uv_work_t *work, int status)
+{
+    struct span_job *job = work->data;
+    struct telemetry *t = job->t;
+    t->encoding = false;
+    if (status == 0 && t->http) {
+        tel_sender_send(&t->traces, job->body, job->len);
+    } else {
+        free(job->body);   /* the flush deadline passed: the senders are gone */
+        t->traces.counts.dropped++;
+    }
+    free(job->spans);
+    free(job);
+    if (t->closing && t->http && all_idle(t)) uv_timer_start(&t->flush_timer, on_flush_deadline, 0, 0);
+    uv_handle_t pending = { .data = t };
+    on_handle_closed(&pending);   /* the job counted as an open handle */
+}
+
 static void send_spans(struct telemetry *t)
 {
-    if (!t->has_traces || t->queued == 0 || tel_sender_busy(&t->traces)) return;
+    if (!t->has_traces || t->queued == 0 || t->encoding || tel_sender_busy(&t->traces) || !t->http) return;
     size_t n = t->queued < (size_t)t->opts.max_batch ? t->queued : (size_t)t->opts.max_batch;
-    size_t len;
-    char *body = t->opts.protocol == TEL_PROTOCOL_JSON ? otlp_json_traces(&t->resource, t->queue, n, &len)
-                                                        : otlp_proto_traces(&t->resource, t->queue, n, &len);
-    for (size_t i = 0; i < n; i++) tel_span_free(t->queue[i]);
+    struct span_job *job = xcalloc(1, sizeof *job);
+    job->t = t;
+    job->count = n;
+    job->json = t->opts.protocol == TEL_PROTOCOL_JSON;
+    job->spans = xmalloc(n * sizeof *job->spans);
+    memcpy(job->spans, t->queue, n * sizeof *job->spans);
     memmove(t->queue, t->queue + n, (t->queued - n) * sizeof *t->queue);
     t->queued -= n;
-    tel_sender_send(&t->traces, body, len);
+    job->work.data = job;
+    t->encoding = true;
+    t->open_handles++;
+    uv_queue_work(t->loop, &job->work, encode_spans, after_encode);
 }
 
 static const char *resource_value(const struct telemetry *t, const char *key)
@@ -77,11 +127,10 @@ static void on_metric_timer(uv_timer_t *timer) { send_metrics(timer->data); }
 
 static bool all_idle(const struct telemetry *t)
 {
-    return !tel_sender_busy(&t->traces) && !tel_sender_busy(&t->metrics_out) && !tel_sender_busy(&t->remote);
+    return !t->encoding && !tel_sender_busy(&t->traces) && !tel_sender_busy(&t->metrics_out) && !tel_sender_busy(&t->remote);
 }
 
 static void finish_close(struct telemetry *t);
-static void on_flush_deadline(uv_timer_t *timer);
 
 /* A batch finished: send the next full one, or finish a shutdown flush. */
 static void on_batch_done(void *data)

@@ -30,6 +30,7 @@ struct telemetry {
     struct tel_sender traces, metrics_out, remote;
     bool has_traces, has_metrics, has_remote;
     uv_timer_t span_timer, metric_timer, flush_timer;
+    bool encoding;                  /* a span batch is being encoded on the thread pool */
     int open_handles;
     bool closing;
     long spans_dropped, spans_queued;
