@@ -11,6 +11,7 @@
 #include "telemetry/sender.h"
 #include "telemetry/snappy.h"
 #include "telemetry/telemetry.h"
+#include "telemetry/setup.h"
 #include "base/xalloc.h"
 #include "otlp_trace.pb-c.h"
 #include "otlp_metrics.pb-c.h"
@@ -440,4 +441,60 @@ TEST(telemetry_genai_provider_names)
     ASSERT_STREQ(telemetry_genai_provider("gemini", "generativelanguage.googleapis.com"), "gcp.gemini");
     ASSERT_STREQ(telemetry_genai_provider("mistral-fim", "codestral.mistral.ai"), "mistral_ai");
     ASSERT_STREQ(telemetry_genai_provider("openai", "api.openai.com"), "openai");
+}
+
+/* --- the configuration file's section and its merge over OTEL_* -------------- */
+
+static struct config *load_config(const char *text, char *err, size_t errlen)
+{
+    return config_load_text(text, "config.json", NULL, err, errlen);
+}
+
+TEST(telemetry_config_section_over_environment)
+{
+    char err[512] = "";
+    struct config *cfg = load_config(
+        "{\"telemetry\": {\"otlp\": {\"protocol\": \"http/json\", \"headers\": {\"authorization\": \"Bearer tok-123456\"},"
+        " \"traces_endpoint\": \"http://127.0.0.1:7/t\"}, \"service_name\": \"team-sb\","
+        " \"resource_attributes\": {\"team\": \"blue\"}, \"metric_interval_ms\": 500,"
+        " \"prometheus_remote_write\": {\"url\": \"http://127.0.0.1:9090/api/v1/write\", \"headers\": {\"X-Scope-OrgID\": \"t1\"}},"
+        " \"export_workspace_name\": true}}", err, sizeof err);
+    ASSERT(cfg);
+    static const char *const env[] = {
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318", "OTEL_SERVICE_NAME", "from-env", NULL,
+    };
+    fake_env = env;
+    struct telemetry_options o;
+    ASSERT_EQ(telemetry_options_resolve(&o, cfg, fake_getenv, "my-repo", err, sizeof err), 0);
+    ASSERT_STREQ(o.traces_url, "http://127.0.0.1:7/t");                 /* the file's signal URL */
+    ASSERT_STREQ(o.metrics_url, "http://127.0.0.1:4318/v1/metrics");    /* the environment's base */
+    ASSERT_EQ(o.protocol, TEL_PROTOCOL_JSON);
+    ASSERT_STREQ(o.headers[0], "authorization: Bearer tok-123456");
+    ASSERT_STREQ(o.service_name, "team-sb");
+    ASSERT_STREQ(o.resource_attributes[0], "team=blue");
+    ASSERT_EQ(o.metric_interval_ms, 500);
+    ASSERT_STREQ(o.remote_write_url, "http://127.0.0.1:9090/api/v1/write");
+    ASSERT_STREQ(o.remote_write_headers[0], "X-Scope-OrgID: t1");
+    ASSERT_STREQ(o.workspace_name, "my-repo");
+    telemetry_options_free(&o);
+    config_unref(cfg);
+}
+
+TEST(telemetry_config_enabled_false_and_bad_values)
+{
+    char err[512] = "";
+    struct config *cfg = load_config("{\"telemetry\": {\"enabled\": false}}", err, sizeof err);
+    ASSERT(cfg);
+    static const char *const env[] = { "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318", NULL };
+    fake_env = env;
+    struct telemetry_options o;
+    ASSERT_EQ(telemetry_options_resolve(&o, cfg, fake_getenv, NULL, err, sizeof err), 0);
+    ASSERT(!telemetry_options_active(&o));
+    ASSERT(o.workspace_name == NULL);   /* not opted in */
+    telemetry_options_free(&o);
+    config_unref(cfg);
+    ASSERT(load_config("{\"telemetry\": {\"otlp\": {\"protocol\": \"grpc\"}}}", err, sizeof err) == NULL);
+    ASSERT(strstr(err, "telemetry.otlp.protocol") != NULL);
+    ASSERT(load_config("{\"telemetry\": {\"otlp\": {\"headers\": {\"a\": 1}}}}", err, sizeof err) == NULL);
+    ASSERT(load_config("{\"telemetry\": {\"metric_interval_ms\": 5}}", err, sizeof err) == NULL);
 }
