@@ -47,6 +47,7 @@ void telemetry_options_free(struct telemetry_options *o)
     strv_free_secret(o->remote_write_headers);
     free(o->workspace_name);
     strv_free(o->insecure_hosts);
+    free(o->status_path);
     memset(o, 0, sizeof *o);
 }
 

@@ -33,6 +33,8 @@ struct telemetry_options {
     bool export_workspace_name;     /* workspace name on the resource: opt-in */
     char *workspace_name;           /* set by the caller when export_workspace_name */
     char **insecure_hosts;          /* plain http allowed to these besides loopback */
+    char *status_path;              /* the session's counters are written here at exit
+                                       (for `check`); NULL = nowhere */
 };
 
 typedef const char *(*tel_getenv_fn)(const char *name);

@@ -48,6 +48,14 @@ static void apply_file(struct telemetry_options *o, const struct telemetry_confi
     if (t->remote_write_interval_ms > 0) o->remote_write_interval_ms = t->remote_write_interval_ms;
 }
 
+char *telemetry_status_path(void)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    if (state && *state) return xasprintf("%s/switchboard/telemetry-status.json", state);
+    const char *home = getenv("HOME");
+    return xasprintf("%s/.local/state/switchboard/telemetry-status.json", home && *home ? home : ".");
+}
+
 int telemetry_options_resolve(struct telemetry_options *o, const struct config *cfg,
                               tel_getenv_fn getenv_fn, const char *workspace_name, char *err,
                               size_t errlen)
@@ -62,5 +70,6 @@ int telemetry_options_resolve(struct telemetry_options *o, const struct config *
         replace_strv(&o->insecure_hosts, cfg->insecure_hosts, false);
     }
     if (o->export_workspace_name) replace(&o->workspace_name, workspace_name);
+    o->status_path = telemetry_status_path();
     return 0;
 }

@@ -9,6 +9,10 @@
 
 /* workspace_name: the editor's workspace folder name, used only when the file opts in
  * (export_workspace_name). Returns 0, or -1 with a message (options then inactive). */
+/* Where a server writes its last session's export counters and `check` reads them:
+ * $XDG_STATE_HOME/switchboard/telemetry-status.json (or ~/.local/state/...). malloc'd. */
+char *telemetry_status_path(void);
+
 int telemetry_options_resolve(struct telemetry_options *o, const struct config *cfg,
                               tel_getenv_fn getenv_fn, const char *workspace_name, char *err,
                               size_t errlen);

@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 uint64_t tel_now_ns(void)
 {
@@ -165,10 +168,52 @@ void tel_record(struct telemetry *t, enum tel_metric_id id, const char *const *k
 
 /* --- lifecycle ------------------------------------------------------------- */
 
+/* mkdir -p of path's directory, mode 0700 (the state directory, as the ledger's). */
+static void make_parent_dirs(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) return;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        mkdir(dir, 0700);
+        *p = '/';
+    }
+    mkdir(dir, 0700);
+}
+
+/* The session's counters for `switchboard check`, which runs in another process:
+ * written once, at exit, when the last batch has been sent or given up. */
+static void write_status(const struct telemetry *t)
+{
+    if (!t->opts.status_path) return;
+    struct telemetry_counters c;
+    telemetry_counters(t, &c);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", t->opts.status_path);
+    make_parent_dirs(t->opts.status_path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return;
+    }
+    fprintf(f, "{\"ended_unix_ms\":%lld,\"batches_sent\":%ld,\"batches_dropped\":%ld,"
+               "\"spans_dropped\":%ld,\"retries\":%ld,\"series_dropped\":%ld}\n",
+            (long long)(tel_now_ns() / 1000000), c.batches_sent, c.batches_dropped, c.spans_dropped,
+            c.retries, c.series_dropped);
+    if (fclose(f) == 0) rename(tmp, t->opts.status_path);
+    else remove(tmp);
+}
+
 static void on_handle_closed(uv_handle_t *h)
 {
     struct telemetry *t = h->data;
     if (--t->open_handles > 0) return;
+    write_status(t);
     for (size_t i = 0; i < t->queued; i++) tel_span_free(t->queue[i]);
     free(t->queue);
     tel_metrics_free(t->metrics);
@@ -243,6 +288,7 @@ static void copy_options(struct telemetry_options *dst, const struct telemetry_o
     dst->remote_write_headers = strv_copy(src->remote_write_headers);
     dst->workspace_name = xstrdup(src->workspace_name);
     dst->insecure_hosts = strv_copy(src->insecure_hosts);
+    dst->status_path = xstrdup(src->status_path);
     if (dst->max_batch <= 0) dst->max_batch = 512;
     if (dst->max_queue < dst->max_batch) dst->max_queue = dst->max_batch;
     if (dst->metric_interval_ms <= 0) dst->metric_interval_ms = 60000;

@@ -2,11 +2,14 @@
 Retry-After), slow (5 s), resetting connections. Completions keep their latency, the
 server never crashes, drops are counted in switchboard/status, and shutdown's flush
 stays within its short deadline."""
+import os
 import socket
 import statistics
+import subprocess
 import time
 import unittest
 
+from lsp_client import binary_path
 from test_telemetry import TelemetryBase
 
 FAST = {"span_delay_ms": 20, "metric_interval_ms": 100, "flush_deadline_ms": 500}
@@ -55,6 +58,12 @@ class CollectorFaults(TelemetryBase):
         took = self.stop()
         self.assert_latency_kept(times, base)
         self.assertLess(took, 3.0)
+        # `check` (another process) shows what the session dropped.
+        out = subprocess.run([binary_path(), "check", "--config", os.path.join(self.tmp.name, "config.json")],
+                             capture_output=True, text=True, timeout=20,
+                             env=dict(os.environ, XDG_STATE_HOME=self.tmp.name, XDG_CONFIG_HOME=self.tmp.name))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertRegex(out.stdout, r"last session \(ended [0-9T:Z-]+\): 0 batches sent, [1-9][0-9]* dropped")
 
     def test_503_then_200_is_retried_after_retry_after(self):
         self.col.enqueue({"status": 503, "retry_after": 1})
