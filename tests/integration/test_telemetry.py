@@ -88,7 +88,8 @@ class OtlpProtobuf(TelemetryBase):
 
     def test_spans_and_metrics_match_the_ledger(self):
         self.start(telemetry={"otlp": {"endpoint": self.col.url}, "span_delay_ms": 50,
-                              "metric_interval_ms": 200, "resource_attributes": {"team": "blue"}})
+                              "metric_interval_ms": 200, "resource_attributes": {"team": "blue"},
+                              "export_workspace_name": True})
         items, _ = self.complete()
         self.assertTrue(items)
         accept_id = items[0]["command"]["arguments"][0]
@@ -114,6 +115,7 @@ class OtlpProtobuf(TelemetryBase):
         self.assertEqual(resource["team"], "blue")
         self.assertTrue(resource["service.version"])
         self.assertRegex(resource["service.instance.id"], r"^[0-9a-f-]{36}$")
+        self.assertEqual(resource["switchboard.workspace.name"], "sb-telemetry-ws")   # opted in
         spans = spans_of(decoded)
         requests = [s for s in spans if s["name"] == "switchboard inline"]
         attempts = [s for s in spans if s["kind"] == 3]
@@ -235,6 +237,7 @@ class OtlpJsonFromEnvironment(TelemetryBase):
         last = tu.decode(metrics[-1:], "metrics", "json")[0]
         self.assertEqual(last["resource"]["service.name"], "sb-json")
         self.assertEqual(last["resource"]["deployment.environment"], "ci")
+        self.assertNotIn("switchboard.workspace.name", last["resource"])   # not opted in
         ledger = tu.ledger_lines(self.tmp.name)
         usage = metric(last, "gen_ai.client.token.usage")
         pts = [p for p in usage["points"] if p["attributes"]["gen_ai.token.type"] == "input"]
