@@ -108,25 +108,26 @@ static const char *resource_value(const struct telemetry *t, const char *key)
 
 /* A busy sender means the previous export is still out or retrying: skip this one
  * (counted as dropped); the next export carries the same cumulative totals. */
-static void send_metrics(struct telemetry *t)
+static void send_metrics(struct telemetry *t, bool otlp, bool remote)
 {
     struct tel_metrics_view view;
     tel_metrics_view(t->metrics, tel_now_ns(), &view);
     if (view.count == 0) return;
     size_t len;
-    if (t->has_metrics) {
+    if (otlp && t->has_metrics) {
         char *body = t->opts.protocol == TEL_PROTOCOL_JSON ? otlp_json_metrics(&t->resource, &view, &len)
                                                             : otlp_proto_metrics(&t->resource, &view, &len);
         tel_sender_send(&t->metrics_out, body, len);
     }
-    if (t->has_remote) {
+    if (remote && t->has_remote) {
         char *body = remote_write_body(&view, resource_value(t, "service.name"), t->instance_id, &len);
         tel_sender_send(&t->remote, body, len);
     }
 }
 
 static void on_span_timer(uv_timer_t *timer) { send_spans(timer->data); }
-static void on_metric_timer(uv_timer_t *timer) { send_metrics(timer->data); }
+static void on_metric_timer(uv_timer_t *timer) { send_metrics(timer->data, true, false); }
+static void on_remote_timer(uv_timer_t *timer) { send_metrics(timer->data, false, true); }
 
 static bool all_idle(const struct telemetry *t)
 {
@@ -336,12 +337,15 @@ struct telemetry *telemetry_new(uv_loop_t *loop, const struct telemetry_options 
                     rw_headers, t->opts.remote_write_headers);
     timer_open(t, &t->span_timer);
     timer_open(t, &t->metric_timer);
+    timer_open(t, &t->remote_timer);
     timer_open(t, &t->flush_timer);
     uv_timer_start(&t->span_timer, on_span_timer, (uint64_t)t->opts.span_delay_ms, (uint64_t)t->opts.span_delay_ms);
-    long every = t->has_metrics ? t->opts.metric_interval_ms : t->opts.remote_write_interval_ms;
+    long every = t->opts.metric_interval_ms, remote_every = t->opts.remote_write_interval_ms;
     uv_timer_start(&t->metric_timer, on_metric_timer, (uint64_t)every, (uint64_t)every);
+    uv_timer_start(&t->remote_timer, on_remote_timer, (uint64_t)remote_every, (uint64_t)remote_every);
     uv_unref((uv_handle_t *)&t->span_timer);
     uv_unref((uv_handle_t *)&t->metric_timer);
+    uv_unref((uv_handle_t *)&t->remote_timer);
     log_info("telemetry: exporting%s%s%s (%s)", t->has_traces ? " traces" : "", t->has_metrics ? " metrics" : "",
              t->has_remote ? " remote-write" : "", t->opts.protocol == TEL_PROTOCOL_JSON ? "http/json" : "http/protobuf");
     return t;
@@ -364,6 +368,7 @@ static void finish_close(struct telemetry *t)
     t->http = NULL;
     close_handle(t, (uv_handle_t *)&t->span_timer);
     close_handle(t, (uv_handle_t *)&t->metric_timer);
+    close_handle(t, (uv_handle_t *)&t->remote_timer);
     close_handle(t, (uv_handle_t *)&t->flush_timer);
 }
 
@@ -380,12 +385,13 @@ void telemetry_close(struct telemetry *t)
     t->closing = true;
     uv_timer_stop(&t->span_timer);
     uv_timer_stop(&t->metric_timer);
+    uv_timer_stop(&t->remote_timer);
     long deadline = t->opts.flush_deadline_ms;
     if (t->has_traces) tel_sender_flush(&t->traces, deadline);
     if (t->has_metrics) tel_sender_flush(&t->metrics_out, deadline);
     if (t->has_remote) tel_sender_flush(&t->remote, deadline);
     send_spans(t);
-    send_metrics(t);
+    send_metrics(t, true, true);
     if (all_idle(t)) {
         finish_close(t);
         return;

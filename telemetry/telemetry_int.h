@@ -29,7 +29,7 @@ struct telemetry {
     struct tel_metrics *metrics;
     struct tel_sender traces, metrics_out, remote;
     bool has_traces, has_metrics, has_remote;
-    uv_timer_t span_timer, metric_timer, flush_timer;
+    uv_timer_t span_timer, metric_timer, remote_timer, flush_timer;
     bool encoding;                  /* a span batch is being encoded on the thread pool */
     int open_handles;
     bool closing;
