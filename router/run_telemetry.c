@@ -10,7 +10,8 @@
 
 static const char *strategy_name(enum route_strategy s)
 {
-    return s == STRATEGY_SPLIT ? "split" : s == STRATEGY_HEDGE ? "hedge" : "fallback";
+    return s == STRATEGY_SPLIT ? "split" : s == STRATEGY_HEDGE ? "hedge" :
+           s == STRATEGY_ADAPTIVE ? "adaptive" : "fallback";
 }
 
 static const char *rule_label(const struct route_run *run)
