@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Collector:
     def __init__(self):
         self.records = []            # dicts: path, headers, body, time
-        self.behaviours = []         # one-shot: {"status", "retry_after", "delay", "reset"}
+        self.behaviours = []         # one-shot: {"status", "retry_after", "delay", "reset", "path"}
         self.default = {}
         self.cond = threading.Condition()
         collector = self
@@ -27,7 +27,10 @@ class Collector:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n) if n else b""
                 with collector.cond:
-                    b = collector.behaviours.pop(0) if collector.behaviours else dict(collector.default)
+                    # The first queued behaviour for this path (or for any path).
+                    i = next((k for k, q in enumerate(collector.behaviours)
+                              if q.get("path") in (None, self.path)), None)
+                    b = collector.behaviours.pop(i) if i is not None else dict(collector.default)
                     collector.records.append({"path": self.path, "headers": dict(self.headers.items()),
                                               "body": body, "time": time.monotonic(),
                                               "answered": b.get("status", 200)})

@@ -66,7 +66,7 @@ class CollectorFaults(TelemetryBase):
         self.assertRegex(out.stdout, r"last session \(ended [0-9T:Z-]+\): 0 batches sent, [1-9][0-9]* dropped")
 
     def test_503_then_200_is_retried_after_retry_after(self):
-        self.col.enqueue({"status": 503, "retry_after": 1})
+        self.col.enqueue({"status": 503, "retry_after": 1, "path": "/v1/traces"})
         self.start_exporting(self.col.url)
         self.assertTrue(self.complete()[0])
         self.assertTrue(self.col.wait_for(lambda: any(r["answered"] == 200 and r["path"] == "/v1/traces"
