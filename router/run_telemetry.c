@@ -74,7 +74,7 @@ void run_telemetry_attempt(struct route_run *run, const struct attempt *a, const
     const struct model_spec *m = &run->cfg->models[a->model];
     char host[256];
     int port;
-    server_of(a->preq.url, host, sizeof host, &port);
+    server_of(a->x.req.url, host, sizeof host, &port);
     bool fim = run->task.kind == TASK_INLINE && config_model_fim_capable(m);
     struct telemetry_attempt_info info = {
         .operation = fim ? "text_completion" : "chat",
@@ -84,8 +84,8 @@ void run_telemetry_attempt(struct route_run *run, const struct attempt *a, const
         .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
         .route = rule_label(run), .strategy = strategy_name(run->plan.strategy),
         .attempt = a->number, .fallback_reason = a->fallback_reason, .outcome = outcome,
-        .status = a->status, .tokens_in = usage->input_tokens, .tokens_out = usage->output_tokens,
-        .cost_usd = cost, .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->start_us),
+        .status = a->x.status, .tokens_in = usage->input_tokens, .tokens_out = usage->output_tokens,
+        .cost_usd = cost, .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->x.start_us),
         .attempt_id = a->attempt_id,
     };
     telemetry_attempt_end(t, &run->span, &info);
