@@ -36,6 +36,8 @@ void cfg_set_defaults(struct config *cfg)
     cfg->ledger_path = default_ledger_path();
     cfg->ledger_max_bytes = 10L * 1024 * 1024;
     cfg->ledger_keep = 3;
+    cfg->telemetry.enabled = -1;
+    cfg->telemetry.protocol = -1;
 }
 
 static int parse_timeouts_of(struct cfg_ctx *c, const cJSON *timeouts, const char *key,

@@ -20,6 +20,8 @@
 #include "inline/postprocess.h"
 #include "inline/retention.h"
 #include "ledger/ledger.h"
+#include "lsp/services.h"
+#include "telemetry/telemetry.h"
 #include "router/router.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,6 +366,22 @@ static size_t wanted_runs(const struct pending *p, const struct config *cfg)
                                                                  : INLINE_MAX_RUNS;
 }
 
+/* A cache hit is an editor request with no upstream attempt: a request span (and a
+ * requests/suggestions count) with switchboard.cache_hit, so dashboards see it. */
+static void telemetry_cache_hit(struct pending *p, const struct inline_cache_hit *hit)
+{
+    struct telemetry *t = services_telemetry(p->srv);
+    if (!t) return;
+    struct telemetry_span_context ctx;
+    telemetry_request_begin(t, &ctx);
+    struct telemetry_request_info info = {
+        .task = task_kind_name(p->task.kind), .trigger = task_trigger_name(p->task.trigger),
+        .outcome = "served", .model = hit->model, .path = p->task.path, .cache_hit = true,
+        .shown = hit->count > 0,
+    };
+    telemetry_request_end(t, &ctx, &info);
+}
+
 /* A hit made with fewer candidates than the request wants (one automatic answer, when
  * the user now asks for several) is not used: the request goes upstream for the set. */
 static bool answer_from_cache(struct pending *p, size_t want)
@@ -380,6 +398,7 @@ static bool answer_from_cache(struct pending *p, size_t want)
     }
     log_debug("inline %s: %s hit, %zu items", p->uri, hit.typed_through ? "typed-through" : "cache",
               hit.count);
+    telemetry_cache_hit(p, &hit);
     reply_result(p, result_json(p, hit.texts, hit.attempt_ids, hit.count, hit.model));
     inline_cache_hit_free(&hit);
     return true;
@@ -522,6 +541,7 @@ void inline_command_accept(struct server *srv, struct rpc_request *req, const cJ
     if (!id) return;
     struct ledger *ledger = server_ledger(srv);
     if (ledger) ledger_accept(ledger, id);
+    telemetry_suggestion_accepted(services_telemetry(srv), id);
     retention_accepted(state_of(srv)->retention, id, -1);
     rpc_reply(req, NULL);
 }
