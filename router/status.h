@@ -1,5 +1,5 @@
-/* The payload of the switchboard/status notification sent after each completed task,
- * for an editor's status line: {"model": "fast", "in_flight": 0, "spend_today_usd":
+/* The payload of the switchboard/status notification sent after each completed task
+ * (in_flight: the runs still going, not the one reported), for an editor's status line: {"model": "fast", "in_flight": 0, "spend_today_usd":
  * 0.0123, "breakers": {"fast": "closed", ...}}. */
 #ifndef ROUTER_STATUS_H
 #define ROUTER_STATUS_H

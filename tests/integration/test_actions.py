@@ -496,6 +496,27 @@ class ActionsTest(unittest.TestCase):
         result, error = self.resolve(action)
         self.assertEqual(error["code"], -32803)
 
+    def test_status_after_the_last_action_says_nothing_in_flight(self):
+        """switchboard/status is sent when an action ends, answered or failed, and the
+        run it reports is no longer counted: idle means in_flight 0 (issue #14, item 12)."""
+        self.start()
+        uri = self.open_py()
+        self.answer("```\n        return 9\n```")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        status = self.client.wait_notification("switchboard/status")
+        self.assertEqual(status["model"], "reasoning")
+        self.assertEqual(status["in_flight"], 0)
+        seen = len(self.client.notifications)
+        self.fs.reset()
+        self.fs.default(error="server_error")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertEqual(error["code"], -32803)
+        status = self.client.wait_notification("switchboard/status", after=seen)
+        self.assertEqual(status["in_flight"], 0)
+
     def test_answer_without_code_is_request_failed(self):
         self.start()
         uri = self.open_py()
