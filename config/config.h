@@ -127,6 +127,9 @@ struct config {
     char **insecure_hosts;          /* NULL-terminated */
     char *preset;                   /* name when a preset generated the routes */
     char **warnings;                /* unknown keys etc.; NULL-terminated */
+    /* Non-NULL: this configuration serves nothing and every task is refused with this
+     * text (the load error). See config_refusing. */
+    char *refusal;
 };
 
 struct config *config_ref(struct config *cfg);
@@ -143,6 +146,13 @@ struct config *config_load(const char *path, const cJSON *overrides, char *err, 
 /* Same from JSON text already in memory (tests). name is used in messages. */
 struct config *config_load_text(const char *text, const char *name, const cJSON *overrides,
                                 char *err, size_t errlen);
+
+/* A configuration that serves nothing: no providers, models or routes, default
+ * settings, and refusal = reason (a load error, "FILE: json.path: problem"). The
+ * server runs on it when the file is invalid at start-up, so a mistake in the file
+ * never sends code anywhere the file did not name (zero-config is only for when no
+ * file exists). source names the file. */
+struct config *config_refusing(const char *source, const char *reason);
 
 int config_model_index(const struct config *cfg, const char *name);   /* -1 if unknown */
 const struct provider_config *config_model_provider(const struct config *cfg, size_t model);

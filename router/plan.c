@@ -234,6 +234,11 @@ int route_plan_compute(const struct route_state *st, const struct task *t, uint6
     plan->budget_blocked = false;
     const struct config *cfg = st->cfg;
     plan->rule_index = route_match_rule(cfg, t);
+    if (cfg && cfg->refusal) {   /* an invalid configuration serves nothing */
+        plan->rule_index = -1;
+        snprintf(plan->summary, sizeof plan->summary, "configuration not applied: %s", cfg->refusal);
+        return -1;
+    }
     if (plan->rule_index < 0) {
         snprintf(plan->summary, sizeof plan->summary, "no route matches task %s (add a rule with \"when\": {})",
                  task_kind_name(t->kind));

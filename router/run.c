@@ -252,6 +252,10 @@ void run_cancel_losers_soon(struct route_run *run)
 static void refusal_message(struct route_run *run)
 {
     const struct route_plan *p = &run->plan;
+    if (run->cfg->refusal) {   /* the whole error: the summary is cut at 160 bytes */
+        snprintf(run->message, sizeof run->message, "configuration not applied: %s", run->cfg->refusal);
+        return;
+    }
     if (p->rule_index < 0) {
         snprintf(run->message, sizeof run->message, "%s", p->summary);
         return;
