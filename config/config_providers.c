@@ -64,6 +64,11 @@ bool config_model_chat_capable(const struct model_spec *m)
     return k && k->chat;
 }
 
+bool config_model_thinks(const struct model_spec *m)
+{
+    return m->reasoning && !(m->reasoning_effort && strcmp(m->reasoning_effort, "minimal") == 0);
+}
+
 static bool host_allowed_insecure(const struct config *cfg, const char *host)
 {
     for (size_t i = 0; cfg->insecure_hosts && cfg->insecure_hosts[i]; i++)
