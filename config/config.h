@@ -173,6 +173,10 @@ bool config_kind_is_local(const char *kind);
 bool config_model_fim_capable(const struct model_spec *model);
 /* The model's API answers instructions (code actions); FIM-only APIs do not. */
 bool config_model_chat_capable(const struct model_spec *model);
+/* The model's API can run a code action at all: a chat API, or a raw prompt the
+ * request is flattened into (openai-completions, llamacpp). Only FIM-only APIs
+ * (mistral-fim) cannot. Weaker than chat_capable, which presets rank actions by. */
+bool config_model_action_capable(const struct model_spec *model);
 /* The model thinks before its first token: a reasoning model at any effort above
  * "minimal". Inline completion avoids those (its first-token limit is 1.5 s). A
  * thinking_budget does not count: adapters never send it for inline completion. */

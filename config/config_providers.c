@@ -64,6 +64,12 @@ bool config_model_chat_capable(const struct model_spec *m)
     return k && k->chat;
 }
 
+bool config_model_action_capable(const struct model_spec *m)
+{
+    const struct kind_info *k = kind_lookup(m->provider_kind);
+    return k && (k->chat || k->fim_template);
+}
+
 bool config_model_thinks(const struct model_spec *m)
 {
     return m->reasoning && !(m->reasoning_effort && strcmp(m->reasoning_effort, "minimal") == 0);

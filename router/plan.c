@@ -1,6 +1,7 @@
 /* Route planning (see plan.h): first matching rule, strategy ordering, then each
- * target checked for key, context window, breaker, rate-limit cooldown, budget and
- * provider concurrency, with the reason written down either way. */
+ * target checked for capability (a FIM-only API cannot run an action), key, context
+ * window, breaker, rate-limit cooldown, budget and provider concurrency, with the
+ * reason written down either way. */
 #include "router/plan.h"
 #include "ledger/cost.h"
 #include "base/glob.h"
@@ -119,6 +120,12 @@ static void check_target(const struct route_state *st, const struct task *t, uin
     uint64_t until = 0;
     memset(bv, 0, sizeof *bv);
     e->skipped = true;
+    if (t->kind != TASK_INLINE && !config_model_action_capable(m)) {   /* a FIM-only API */
+        e->code = "capability";
+        snprintf(e->reason, sizeof e->reason, "cannot do %s: kind %s does inline completion only",
+                 task_kind_name(t->kind), m->provider_kind ? m->provider_kind : "?");
+        return;
+    }
     if (p && (p->api_key_env || p->api_key_cmd) && !p->api_key && !m->api_key) {
         e->code = "no-key";
         if (p->api_key_env) snprintf(e->reason, sizeof e->reason, "no key: %s is not set", p->api_key_env);

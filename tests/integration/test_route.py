@@ -184,6 +184,22 @@ class RouteTest(unittest.TestCase):
         self.assertRegex(p.stdout, r"- reasoning .*skipped: over budget")
         self.assertRegex(p.stdout, r"1\. offline .*downgrade")
 
+    def test_fim_only_model_is_skipped_for_actions(self):
+        """route shows a target that cannot do the task skipped, with the reason
+        (issue #14, item 13)."""
+        doc = json.loads(json.dumps(CONFIG))
+        doc["providers"]["codestral"] = {"kind": "mistral-fim", "base_url": "http://127.0.0.1:9"}
+        doc["models"]["fim"] = {"provider": "codestral", "model": "codestral-latest"}
+        doc["routes"] = [{"when": {}, "targets": ["fim", "offline"]}]
+        with open(self.config, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        p = self.route("--task", "refactor", "--tokens", "500")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"- fim .*skipped: cannot do refactor: kind mistral-fim does inline completion only")
+        self.assertRegex(p.stdout, r"1\. offline .*chosen")
+        p = self.route("--task", "inline", "--tokens", "500")
+        self.assertRegex(p.stdout, r"1\. fim .*chosen")
+
     def test_no_matching_rule_says_so(self):
         doc = dict(CONFIG, routes=[{"when": {"task": "inline"}, "targets": ["offline"]}])
         with open(self.config, "w", encoding="utf-8") as f:

@@ -277,6 +277,42 @@ TEST(plan_overall_downgrade_keeps_free_targets)
     tcfg_free(c);
 }
 
+/* A model whose API does only fill-in-the-middle (mistral-fim) cannot serve a code
+ * action: the plan skips it with the reason, the next target serves, and with no
+ * other target nothing is usable (issue #14, item 13). Inline still uses it. */
+TEST(plan_skips_targets_that_cannot_do_the_task)
+{
+    struct config *c = sample();
+    size_t cp = tcfg_provider(c, "codestral", "mistral-fim", "http://127.0.0.1:5", NULL, NULL, 0);
+    tcfg_model(c, "fim", cp, 0.3, 0.9, 256000);
+    tcfg_route(c, "inline", STRATEGY_FALLBACK, (const char *[]){ "fim", NULL });
+    c->routes[0].task_mask = 1u << TASK_INLINE;
+    tcfg_route(c, "actions", STRATEGY_FALLBACK, (const char *[]){ "fim", "fast", NULL });
+    tcfg_route(c, "docs", STRATEGY_FALLBACK, (const char *[]){ "fim", NULL });
+    c->routes[2].task_mask = 1u << TASK_DOCS;
+    c->routes[1].task_mask = 1u << TASK_REFACTOR;
+    struct route_state st;
+    route_state_init(&st, c, NULL, NOW, NULL, NULL);
+    struct route_plan p;
+    struct task t = make_task(TASK_REFACTOR, NULL, NULL, 500);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT(p.entries[0].skipped);
+    ASSERT_STREQ(p.entries[0].code, "capability");
+    ASSERT_STREQ(p.entries[0].reason, "cannot do refactor: kind mistral-fim does inline completion only");
+    ASSERT(!p.entries[1].skipped);
+    ASSERT_STREQ(name_of(c, &p, 1), "fast");
+    ASSERT_STREQ(p.entries[1].reason, "chosen: first usable target");
+    t = make_task(TASK_DOCS, NULL, NULL, 500);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), -1);
+    ASSERT_STREQ(p.entries[0].code, "capability");
+    t = make_task(TASK_INLINE, NULL, NULL, 500);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_STREQ(name_of(c, &p, 0), "fim");
+    ASSERT(!p.entries[0].skipped);
+    route_state_free(&st);
+    tcfg_free(c);
+}
+
 TEST(plan_budget_block_refuses)
 {
     struct config *c = sample();
