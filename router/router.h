@@ -78,11 +78,24 @@ struct router *router_new(uv_loop_t *loop, struct http_engine *http, struct ledg
 /* Swaps the configuration (takes a reference). Runs in flight keep the old one. */
 void router_set_config(struct router *router, struct config *cfg);
 struct config *router_config(struct router *router);
-/* Writes to another ledger from now on (the caller closes the old one). Spend counted
- * against budgets so far carries over: the new file may not hold it. */
+/* Writes to another ledger (or none: NULL) from now on; the caller closes the old one
+ * after this call, never before: the router writes to its ledger and follows its new
+ * lines until then (router_free likewise comes before closing the ledger). Spend
+ * counted against budgets so far carries over: the new file may not hold it. */
 void router_set_ledger(struct router *router, struct ledger *ledger);
 /* Cancels all runs (no callbacks) and frees. */
 void router_free(struct router *router);
+
+/* Adaptive routing learns from what users keep (router/quality.h). router_learn
+ * replays the last LEARN_WINDOW_DAYS of the router's ledger (current and rotated
+ * files) and then follows its new lines. background: on libuv's thread pool, so a
+ * 100 MB ledger does not delay the first answer (until it is done, adaptive rules
+ * use their config order); else in the calling thread (the CLI). No ledger: nothing
+ * to learn from, estimates start empty and follow new lines only. */
+#define LEARN_WINDOW_DAYS 30
+void router_learn(struct router *router, bool background);
+/* True while a background replay runs. */
+bool router_learning(const struct router *router);
 
 /* Test hooks: time and randomness are injectable. */
 void router_set_clock(struct router *router, uint64_t (*now_ms)(void *), void *data);
