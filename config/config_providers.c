@@ -51,8 +51,10 @@ static void kind_names(char *out, size_t len)
 
 bool config_model_action_capable(const struct model_spec *m)
 {
-    const struct kind_info *k = kind_lookup(m->provider_kind);
-    return k && (k->chat || k->fim_template);
+    /* What prompt_build needs for an action: a chat API or a raw prompt to flatten
+     * the request into. Weaker than k->actions, which presets rank by. */
+    const struct provider_ops *k = provider_find(m->provider_kind);
+    return k && (k->caps & (PROVIDER_CAP_CHAT | PROVIDER_CAP_RAW_PROMPT));
 }
 
 bool config_model_thinks(const struct model_spec *m)
