@@ -126,7 +126,7 @@ static const char *const top_keys[] = {
 
 static int expand_preset(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
 {
-    bool routes_written = cJSON_GetObjectItemCaseSensitive(root, "routes") != NULL;
+    bool routes_written = json_member(root, "routes") != NULL;
     if (!cfg->preset && (routes_written || cfg->model_count == 0)) return 0;
     if (!cfg->preset) cfg->preset = xstrdup("speed-depth");
     char note[256];
@@ -155,7 +155,7 @@ static struct config *build(const cJSON *root, const char *name, const char *sou
         if (cfg_get_string_list(&c, root, "insecure_hosts", "", false, &cfg->insecure_hosts) == 0 &&
             cfg_get_enum(&c, root, "preset", "", preset_names, &preset) == 0 &&
             cfg_parse_providers(&c, cfg, root) == 0 && cfg_parse_models(&c, cfg, root) == 0 &&
-            cfg_parse_routes(&c, cfg, cJSON_GetObjectItemCaseSensitive(root, "routes"), "routes") == 0 &&
+            cfg_parse_routes(&c, cfg, json_member(root, "routes"), "routes") == 0 &&
             cfg_parse_budgets(&c, cfg, root) == 0 && cfg_parse_settings(&c, cfg, root) == 0 &&
             cfg_parse_actions(&c, cfg, root) == 0) {
             if (preset >= 0) cfg->preset = xstrdup(preset_names[preset]);

@@ -6,6 +6,7 @@
 #ifndef CONFIG_CONFIG_INTERNAL_H
 #define CONFIG_CONFIG_INTERNAL_H
 #include "config/config.h"
+#include "base/json.h"
 #include <stdbool.h>
 
 #define CFG_PATH_MAX 256

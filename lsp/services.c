@@ -36,7 +36,7 @@ static struct services *services_of(struct server *srv)
  * and only the configuration file can set them. */
 static void drop_key(cJSON *obj, const char *key, const char *where)
 {
-    if (!cJSON_GetObjectItemCaseSensitive(obj, key)) return;
+    if (!json_member(obj, key)) return;
     cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
     log_warn("editor settings: %s%s ignored (only the configuration file may set it)", where, key);
 }
