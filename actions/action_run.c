@@ -200,6 +200,10 @@ static void on_reset(void *data)
 static void finish_with(struct action_job *job, const struct route_result *r)
 {
     if (!r->ok) {
+        /* The status line hears about every run that ends, so an idle server's last
+         * status says nothing is in flight. */
+        if (r->model) snprintf(job->model, sizeof job->model, "%s", r->model);
+        server_send_status(job->srv, job->model[0] ? job->model : NULL);
         action_job_fail(job, RPC_REQUEST_FAILED, "%s",
                         r->message[0] ? r->message : "the model call failed");
         return;

@@ -47,7 +47,7 @@ static void config_free(struct config *cfg)
     cfg_free_strv(cfg->exclude_globs);
     cfg_free_strv(cfg->insecure_hosts);
     cfg_free_strv(cfg->warnings);
-    free(cfg->source); free(cfg->ledger_path); free(cfg->preset);
+    free(cfg->source); free(cfg->ledger_path); free(cfg->preset); free(cfg->refusal);
     cfg_free_telemetry(&cfg->telemetry);
     free(cfg);
 }
@@ -236,6 +236,17 @@ static char *read_file(const char *path, char *err, size_t errlen)
         return NULL;
     }
     return data;
+}
+
+struct config *config_refusing(const char *source, const char *reason)
+{
+    struct config *cfg = xcalloc(1, sizeof *cfg);
+    cfg->refcount = 1;
+    cfg->source = xstrdup(source ? source : "(no configuration)");
+    cfg_set_defaults(cfg);
+    cfg->warnings = xcalloc(1, sizeof *cfg->warnings);
+    cfg->refusal = xstrdup(reason && *reason ? reason : "the configuration is invalid");
+    return cfg;
 }
 
 struct config *config_load(const char *path, const cJSON *overrides, char *err, size_t errlen)

@@ -154,6 +154,9 @@ struct config {
     char *preset;                   /* name when a preset generated the routes */
     struct telemetry_config telemetry;
     char **warnings;                /* unknown keys etc.; NULL-terminated */
+    /* Non-NULL: this configuration serves nothing and every task is refused with this
+     * text (the load error). See config_refusing. */
+    char *refusal;
 };
 
 struct config *config_ref(struct config *cfg);
@@ -170,6 +173,13 @@ struct config *config_load(const char *path, const cJSON *overrides, char *err, 
 /* Same from JSON text already in memory (tests). name is used in messages. */
 struct config *config_load_text(const char *text, const char *name, const cJSON *overrides,
                                 char *err, size_t errlen);
+
+/* A configuration that serves nothing: no providers, models or routes, default
+ * settings, and refusal = reason (a load error, "FILE: json.path: problem"). The
+ * server runs on it when the file is invalid at start-up, so a mistake in the file
+ * never sends code anywhere the file did not name (zero-config is only for when no
+ * file exists). source names the file. */
+struct config *config_refusing(const char *source, const char *reason);
 
 int config_model_index(const struct config *cfg, const char *name);   /* -1 if unknown */
 const struct provider_config *config_model_provider(const struct config *cfg, size_t model);
@@ -190,5 +200,13 @@ bool config_kind_is_local(const char *kind);
 bool config_model_fim_capable(const struct model_spec *model);
 /* The model's API answers instructions (code actions); FIM-only APIs do not. */
 bool config_model_chat_capable(const struct model_spec *model);
+/* The model's API can run a code action at all: a chat API, or a raw prompt the
+ * request is flattened into (openai-completions, llamacpp). Only FIM-only APIs
+ * (mistral-fim) cannot. Weaker than chat_capable, which presets rank actions by. */
+bool config_model_action_capable(const struct model_spec *model);
+/* The model thinks before its first token: a reasoning model at any effort above
+ * "minimal". Inline completion avoids those (its first-token limit is 1.5 s). A
+ * thinking_budget does not count: adapters never send it for inline completion. */
+bool config_model_thinks(const struct model_spec *model);
 
 #endif

@@ -155,6 +155,24 @@ static int parse_weights(struct cfg_ctx *c, struct route_rule *r, const cJSON *r
     return 0;
 }
 
+/* A rule that can match a code action but names a model whose API only fills in
+ * the middle (mistral-fim): valid (the same rule may serve inline completion), but
+ * the router skips that target for actions, which the user should know. */
+static void warn_fim_only_targets(struct cfg_ctx *c, const struct config *cfg,
+                                  const struct route_rule *r, const char *path)
+{
+    if (r->task_mask && !(r->task_mask & ~(1u << TASK_INLINE))) return;   /* inline only */
+    char tp[CFG_PATH_MAX], ip[CFG_PATH_MAX];
+    cfg_path_key(tp, path, "targets");
+    for (size_t i = 0; i < r->target_count; i++) {
+        const struct model_spec *m = &cfg->models[r->targets[i]];
+        if (config_model_action_capable(m)) continue;
+        cfg_path_index(ip, tp, i);
+        cfg_warn(c, ip, "model '%s' (kind %s) does inline completion only; code actions routed "
+                 "here skip it", m->name, m->provider_kind);
+    }
+}
+
 static const char *const strategy_names[] = { "fallback", "split", "hedge", "adaptive", NULL };
 
 /* quality_floor, explore, min_observations: only the adaptive strategy reads them. */
@@ -199,6 +217,7 @@ static int parse_rule(struct cfg_ctx *c, const struct config *cfg, struct route_
         return -1;
     r->strategy = (enum route_strategy)strategy;
     if (!r->label) r->label = xstrdup(path);
+    warn_fim_only_targets(c, cfg, r, path);
     if (parse_adaptive(c, r, rule, path) < 0) return -1;
     if (r->strategy != STRATEGY_SPLIT && json_member(rule, "weights")) {
         char wp[CFG_PATH_MAX];

@@ -44,7 +44,10 @@ static const struct default_provider remote[] = {
       { { "claude-sonnet", "claude-sonnet-4-5", NULL, NULL },
         { "claude-haiku", "claude-haiku-4-5", NULL, NULL } } },
     { "OPENAI_API_KEY", "openai", "openai", "https://api.openai.com/v1",
-      { { "gpt-5", "gpt-5", NULL, "medium" }, { "gpt-5-mini", "gpt-5-mini", NULL, "low" } } },
+      /* Every GPT-5 model reasons; nano at "minimal" effort is the one that answers
+       * inline completion within its first-token limit. */
+      { { "gpt-5", "gpt-5", NULL, "medium" }, { "gpt-5-mini", "gpt-5-mini", NULL, "low" },
+        { "gpt-5-nano", "gpt-5-nano", NULL, "minimal" } } },
     { "GEMINI_API_KEY", "gemini", "gemini", "https://generativelanguage.googleapis.com/v1beta",
       { { "gemini-pro", "gemini-2.5-pro", NULL, NULL },
         { "gemini-flash", "gemini-2.5-flash", NULL, NULL } } },

@@ -1,7 +1,8 @@
 /* Services bridge (see services.h): the configuration, HTTP engine, ledger and router
  * the features use. Created after initialize, so initializationOptions can be merged
- * over the file; a bad configuration at start-up is reported and the server runs on
- * zero-config defaults, a bad one on reload is reported and the last good one stays. */
+ * over the file. A bad configuration never widens where code goes: at start-up it is
+ * reported once and the server serves nothing (config_refusing) until a reload applies
+ * a valid one; on reload it is reported and the last good one stays. */
 #include "lsp/services.h"
 #include "lsp/server_internal.h"
 #include "config/config.h"
@@ -81,7 +82,7 @@ static cJSON *effective_overrides(struct server *srv, const cJSON *settings)
 static void report_warnings(struct server *srv, const struct config *cfg)
 {
     for (size_t i = 0; cfg->warnings && cfg->warnings[i]; i++) log_warn("config: %s", cfg->warnings[i]);
-    if (cfg->model_count == 0)
+    if (cfg->model_count == 0 && !cfg->refusal)
         server_show_message(srv, 2, "switchboard: %s", config_setup_hint());
 }
 
@@ -114,10 +115,12 @@ int services_start(struct server *srv)
     struct config *cfg = config_load(svc->config_file, overrides, err, sizeof err);
     cJSON_Delete(overrides);
     if (!cfg) {
+        /* Not the zero-config defaults: they would send code to whatever keys the
+         * environment holds, places a (say, local-only) file never named. */
         log_error("configuration not applied: %s", err);
-        server_show_message(srv, 1, "switchboard: configuration not applied, running on defaults: %s", err);
-        cfg = config_load(NULL, NULL, err, sizeof err);
-        if (!cfg) return -1;
+        server_show_message(srv, 1, "switchboard: configuration not applied, nothing is sent to any "
+                            "model until it is fixed and reloaded: %s", err);
+        cfg = config_refusing(svc->config_file, err);
     }
     report_warnings(srv, cfg);
     srv->config = cfg;
@@ -214,6 +217,11 @@ int services_reload(struct server *srv, const cJSON *settings, char *err, size_t
     config_unref(srv->config);
     srv->config = cfg;
     return 0;
+}
+
+const char *services_refusal(struct server *srv)
+{
+    return srv->config ? srv->config->refusal : NULL;
 }
 
 cJSON *services_status(struct server *srv, const char *last_model)

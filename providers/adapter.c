@@ -92,6 +92,11 @@ void adapter_set_finish(struct provider_stream *st, const char *reason)
     snprintf(st->finish_reason, sizeof st->finish_reason, "%s", reason);
 }
 
+int adapter_thinking_budget(const struct model_spec *spec, const struct task *task)
+{
+    return task->kind == TASK_INLINE ? 0 : spec->thinking_budget;
+}
+
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen)
 {
     if (!spec->base_url || !spec->base_url[0]) {

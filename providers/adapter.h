@@ -20,6 +20,10 @@ extern const struct provider_ops provider_llamacpp;
 
 /* -1 with a message when the spec lacks what every request needs (base_url, model). */
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen);
+/* The thinking budget to send for this task: the model's, except 0 for inline
+ * completion, which must answer within its first-token limit (1.5 s by default) and
+ * never thinks first. Anthropic and Gemini take it. */
+int adapter_thinking_budget(const struct model_spec *spec, const struct task *task);
 
 /* OpenAI-style SSE chunks (chat deltas, completions text, Mistral FIM), shared by
  * openai, openai-completions and mistral-fim: text, usage from the usage chunk (or a

@@ -52,8 +52,8 @@ static int anthropic_build(const struct model_spec *spec, const struct task *tas
     provider_request_add_header(out, "anthropic-version: " ANTHROPIC_VERSION);
     adapter_extra_headers(out, spec);
 
-    int budget = spec->thinking_budget > 0
-        ? (spec->thinking_budget < THINKING_MIN_BUDGET ? THINKING_MIN_BUDGET : spec->thinking_budget) : 0;
+    int thinking = adapter_thinking_budget(spec, task);   /* none for inline */
+    int budget = thinking > 0 ? (thinking < THINKING_MIN_BUDGET ? THINKING_MIN_BUDGET : thinking) : 0;
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "model", spec->model);
     cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens + budget);   /* budget counts toward it */

@@ -21,14 +21,14 @@ static cJSON *text_parts(const char *text)
     return obj;
 }
 
-/* thinking_budget > 0: that budget; < 0: dynamic (-1); 0: off for non-reasoning
- * models (fast inline answers), the model's default for reasoning ones (some cannot
- * turn thinking off and reject 0). */
-static void thinking_config(cJSON *gen, const struct model_spec *spec)
+/* budget (adapter_thinking_budget: 0 for inline) > 0: that budget; < 0: dynamic
+ * (-1); 0: off for non-reasoning models (fast inline answers), the model's default
+ * for reasoning ones (some cannot turn thinking off and reject 0). */
+static void thinking_config(cJSON *gen, const struct model_spec *spec, int budget)
 {
-    if (spec->thinking_budget == 0 && spec->reasoning) return;
+    if (budget == 0 && spec->reasoning) return;
     cJSON *tc = cJSON_AddObjectToObject(gen, "thinkingConfig");
-    cJSON_AddNumberToObject(tc, "thinkingBudget", spec->thinking_budget < 0 ? -1 : spec->thinking_budget);
+    cJSON_AddNumberToObject(tc, "thinkingBudget", budget < 0 ? -1 : budget);
     cJSON_AddBoolToObject(tc, "includeThoughts", 0);
 }
 
@@ -54,11 +54,12 @@ static int gemini_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddStringToObject(user, "role", "user");
     cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "contents"), user);
     cJSON *gen = cJSON_AddObjectToObject(root, "generationConfig");
-    int budget = spec->thinking_budget > 0 ? spec->thinking_budget : 0;
+    int thinking = adapter_thinking_budget(spec, task);
+    int budget = thinking > 0 ? thinking : 0;
     cJSON_AddNumberToObject(gen, "maxOutputTokens", p.max_tokens + budget);
     adapter_add_stops(gen, "stopSequences", p.stop, p.stop_count, GEMINI_MAX_STOPS);
     if (spec->temperature >= 0) cJSON_AddNumberToObject(gen, "temperature", spec->temperature);
-    thinking_config(gen, spec);
+    thinking_config(gen, spec, thinking);
     adapter_set_body(out, root);
     prompt_free(&p);
     return 0;

@@ -27,7 +27,7 @@ struct route_plan_entry {
     size_t model;            /* index into config.models */
     bool skipped;
     char reason[160];        /* why chosen or skipped, plain words */
-    /* Machine-readable cause when skipped: "no-key", "context", "breaker", "cooldown",
+    /* Machine-readable cause when skipped: "capability", "no-key", "context", "breaker", "cooldown",
      * "budget", "budget-block", "concurrency"; NULL when usable. "queue" marks a usable
      * target whose provider is full (action tasks wait for a slot). */
     const char *code;

@@ -67,6 +67,15 @@ static void on_handle_closed(uv_handle_t *h)
     free(run);
 }
 
+/* The run leaves router_in_flight. Done before on_done, which reports the status
+ * line's in_flight: the run being reported is over by then. */
+static void run_count_out(struct route_run *run)
+{
+    if (run->counted_out) return;
+    run->counted_out = true;
+    run->router->run_count--;
+}
+
 /* Ends the run: cancels what still runs, unlinks it, closes its timers. */
 static void run_close(struct route_run *run)
 {
@@ -82,7 +91,7 @@ static void run_close(struct route_run *run)
     if (run->prev) run->prev->next = run->next;
     else r->runs = run->next;
     if (run->next) run->next->prev = run->prev;
-    r->run_count--;
+    run_count_out(run);
     uv_timer_stop(&run->timer);
     uv_timer_stop(&run->hedge_timer);
     uv_close((uv_handle_t *)&run->timer, on_handle_closed);
@@ -117,6 +126,7 @@ void run_finish_success(struct route_run *run, struct attempt *a)
     run->finished = true;
     run_telemetry_end(run, res.fell_back ? "fallback" : "served", a);
     run->winner = a;   /* freed by run_close, after on_done: text stays valid during it */
+    run_count_out(run);
     if (run->cb.on_done) run->cb.on_done(run->data, &res);
     run_close(run);
 }
@@ -138,6 +148,7 @@ static void finish_failure(struct route_run *run)
     run->finished = true;
     run_telemetry_end(run, run->plan.budget_blocked ? "blocked"
                            : run->last_error.cls == PERR_CANCELLED ? "cancelled" : "error", NULL);
+    run_count_out(run);
     if (run->cb.on_done) run->cb.on_done(run->data, &res);
     run_close(run);
 }
@@ -244,6 +255,10 @@ void run_cancel_losers_soon(struct route_run *run)
 static void refusal_message(struct route_run *run)
 {
     const struct route_plan *p = &run->plan;
+    if (run->cfg->refusal) {   /* the whole error: the summary is cut at 160 bytes */
+        snprintf(run->message, sizeof run->message, "configuration not applied: %s", run->cfg->refusal);
+        return;
+    }
     if (p->rule_index < 0) {
         snprintf(run->message, sizeof run->message, "%s", p->summary);
         return;

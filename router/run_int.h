@@ -41,6 +41,7 @@ struct route_run {
     bool text_sent;
     bool hedged;
     bool finished;
+    bool counted_out;             /* no longer in router_in_flight (before on_done) */
     double cost;
     uint64_t start_us;
     size_t first_usable;

@@ -237,6 +237,30 @@ TEST(request_anthropic_extended_thinking)
     provider_request_free(&b.req);
 }
 
+/* Inline completion never sends a thinking budget: the model answers at once, within
+ * the 1.5 s first-token limit (issue #14, item 9). */
+TEST(request_inline_never_sends_a_thinking_budget)
+{
+    struct model_spec s = spec("anthropic", "https://api.anthropic.com/v1", "claude-sonnet-4-5");
+    s.thinking_budget = 2048;
+    struct task t = inline_task();
+    struct built b;
+    build("anthropic", &s, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"thinking\"") == NULL);
+    ASSERT(strstr(buf_str(&b.req.body), "\"max_tokens\":64,") != NULL);   /* not raised by the budget */
+    provider_request_free(&b.req);
+    struct model_spec g = spec("gemini", "https://generativelanguage.googleapis.com/v1beta", "gemini-2.5-flash");
+    g.thinking_budget = 1000;
+    build("gemini", &g, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"thinkingBudget\":0,") != NULL);   /* thinking off */
+    ASSERT(strstr(buf_str(&b.req.body), "\"maxOutputTokens\":64,") != NULL);
+    provider_request_free(&b.req);
+    g.reasoning = true;   /* cannot turn thinking off: no budget sent, the model's minimum */
+    build("gemini", &g, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "thinkingBudget") == NULL);
+    provider_request_free(&b.req);
+}
+
 TEST(request_gemini_stream_generate)
 {
     struct model_spec s = spec("gemini", "https://generativelanguage.googleapis.com", "models/gemini-2.5-flash");
