@@ -462,6 +462,7 @@ static void launch(struct pending *p)
     for (size_t i = 0; i < runs; i++) {
         struct run_slot *slot = &p->slots[p->slot_count++];
         slot->owner = p;
+        p->task.candidate = (int)i;   /* each candidate samples differently (router copies the task) */
         slot->run = router_run(router, &p->task, p->request_id, &callbacks, slot);
         if (!slot->run) p->slots_done++;   /* could not start: no callback comes */
     }

@@ -10,7 +10,8 @@
  *  "tokens_in":812,"tokens_out":24,"tokens_cached":0,"tokens_reasoning":0,
  *  "estimated":false,"cost_usd":0.000237,"accepted":false}
  * Acceptance is a later line {"time":...,"accept":"<attempt_id>"} which readers fold
- * into the attempt's "accepted". */
+ * into the attempt's "accepted". The runs of the extra candidates of one editor request
+ * carry "candidate":k (k >= 1) after "attempt"; readers count them as that request. */
 #ifndef LEDGER_LEDGER_H
 #define LEDGER_LEDGER_H
 #include <uv.h>
@@ -30,6 +31,9 @@ struct ledger_entry {
     const char *model;
     const char *provider;
     int attempt;                /* 1-based across the run */
+    int candidate;              /* 0, or k for the k-th extra candidate an explicit inline
+                                   trigger asked for (its own run, same request_id);
+                                   written as "candidate" only when > 0 */
     const char *outcome;        /* ok, cancelled, timeout, rate_limited, overloaded, server_error,
                                    auth, quota, bad_request, context_length, budget, network */
     int status;
