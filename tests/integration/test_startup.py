@@ -38,6 +38,35 @@ class TestInitializeFirst(unittest.TestCase):
                 client.close()
 
 
+class TestCurlLoadedLate(unittest.TestCase):
+    def test_without_a_usable_libcurl_the_server_answers_and_keeps_running(self):
+        # libcurl and its thirty-odd dependencies are opened on first use, after the
+        # initialize response. A broken libcurl.so.4 found first on the library path
+        # used to stop the process before main(); now initialize is answered, the
+        # failure is reported once, and the server keeps answering without providers.
+        with tempfile.TemporaryDirectory(prefix="sb-nocurl-") as tmp:
+            with open(os.path.join(tmp, "libcurl.so.4"), "w") as f:
+                f.write("not a shared library\n")
+            env = {"LD_LIBRARY_PATH": tmp, "XDG_CONFIG_HOME": tmp, "XDG_STATE_HOME": tmp,
+                   "SWITCHBOARD_NO_PROBE_LOCAL": "1"}
+            client = LspClient(args=["--stdio"], env=env)
+            try:
+                result, error = client.initialize(timeout=10)
+                self.assertIsNone(error)
+                self.assertIn("inlineCompletionProvider", result["capabilities"])
+                client.wait_stderr("libcurl.so.4 could not be loaded")
+                doc = "file:///tmp/sb-nocurl/x.py"
+                client.open(doc, "x = ", "python")
+                result, error = client.request("textDocument/inlineCompletion", {
+                    "textDocument": {"uri": doc}, "position": {"line": 0, "character": 4},
+                    "context": {"triggerKind": 2}})
+                self.assertIsNone(error)
+                self.assertEqual(result["items"], [])
+                self.assertEqual(client.shutdown_and_exit(), 0)
+            finally:
+                client.close()
+
+
 class TestWarming(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="sb-warm-")
