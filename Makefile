@@ -24,7 +24,9 @@ endif
 
 DEPS_STAMP := build/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Not linked against libcurl: providers/curl_lazy.c opens it with dlopen on first use,
+# so its thirty-odd dependencies are not loaded before the initialize response.
+PKG_LIBS   = $(filter-out -lcurl,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -ldl
 
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(SANFLAGS) -MMD -MP \
            -I. -I$(BUILD)/gen -DSWITCHBOARD_VERSION=\"$(VERSION)\" $(PKG_CFLAGS)

@@ -1,7 +1,7 @@
 /* The initialize request: reads the client's process id, capabilities, workspace
  * root, trace level and initializationOptions; negotiates the position encoding;
- * starts services and features; answers with the capabilities every feature adds
- * (so only what is implemented is advertised) and serverInfo. */
+ * answers with the capabilities every feature adds (so only what is implemented is
+ * advertised) and serverInfo; then starts services and features. */
 #include "lsp/lifecycle.h"
 #include "lsp/server_internal.h"
 #include "lsp/services.h"
@@ -88,16 +88,22 @@ void lifecycle_initialize(struct server *srv, struct rpc_request *req, const cJS
              position_encoding_name(srv->encoding), srv->root_path ? srv->root_path : "(none)");
 
     srv->state = SERVER_RUNNING;
-    if (services_start(srv) == 0) srv->services_up = true;
-    else log_warn("services failed to start; running without them");
-    srv->features_up = true;
-    for (const struct lsp_feature *const *f = lsp_features; *f; f++)
-        if ((*f)->init) (*f)->init(srv);
-
+    /* The capabilities depend on the client alone, so the editor gets its answer
+     * before the services start: the configuration with the zero-config probes of
+     * local servers, curl and TLS initialisation, the ledger and the features'
+     * start-up (connection warming) come after it. The write goes out at once (an
+     * empty pipe takes it without waiting for the loop) and the next message is
+     * read only after this handler returns, so nothing meets a half-started server. */
     cJSON *result = cJSON_CreateObject();
     cJSON_AddItemToObject(result, "capabilities", build_capabilities(srv));
     cJSON *info = cJSON_AddObjectToObject(result, "serverInfo");
     cJSON_AddStringToObject(info, "name", "switchboard");
     cJSON_AddStringToObject(info, "version", SWITCHBOARD_VERSION);
     rpc_reply(req, result);
+
+    if (services_start(srv) == 0) srv->services_up = true;
+    else log_warn("services failed to start; running without them");
+    srv->features_up = true;
+    for (const struct lsp_feature *const *f = lsp_features; *f; f++)
+        if ((*f)->init) (*f)->init(srv);
 }

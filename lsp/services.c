@@ -136,7 +136,8 @@ int services_start(struct server *srv)
     srv->router = router_new(srv->loop, srv->http, srv->ledger, cfg);
     router_learn(srv->router, true);   /* off the loop: the first answer does not wait */
     start_telemetry(srv, svc, cfg);
-    router_warm_inline(srv->router);
+    /* No connection warming here: the inline feature does it once, at its init,
+     * when inline completion is enabled (the only task a cold connection hurts). */
     log_info("services up: %zu models, %zu routes (config: %s)", cfg->model_count, cfg->route_count,
              cfg->source ? cfg->source : "defaults");
     return 0;

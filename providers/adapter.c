@@ -97,6 +97,16 @@ int adapter_thinking_budget(const struct model_spec *spec, const struct task *ta
     return task->kind == TASK_INLINE ? 0 : spec->thinking_budget;
 }
 
+double adapter_temperature(const struct model_spec *spec, const struct task *task)
+{
+    if (task->candidate <= 0) return spec->temperature;
+    /* k/(k+1) of the way from the base to the cap: every candidate different, none
+     * past the cap, however many are asked for. */
+    double base = spec->temperature >= 0 ? spec->temperature : ADAPTER_CANDIDATE_BASE;
+    double cap = base < 1.0 ? 1.0 : base + 0.5;
+    return base + (cap - base) * task->candidate / (task->candidate + 1.0);
+}
+
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen)
 {
     if (!spec->base_url || !spec->base_url[0]) {

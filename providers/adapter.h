@@ -18,6 +18,13 @@ extern const struct provider_ops provider_gemini;
 extern const struct provider_ops provider_ollama;
 extern const struct provider_ops provider_llamacpp;
 
+/* The temperature to send, negative for none: the spec's for a task's first candidate;
+ * for each extra candidate (task->candidate k > 0) k/(k+1) of the way from the spec's
+ * (ADAPTER_CANDIDATE_BASE when it sets none) up to 1, so no two candidates of one
+ * request send the same body (none configured: none, then 0.6, 0.73, 0.8, ...). */
+#define ADAPTER_CANDIDATE_BASE 0.2
+double adapter_temperature(const struct model_spec *spec, const struct task *task);
+
 /* -1 with a message when the spec lacks what every request needs (base_url, model). */
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen);
 /* The thinking budget to send for this task: the model's, except 0 for inline

@@ -68,8 +68,8 @@ static int anthropic_build(const struct model_spec *spec, const struct task *tas
         cJSON *thinking = cJSON_AddObjectToObject(root, "thinking");
         cJSON_AddStringToObject(thinking, "type", "enabled");
         cJSON_AddNumberToObject(thinking, "budget_tokens", budget);
-    } else if (spec->temperature >= 0) {
-        cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+    } else if (adapter_temperature(spec, task) >= 0) {
+        cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
     }
     cJSON_AddBoolToObject(root, "stream", 1);
     adapter_set_body(out, root);

@@ -58,7 +58,8 @@ static int gemini_build(const struct model_spec *spec, const struct task *task,
     int budget = thinking > 0 ? thinking : 0;
     cJSON_AddNumberToObject(gen, "maxOutputTokens", p.max_tokens + budget);
     adapter_add_stops(gen, "stopSequences", p.stop, p.stop_count, GEMINI_MAX_STOPS);
-    if (spec->temperature >= 0) cJSON_AddNumberToObject(gen, "temperature", spec->temperature);
+    if (adapter_temperature(spec, task) >= 0)
+        cJSON_AddNumberToObject(gen, "temperature", adapter_temperature(spec, task));
     thinking_config(gen, spec, thinking);
     adapter_set_body(out, root);
     prompt_free(&p);

@@ -48,7 +48,8 @@ static int llamacpp_build(const struct model_spec *spec, const struct task *task
         cJSON_AddStringToObject(root, "prompt", p.raw);
     }
     cJSON_AddNumberToObject(root, "n_predict", p.max_tokens);
-    if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+    if (adapter_temperature(spec, task) >= 0)
+        cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
     adapter_add_stops(root, "stop", p.stop, p.stop_count, 0);
     cJSON_AddBoolToObject(root, "stream", 1);
     cJSON_AddBoolToObject(root, "cache_prompt", 1);

@@ -58,7 +58,8 @@ static int ollama_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddBoolToObject(root, "stream", 1);
     cJSON *options = cJSON_AddObjectToObject(root, "options");
     cJSON_AddNumberToObject(options, "num_predict", p.max_tokens);
-    if (spec->temperature >= 0) cJSON_AddNumberToObject(options, "temperature", spec->temperature);
+    if (adapter_temperature(spec, task) >= 0)
+        cJSON_AddNumberToObject(options, "temperature", adapter_temperature(spec, task));
     adapter_add_stops(options, "stop", p.stop, p.stop_count, 0);
     adapter_set_body(out, root);
     prompt_free(&p);

@@ -55,7 +55,8 @@ static int openai_build(const struct model_spec *spec, const struct task *task,
         if (spec->reasoning_effort) cJSON_AddStringToObject(root, "reasoning_effort", spec->reasoning_effort);
     } else {
         cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
-        if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+        if (adapter_temperature(spec, task) >= 0)
+            cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
         adapter_add_stops(root, "stop", p.stop, p.stop_count, OPENAI_MAX_STOPS);
     }
     return adapter_openai_style_finish(out, root, &p);

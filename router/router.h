@@ -122,7 +122,10 @@ int router_in_flight(struct router *router);
 /* Spend today (UTC day, USD) as the budgets count it: ledger at start + this process. */
 double router_spent_today(struct router *router);
 
-/* Opens connections to the inline targets' hosts (no billed call). */
+/* Opens connections to the inline targets' hosts (no billed call): the targets of the
+ * rules an inline task can match, up to the first rule that takes every inline task
+ * (so a catch-all after an unconditional inline rule is not warmed), each base URL
+ * once. Call it once per start: a second call opens a second connection. */
 void router_warm_inline(struct router *router);
 
 #endif

@@ -290,7 +290,8 @@ static void record_budget_refusal(struct route_run *run)
         .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
         .language = run->task.language,
         .route = run->cfg->routes[run->plan.rule_index].label, .model = m->name,
-        .provider = m->provider_name, .attempt = 0, .outcome = "budget", .first_token_ms = -1,
+        .provider = m->provider_name, .attempt = 0, .candidate = run->task.candidate,
+        .outcome = "budget", .first_token_ms = -1,
         .estimated = true,
     };
     ledger_record(r->ledger, &e);
