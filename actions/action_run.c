@@ -372,6 +372,7 @@ static void build_task(struct action_job *job, struct document *doc)
         .test_path = test_path, .test_text = test_text,
     };
     action_build_task(&job->def, &ctx, &job->task);
+    job->task.local_only = privacy_uri_verdict(job->cfg, job->ref.uri) == PRIVACY_LOCAL_ONLY;
     free(selection);
     free(path); free(shown); free(before); free(after); free(diagnostics); free(test_text); free(test_path);
 }

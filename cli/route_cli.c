@@ -2,6 +2,7 @@
  * server would load, opens the ledger only to read today's spend for budgets, and
  * prints router_explain_text / router_explain_json. No network request is made. */
 #include "cli/route_cli.h"
+#include "lsp/privacy.h"
 #include "router/router.h"
 #include "ledger/ledger.h"
 #include "base/xalloc.h"
@@ -88,6 +89,14 @@ int cli_route(int argc, char **argv)
     if (!cfg) {
         fprintf(stderr, "switchboard route: %s\n", err);
         return 2;
+    }
+    /* The same privacy rule as the server's for the file's path. */
+    enum privacy_verdict verdict = privacy_path_verdict(cfg, args.path);
+    task.local_only = verdict == PRIVACY_LOCAL_ONLY;
+    if (args.path && verdict == PRIVACY_EXCLUDED) {
+        printf("%s is excluded by the privacy settings: nothing from it is sent to any model\n", args.path);
+        config_unref(cfg);
+        return 0;
     }
     uv_loop_t loop;
     uv_loop_init(&loop);

@@ -45,6 +45,7 @@ static void config_free(struct config *cfg)
     }
     free(cfg->actions);
     cfg_free_strv(cfg->exclude_globs);
+    cfg_free_strv(cfg->local_only_globs);
     cfg_free_strv(cfg->insecure_hosts);
     cfg_free_strv(cfg->warnings);
     free(cfg->source); free(cfg->ledger_path); free(cfg->preset); free(cfg->refusal);

@@ -144,6 +144,7 @@ struct config {
     struct retry_settings retry;
     struct breaker_settings breaker;
     char **exclude_globs;           /* privacy: never sent; NULL-terminated */
+    char **local_only_globs;        /* privacy: sent only to models on this machine; NULL-terminated */
     bool redact_secrets;            /* default true */
     struct action_config *actions;
     size_t action_count;

@@ -1,6 +1,7 @@
 /* Scalar settings sections (timeouts, inline, retry, breaker, privacy, ledger) and
  * user-defined actions, with the defaults documented in config.h. */
 #include "config/config_internal.h"
+#include "base/json.h"
 #include "base/xalloc.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -138,7 +139,7 @@ static int parse_retry_breaker(struct cfg_ctx *c, struct config *cfg, const cJSO
  * by writing one pattern would silently start sending .env files. */
 static int parse_privacy(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
 {
-    static const char *const keys[] = { "exclude", "redact_secrets", NULL };
+    static const char *const keys[] = { "exclude", "redact_secrets", "local_only", NULL };
     const cJSON *o = NULL;
     if (cfg_get_object(c, root, "privacy", "", &o) < 0) return -1;
     if (!o) return 0;
@@ -147,6 +148,16 @@ static int parse_privacy(struct cfg_ctx *c, struct config *cfg, const cJSON *roo
     if (cfg_get_string_list(c, o, "exclude", "privacy", false, &extra) < 0 ||
         cfg_get_bool(c, o, "redact_secrets", "privacy", &cfg->redact_secrets) < 0)
         return -1;
+    /* local_only: true (every file) or globs of paths, a whole workspace being its folder
+     * followed by a double-star segment. */
+    const cJSON *local = json_member(o, "local_only");
+    if (cJSON_IsTrue(local)) {
+        cfg_strv_push(&cfg->local_only_globs, "**");
+    } else if (local && !cJSON_IsFalse(local) &&
+               cfg_get_string_list(c, o, "local_only", "privacy", true, &cfg->local_only_globs) < 0) {
+        cfg_free_strv(extra);
+        return -1;
+    }
     for (size_t i = 0; extra && extra[i]; i++) cfg_strv_push(&cfg->exclude_globs, extra[i]);
     cfg_free_strv(extra);
     return 0;

@@ -14,7 +14,8 @@ int inline_context_build(struct task *task, struct document_store *store, struct
 {
     memset(task, 0, sizeof *task);
     const char *uri = document_uri(doc);
-    if (privacy_uri_excluded(cfg->exclude_globs, uri)) return -1;
+    enum privacy_verdict verdict = privacy_uri_verdict(cfg, uri);
+    if (verdict == PRIVACY_EXCLUDED) return -1;
     const struct inline_settings *opts = &cfg->inline_opts;
     size_t offset = document_offset_at(doc, pos, enc);
     *cursor = offset;
@@ -37,6 +38,10 @@ int inline_context_build(struct task *task, struct document_store *store, struct
             if (other == doc || !lang || !document_language(other) ||
                 strcmp(lang, document_language(other)) != 0)
                 continue;
+            /* A local-only file lends no snippet to a request that may leave the machine. */
+            if (verdict == PRIVACY_ANYWHERE &&
+                privacy_uri_verdict(cfg, document_uri(other)) != PRIVACY_ANYWHERE)
+                continue;
             size_t len = document_length(other);
             size_t take = len < sbudget + 1 ? len : sbudget + 1;
             size_t got = 0;
@@ -53,6 +58,7 @@ int inline_context_build(struct task *task, struct document_store *store, struct
         .trigger = trigger, .multiline = multiline, .redact = cfg->redact_secrets,
     };
     inline_context_task(task, &in, sources, count, opts, cfg->exclude_globs);
+    task->local_only = verdict == PRIVACY_LOCAL_ONLY;
     for (size_t i = 0; i < count; i++) free((char *)sources[i].text);
     free(sources);
     free(prefix);

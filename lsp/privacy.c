@@ -4,6 +4,7 @@
  * expressions: one linear pass, no allocation per match. */
 #include "lsp/privacy.h"
 #include "lsp/uri.h"
+#include "config/config.h"
 #include "base/buf.h"
 #include "base/glob.h"
 #include "base/xalloc.h"
@@ -16,13 +17,37 @@ char *const privacy_default_excludes[] = {
     ".env*", "*.pem", "*.key", "id_rsa*", "**/secrets/**", NULL,
 };
 
+static bool path_excluded(char *const *globs, const char *path)
+{
+    return glob_match_any(globs ? globs : privacy_default_excludes, path);
+}
+
 bool privacy_uri_excluded(char *const *globs, const char *uri)
 {
     char *path;
     if (uri_decode(uri, &path) == URI_BAD) return true;
-    bool hit = glob_match_any(globs ? globs : privacy_default_excludes, path);
+    bool hit = path_excluded(globs, path);
     free(path);
     return hit;
+}
+
+
+enum privacy_verdict privacy_path_verdict(const struct config *cfg, const char *path)
+{
+    if (!path || !*path) return PRIVACY_EXCLUDED;
+    if (path_excluded(cfg ? cfg->exclude_globs : NULL, path)) return PRIVACY_EXCLUDED;
+    if (cfg && cfg->local_only_globs && glob_match_any(cfg->local_only_globs, path))
+        return PRIVACY_LOCAL_ONLY;
+    return PRIVACY_ANYWHERE;
+}
+
+enum privacy_verdict privacy_uri_verdict(const struct config *cfg, const char *uri)
+{
+    char *path;
+    if (uri_decode(uri, &path) == URI_BAD) return PRIVACY_EXCLUDED;
+    enum privacy_verdict v = privacy_path_verdict(cfg, path);
+    free(path);
+    return v;
 }
 
 double privacy_entropy(const char *s, size_t len)

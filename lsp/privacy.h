@@ -26,6 +26,17 @@ extern char *const privacy_default_excludes[];
  * runAction, review, snippets of other documents, test files) asks this first. */
 bool privacy_uri_excluded(char *const *globs, const char *uri);
 
+/* Where a document's content may go, the whole rule in one place: EXCLUDED as
+ * privacy_uri_excluded says (never sent; an undecodable URI too); LOCAL_ONLY when its
+ * decoded path matches privacy.local_only (only models whose endpoint is on this
+ * machine may see it: the task's local_only flag, enforced by the planner); else
+ * ANYWHERE. cfg NULL: the default excludes, nothing local-only. */
+enum privacy_verdict { PRIVACY_ANYWHERE = 0, PRIVACY_LOCAL_ONLY, PRIVACY_EXCLUDED };
+struct config;
+enum privacy_verdict privacy_uri_verdict(const struct config *cfg, const char *uri);
+/* The same for a path the user typed (switchboard route --path): no URI decoding. */
+enum privacy_verdict privacy_path_verdict(const struct config *cfg, const char *path);
+
 /* A copy of text with secrets replaced (malloc'd, NUL-terminated; *out_len set when
  * not NULL). *count (when not NULL) receives how many secrets were replaced. */
 char *privacy_redact(const char *text, size_t len, size_t *out_len, int *count);

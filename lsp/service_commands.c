@@ -5,6 +5,7 @@
 #include "lsp/service_commands.h"
 #include "lsp/server_internal.h"
 #include "lsp/services.h"
+#include "lsp/privacy.h"
 #include "config/apikey_cache.h"
 #include "config/config.h"
 #include "router/router.h"
@@ -126,6 +127,9 @@ void command_explain_route(struct server *srv, struct rpc_request *req, const cJ
     const char *uri = json_get_string(opts, "uri");
     if (!path && uri && strncmp(uri, "file://", 7) == 0) path = uri + 7;
     task.path = xstrdup(path);
+    /* The plan a request from that file would get: the same privacy rule. */
+    if (uri) task.local_only = privacy_uri_verdict(router_config(router), uri) == PRIVACY_LOCAL_ONLY;
+    else if (path) task.local_only = privacy_path_verdict(router_config(router), path) == PRIVACY_LOCAL_ONLY;
     long tokens = 0;
     if (json_get_int(opts, "tokens", &tokens) && tokens > 0) task.prompt_tokens_estimate = tokens;
     cJSON *result = router_explain_json(router, &task);

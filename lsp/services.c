@@ -65,6 +65,9 @@ static void drop_untrusted(cJSON *overrides)
     cJSON *ledger = cJSON_GetObjectItemCaseSensitive(overrides, "ledger");
     if (cJSON_IsObject(ledger)) drop_key(ledger, "path", "ledger.");
     drop_key(overrides, "insecure_hosts", "");
+    /* Where code may go: a repository's settings must not lift privacy.local_only. */
+    cJSON *privacy = cJSON_GetObjectItemCaseSensitive(overrides, "privacy");
+    if (cJSON_IsObject(privacy)) drop_key(privacy, "local_only", "privacy.");
     drop_key(overrides, "telemetry", "");
 }
 

@@ -58,6 +58,9 @@ struct task {
      * adapter_temperature), so the same request body is never sent twice; the
      * ledger records it so stats count the candidates as one editor request. */
     int candidate;
+    /* privacy.local_only matched the document: only models whose endpoint is on this
+     * machine (loopback) may serve it, fallback included (router/plan.c). */
+    bool local_only;
 };
 
 void task_free(struct task *task);   /* frees members, not the struct itself */

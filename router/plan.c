@@ -4,6 +4,7 @@
  * reason written down either way. */
 #include "router/plan.h"
 #include "router/adaptive.h"
+#include "providers/http_policy.h"
 #include "ledger/cost.h"
 #include "base/glob.h"
 #include "base/xalloc.h"
@@ -110,6 +111,14 @@ static const struct provider_config *provider_of(const struct config *cfg, size_
     return p < cfg->provider_count ? &cfg->providers[p] : NULL;
 }
 
+/* A model whose endpoint is on this machine: its (or its provider's) base URL is
+ * loopback, by the one loopback rule (providers/http_policy.h). */
+static bool model_is_local(const struct config *cfg, size_t model)
+{
+    const struct model_spec *m = &cfg->models[model];
+    return m->base_url && http_url_is_loopback(m->base_url);
+}
+
 /* Every check that can rule a target out; fills e->skipped/code/reason when it does. */
 static void check_target(const struct route_state *st, const struct task *t, uint64_t now,
                          struct route_plan_entry *e, struct budget_verdict *bv)
@@ -121,6 +130,12 @@ static void check_target(const struct route_state *st, const struct task *t, uin
     uint64_t until = 0;
     memset(bv, 0, sizeof *bv);
     e->skipped = true;
+    if (t->local_only && !model_is_local(cfg, e->model)) {
+        e->code = "local-only";
+        snprintf(e->reason, sizeof e->reason, "local-only file (privacy.local_only): %s is not on this machine",
+                 p ? p->name : m->name);
+        return;
+    }
     if (t->kind != TASK_INLINE && !config_model_action_capable(m)) {   /* a FIM-only API */
         e->code = "capability";
         snprintf(e->reason, sizeof e->reason, "cannot do %s: kind %s does inline completion only",

@@ -272,7 +272,9 @@ static void refusal_message(struct route_run *run)
             return;
         }
     }
-    size_t n = (size_t)snprintf(run->message, sizeof run->message, "No usable model for %s:",
+    size_t n = (size_t)snprintf(run->message, sizeof run->message, "%sNo usable model for %s:",
+                                run->task.local_only ? "This file is local-only (privacy.local_only) and "
+                                                       "nothing leaves the machine for it. " : "",
                                 task_kind_name(run->task.kind));
     for (size_t i = 0; i < p->count && n < sizeof run->message; i++)
         n += (size_t)snprintf(run->message + n, sizeof run->message - n, " %s: %s;",

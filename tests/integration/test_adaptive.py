@@ -117,8 +117,8 @@ class AdaptiveRouting(unittest.TestCase):
         # Once both were trusted, Python went mostly to the cheap model, Go to the strong
         # one (the rest is the 25% exploration share).
         late_py, late_go = served["python"][-30:], served["go"][-30:]
-        self.assertGreater(late_py.count("cheap"), 18, served["python"])
-        self.assertGreater(late_go.count("strong"), 18, served["go"])
+        self.assertGreater(late_py.count("cheap"), 15, served["python"])   # most of them
+        self.assertGreater(late_go.count("strong"), 15, served["go"])
 
         # A restart without exploration: the replayed ledger alone decides.
         c = self.start(explore=0)

@@ -1,6 +1,7 @@
 /* Tests for lsp/privacy: excluded files and secret redaction. */
 #include "tests/unit/test.h"
 #include "lsp/privacy.h"
+#include "config/config.h"
 
 static char *redact(const char *text, int *count)
 {
@@ -116,4 +117,39 @@ TEST(privacy_redact_keeps_lengths_consistent)
     ASSERT_STREQ(r, "");
     ASSERT_EQ(count, 0);
     free(r);
+}
+
+/* Where a document may go, asked with encoded and hostile URIs: the verdict follows the
+ * decoded path, and what cannot be decoded goes nowhere. */
+TEST(privacy_verdict_local_only_follows_the_decoded_path)
+{
+    char err[256];
+    struct config *cfg = config_load_text(
+        "{ \"providers\": { \"l\": { \"kind\": \"ollama\", \"base_url\": \"http://127.0.0.1:11434\" } },"
+        "  \"models\": { \"m\": { \"provider\": \"l\", \"model\": \"x\" } },"
+        "  \"routes\": [ { \"targets\": [\"m\"] } ],"
+        "  \"privacy\": { \"local_only\": [\"/work/secret-client/**\"] } }",
+        "test", NULL, err, sizeof err);
+    ASSERT(cfg != NULL);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client/a.py"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret%2Dclient/a.py"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/other/../secret-client/deep/b.py"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file://localhost/work/secret-client/a.py"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client-2/a.py"), PRIVACY_ANYWHERE);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/app/a.py"), PRIVACY_ANYWHERE);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client/.env"), PRIVACY_EXCLUDED);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client/a%"), PRIVACY_EXCLUDED);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client/a%00.py"), PRIVACY_EXCLUDED);
+    ASSERT_EQ(privacy_uri_verdict(cfg, NULL), PRIVACY_EXCLUDED);
+    ASSERT_EQ(privacy_path_verdict(cfg, "/work/secret-client/x/y.c"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_path_verdict(NULL, "/work/secret-client/x/y.c"), PRIVACY_ANYWHERE);
+    config_unref(cfg);
+    cfg = config_load_text(
+        "{ \"providers\": { \"l\": { \"kind\": \"ollama\", \"base_url\": \"http://127.0.0.1:11434\" } },"
+        "  \"models\": { \"m\": { \"provider\": \"l\", \"model\": \"x\" } },"
+        "  \"routes\": [ { \"targets\": [\"m\"] } ], \"privacy\": { \"local_only\": true } }",
+        "test", NULL, err, sizeof err);
+    ASSERT(cfg != NULL);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///anything/at/all.rs"), PRIVACY_LOCAL_ONLY);
+    config_unref(cfg);
 }
