@@ -8,7 +8,7 @@
 #include <string.h>
 
 const struct cli_command cli_commands[] = {
-    { "check", cli_check, "check [--config PATH]     validate the configuration, list what was found" },
+    { "check", cli_check, "check [--config PATH] [--json]   validate the configuration, list what was found" },
     { "probe", cli_probe, "probe [MODEL...] [--config PATH]   send a tiny real request to each model" },
     { "route", cli_route, "route --task KIND [--language L] [--path P] [--tokens N] [--trigger automatic|invoked]" },
     { "stats", cli_stats, "stats [--since 1d|7d|30d] [--by model|task|provider|day] [--json] [--html FILE]" },
