@@ -194,8 +194,9 @@ int cli_check(int argc, char **argv)
     char err[1024];
     struct config *cfg = config_load(path, NULL, err, sizeof err);
     if (!cfg) {
+        /* --json: stdout only, so a reader that merges the streams still parses it. */
         if (json) check_json_invalid(&src, err);
-        fprintf(stderr, "%s\n", err);
+        else fprintf(stderr, "%s\n", err);
         free(path);
         return 2;
     }

@@ -115,6 +115,7 @@ class CheckJsonTest(CheckFixture):
                            "routes": [{"targets": ["sonet"]}]})
         r, doc = self.check_json("--config", path)
         self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "")   # stdout only: a reader may merge the streams
         self.assertIs(doc["valid"], False)
         self.assertEqual(doc["config"], {"path": path, "source": "--config"})
         self.assertEqual(doc["findings"], [{"severity": "error", "path": "routes[0].targets[0]",
