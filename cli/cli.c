@@ -2,9 +2,9 @@
 #include "cli/cli.h"
 #include "cli/check.h"
 #include "cli/route_cli.h"
-#include "router/simulate.h"
-#include "ledger/stats.h"
 #include "cli/cli_probe.h"
+#include "cli/simulate_cli.h"
+#include "cli/stats_cli.h"
 #include <string.h>
 
 const struct cli_command cli_commands[] = {

@@ -1,7 +1,8 @@
-/* Configuration: the JSON file of design.md (comments and trailing commas accepted),
- * found at --config, $SWITCHBOARD_CONFIG, $XDG_CONFIG_HOME/switchboard/config.json,
- * else zero-config defaults detected from the environment; the editor's
- * initializationOptions / didChangeConfiguration deep-merged over it.
+/* Configuration: the JSON file of docs/configuration.md (comments and trailing
+ * commas accepted), found at --config, $SWITCHBOARD_CONFIG,
+ * $XDG_CONFIG_HOME/switchboard/config.json, else zero-config defaults detected from
+ * the environment; the editor's initializationOptions / didChangeConfiguration
+ * deep-merged over it.
  *
  * A loaded config is immutable and reference counted: the running server swaps in a
  * new one on reload and in-flight work keeps the one it started with. Validation
