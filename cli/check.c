@@ -117,7 +117,6 @@ static void describe_when(const struct route_rule *r, struct buf *b)
 
 static void print_routes(const struct config *cfg)
 {
-    static const char *const strategies[] = { "fallback", "split", "hedge" };
     printf("\nroutes (%zu)%s%s:\n", cfg->route_count, cfg->preset ? ", preset " : "",
            cfg->preset ? cfg->preset : "");
     for (size_t i = 0; i < cfg->route_count; i++) {
@@ -129,7 +128,7 @@ static void print_routes(const struct config *cfg)
             buf_printf(&b, "%s%s", t ? ", " : "", cfg->models[r->targets[t]].name);
             if (r->strategy == STRATEGY_SPLIT) buf_printf(&b, " (weight %g)", r->weights[t]);
         }
-        buf_printf(&b, "  [%s", strategies[r->strategy]);
+        buf_printf(&b, "  [%s", config_strategy_name(r->strategy));
         if (r->strategy == STRATEGY_HEDGE) buf_printf(&b, " after %ld ms", r->hedge_after_ms);
         buf_puts(&b, "]");
         printf("  %s: %s\n", r->label, buf_str(&b));

@@ -140,19 +140,23 @@ static cJSON *when_object(const struct route_rule *r)
 
 static cJSON *route_object(const struct config *cfg, const struct route_rule *r)
 {
-    static const char *const strategies[] = { "fallback", "split", "hedge" };
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "label", r->label);
     cJSON_AddItemToObject(o, "when", when_object(r));
     cJSON *targets = cJSON_AddArrayToObject(o, "targets");
     for (size_t t = 0; t < r->target_count; t++)
         cJSON_AddItemToArray(targets, cJSON_CreateString(cfg->models[r->targets[t]].name));
-    cJSON_AddStringToObject(o, "strategy", strategies[r->strategy]);
+    cJSON_AddStringToObject(o, "strategy", config_strategy_name(r->strategy));
     if (r->strategy == STRATEGY_SPLIT) {
         cJSON *weights = cJSON_AddArrayToObject(o, "weights");
         for (size_t t = 0; t < r->target_count; t++) cJSON_AddItemToArray(weights, cJSON_CreateNumber(r->weights[t]));
     }
     if (r->strategy == STRATEGY_HEDGE) cJSON_AddNumberToObject(o, "hedge_after_ms", (double)r->hedge_after_ms);
+    if (r->strategy == STRATEGY_ADAPTIVE) {
+        cJSON_AddNumberToObject(o, "quality_floor", r->quality_floor);
+        cJSON_AddNumberToObject(o, "explore", r->explore);
+        cJSON_AddNumberToObject(o, "min_observations", (double)r->min_observations);
+    }
     return o;
 }
 

@@ -152,6 +152,9 @@ struct config *config_load_text(const char *text, const char *name, const cJSON 
                                 char *err, size_t errlen);
 
 int config_model_index(const struct config *cfg, const char *name);   /* -1 if unknown */
+/* The name the file uses for a strategy ("fallback", "split", "hedge", "adaptive"):
+ * one table, so a new strategy cannot be missing from a printer's own copy. */
+const char *config_strategy_name(enum route_strategy s);
 const struct provider_config *config_model_provider(const struct config *cfg, size_t model);
 
 /* Parses JSON with // and block comments and trailing commas. NULL on error, with

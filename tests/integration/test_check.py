@@ -139,6 +139,15 @@ class CheckTest(CheckFixture):
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr.strip(), path + ": line 2 column 17: unexpected ','")
 
+    def test_adaptive_route_is_named(self):
+        # The strategy names once stopped at hedge: an adaptive rule read past the table.
+        path = self.write({"providers": {"p": {"kind": "openai"}},
+                           "models": {"a": {"provider": "p", "model": "x"}, "b": {"provider": "p", "model": "y"}},
+                           "routes": [{"targets": ["a", "b"], "strategy": "adaptive"}]})
+        r = self.check("--config", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("routes[0]: any -> a, b  [adaptive]", r.stdout)
+
     def test_missing_file_exits_2(self):
         r = self.check("--config", os.path.join(self.dir, "nope.json"))
         self.assertEqual(r.returncode, 2)

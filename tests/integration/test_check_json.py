@@ -103,6 +103,16 @@ class CheckJsonTest(CheckFixture):
         self.assertEqual(doc["budgets"], [{"scope": "overall", "name": None, "daily_usd": 2.5,
                                            "action": "downgrade"}])
 
+    def test_adaptive_route_with_its_settings(self):
+        path = self.write({"providers": {"p": {"kind": "openai"}},
+                           "models": {"a": {"provider": "p", "model": "x"}, "b": {"provider": "p", "model": "y"}},
+                           "routes": [{"targets": ["a", "b"], "strategy": "adaptive", "explore": 0.1}]})
+        r, doc = self.check_json("--config", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(doc["routes"], [{"label": "routes[0]", "when": {}, "targets": ["a", "b"],
+                                          "strategy": "adaptive", "quality_floor": 0.9, "explore": 0.1,
+                                          "min_observations": 20}])
+
     def test_loader_warning_has_its_json_path(self):
         _, doc = self.check_json("--config", self.write_full(closed_port()), SB_KEY=SECRET)
         self.assertEqual(self.finding(doc, "inline"),

@@ -58,6 +58,15 @@ TEST(config_message_malformed_brackets_are_not_paths)
     expect_split("c.json: providers[\"open: z", "c.json", NULL, "providers[\"open: z");
 }
 
+TEST(config_strategy_name_covers_every_strategy)
+{
+    ASSERT_STREQ(config_strategy_name(STRATEGY_FALLBACK), "fallback");
+    ASSERT_STREQ(config_strategy_name(STRATEGY_SPLIT), "split");
+    ASSERT_STREQ(config_strategy_name(STRATEGY_HEDGE), "hedge");
+    ASSERT_STREQ(config_strategy_name(STRATEGY_ADAPTIVE), "adaptive");
+    ASSERT_STREQ(config_strategy_name((enum route_strategy)99), "?");
+}
+
 /* What the loader writes round-trips: its warning's path comes back out. */
 TEST(config_message_splits_a_real_loader_warning)
 {
