@@ -82,6 +82,7 @@ struct inline_settings {
     int candidates;           /* invoked trigger: how many items; default 3 */
     int completion_wait_ms;   /* textDocument/completion: longest wait; default 800 */
     int cache_entries;        /* default 64 */
+    int retention_ms;         /* how long after acceptance retained chars are measured; 30000 */
 };
 
 struct retry_settings {
@@ -105,6 +106,25 @@ struct action_config {        /* user-defined code action */
     char *kind;               /* LSP code action kind, e.g. "refactor.rewrite.switchboard.myid" */
     enum task_kind task;      /* for routing */
     char *prompt;             /* template with {{selection}} {{language}} {{path}} ... */
+};
+
+/* The "telemetry" section (docs/telemetry.md). Only the configuration file sets it:
+ * editor settings may not (a workspace must not redirect telemetry). Laid over the
+ * OTEL_* variables by telemetry/setup.c; 0 / NULL / -1 mean "not set here". */
+struct telemetry_config {
+    int enabled;                    /* -1 unset, 0 off, 1 on */
+    char *endpoint;                 /* OTLP base: /v1/traces and /v1/metrics appended */
+    char *traces_endpoint, *metrics_endpoint;
+    int protocol;                   /* -1 unset, 0 http/protobuf, 1 http/json */
+    char **headers;                 /* "Name: value"; secrets, masked in logs */
+    long timeout_ms, metric_interval_ms, span_delay_ms, flush_deadline_ms;
+    int max_queue, max_batch;
+    char *service_name;
+    char **resource_attributes;     /* "key=value" */
+    bool export_paths, export_workspace_name;
+    char *remote_write_url;
+    char **remote_write_headers;
+    long remote_write_interval_ms;
 };
 
 struct config {
@@ -133,6 +153,7 @@ struct config {
     int ledger_keep;                /* rotated files kept; default 3 */
     char **insecure_hosts;          /* NULL-terminated */
     char *preset;                   /* name when a preset generated the routes */
+    struct telemetry_config telemetry;
     char **warnings;                /* unknown keys etc.; NULL-terminated */
 };
 

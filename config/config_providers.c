@@ -258,7 +258,7 @@ static void apply_price_list(struct model_spec *m, const cJSON *obj)
     if (!found && config_kind_is_local(m->provider_kind))
         m->price = (struct model_price){ 0, 0, 0, -1 };   /* your own hardware */
     m->context_window = info.context_window;
-    if (!cJSON_GetObjectItemCaseSensitive(obj, "reasoning")) m->reasoning = info.reasoning;
+    if (!json_member(obj, "reasoning")) m->reasoning = info.reasoning;
 }
 
 static int check_fim(struct cfg_ctx *c, struct model_spec *m, const char *path)

@@ -23,7 +23,7 @@ static int parse_mask(struct cfg_ctx *c, const cJSON *when, const char *key, con
     char **names = NULL;
     if (cfg_get_string_list(c, when, key, path, true, &names) < 0) return -1;
     if (!names) return 0;
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(when, key);
+    const cJSON *item = json_member(when, key);
     char kp[CFG_PATH_MAX], ip[CFG_PATH_MAX];
     cfg_path_key(kp, path, key);
     int rc = 0;
@@ -115,7 +115,7 @@ static int parse_targets(struct cfg_ctx *c, const struct config *cfg, struct rou
 static int parse_weights(struct cfg_ctx *c, struct route_rule *r, const cJSON *rule,
                          const char *path)
 {
-    const cJSON *weights = cJSON_GetObjectItemCaseSensitive(rule, "weights");
+    const cJSON *weights = json_member(rule, "weights");
     char wp[CFG_PATH_MAX], ip[CFG_PATH_MAX];
     cfg_path_key(wp, path, "weights");
     r->weights = xcalloc(r->target_count, sizeof *r->weights);
@@ -171,7 +171,7 @@ static int parse_adaptive(struct cfg_ctx *c, struct route_rule *r, const cJSON *
     r->min_observations = 20;
     char kp[CFG_PATH_MAX];
     for (size_t i = 0; keys[i]; i++) {
-        if (!cJSON_GetObjectItemCaseSensitive(rule, keys[i]) || r->strategy == STRATEGY_ADAPTIVE) continue;
+        if (!json_member(rule, keys[i]) || r->strategy == STRATEGY_ADAPTIVE) continue;
         cfg_path_key(kp, path, keys[i]);
         cfg_warn(c, kp, "ignored: only the adaptive strategy uses it");
     }
@@ -205,7 +205,7 @@ static int parse_rule(struct cfg_ctx *c, const struct config *cfg, struct route_
     r->strategy = (enum route_strategy)strategy;
     if (!r->label) r->label = xstrdup(path);
     if (parse_adaptive(c, r, rule, path) < 0) return -1;
-    if (r->strategy != STRATEGY_SPLIT && cJSON_GetObjectItemCaseSensitive(rule, "weights")) {
+    if (r->strategy != STRATEGY_SPLIT && json_member(rule, "weights")) {
         char wp[CFG_PATH_MAX];
         cfg_path_key(wp, path, "weights");
         cfg_warn(c, wp, "ignored: only the split strategy uses weights");
@@ -290,7 +290,7 @@ static int parse_budget(struct cfg_ctx *c, const struct config *cfg, struct budg
 
 int cfg_parse_budgets(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
 {
-    const cJSON *budgets = cJSON_GetObjectItemCaseSensitive(root, "budgets");
+    const cJSON *budgets = json_member(root, "budgets");
     if (!budgets) return 0;
     if (!cJSON_IsArray(budgets)) {
         cfg_error(c, "budgets", "expected an array, got %s", cfg_type_name(budgets));

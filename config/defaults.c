@@ -9,6 +9,7 @@
  * server); SWITCHBOARD_OLLAMA_MODEL picks the Ollama model (default qwen2.5-coder:1.5b). */
 #include "config/defaults.h"
 #include "providers/probe.h"
+#include "base/json.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,7 +81,7 @@ static cJSON *add_provider(cJSON *root, const char *name, const char *kind, cons
 static void add_model(cJSON *root, const char *provider, const struct default_model *m)
 {
     cJSON *models = cJSON_GetObjectItem(root, "models");
-    if (cJSON_GetObjectItemCaseSensitive(models, m->name)) return;   /* first provider wins */
+    if (json_member(models, m->name)) return;   /* first provider wins */
     cJSON *o = cJSON_AddObjectToObject(models, m->name);
     cJSON_AddStringToObject(o, "provider", provider);
     cJSON_AddStringToObject(o, "model", m->model);

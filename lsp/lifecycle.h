@@ -17,7 +17,5 @@ void lifecycle_watch_pid(struct server *srv, long pid);
 void lifecycle_initialize(struct server *srv, struct rpc_request *req, const cJSON *params);
 /* Picks the position encoding from the client's general.positionEncodings. */
 enum position_encoding lifecycle_negotiate_encoding(const cJSON *capabilities);
-/* file:// URI -> local path (percent-decoded), or NULL. Caller frees. */
-char *lifecycle_uri_to_path(const char *uri);
 
 #endif

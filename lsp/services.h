@@ -19,4 +19,8 @@ int services_reload(struct server *srv, const cJSON *settings, char *err, size_t
 /* The switchboard/status payload: {"model", "in_flight", "spend_today_usd", "breakers"}. */
 cJSON *services_status(struct server *srv, const char *last_model);
 
+/* The exporter (NULL when off), for events outside the router (acceptance). */
+struct telemetry;
+struct telemetry *services_telemetry(struct server *srv);
+
 #endif

@@ -77,25 +77,6 @@ void adapter_add_stops(cJSON *obj, const char *key, char *const *stop, size_t co
     for (size_t i = 0; i < count; i++) cJSON_AddItemToArray(arr, cJSON_CreateString(stop[i]));
 }
 
-const char *json_string(const cJSON *obj, const char *key)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-long json_long(const cJSON *obj, const char *key, long fallback)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsNumber(item)) return fallback;
-    double v = item->valuedouble;   /* token counts: clamp so the cast stays defined */
-    return v >= 1e15 ? (long)1e15 : v <= -1e15 ? (long)-1e15 : (long)v;
-}
-
-bool json_true(const cJSON *obj, const char *key)
-{
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
-}
-
 cJSON *adapter_parse(const char *data, size_t len)
 {
     return cJSON_ParseWithLength(data, len);
@@ -159,9 +140,9 @@ cJSON *adapter_event_object(struct provider_stream *st, const char *data, size_t
         return NULL;
     }
     /* OpenAI-style {"error":{...}}, or Mistral's own {"object":"error",...} sent in band. */
-    const cJSON *object = cJSON_GetObjectItemCaseSensitive(root, "object");
+    const cJSON *object = json_member(root, "object");
     bool mistral_error = cJSON_IsString(object) && strcmp(object->valuestring, "error") == 0;
-    if (is_error || mistral_error || cJSON_GetObjectItemCaseSensitive(root, "error")) {
+    if (is_error || mistral_error || json_member(root, "error")) {
         adapter_stream_error(st, root);
         cJSON_Delete(root);
         *rc = 0;

@@ -1,9 +1,10 @@
 /* Helpers shared by the provider adapters (not a public contract: only the providers/ sources
- * include this). URL joining, request headers, small cJSON accessors, stream
+ * include this). URL joining, request headers, stream
  * bookkeeping, and the error classifier every adapter's classify_error builds on. */
 #ifndef PROVIDERS_ADAPTER_H
 #define PROVIDERS_ADAPTER_H
 #include "providers/provider.h"
+#include "base/json.h"
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
@@ -62,10 +63,6 @@ void adapter_set_body(struct provider_request *req, cJSON *root);
 /* Adds "stop" (or the given key) as an array of at most max strings (0 = no cap). */
 void adapter_add_stops(cJSON *obj, const char *key, char *const *stop, size_t count, size_t max);
 
-/* cJSON accessors that tolerate missing keys and wrong types. */
-const char *json_string(const cJSON *obj, const char *key);
-long json_long(const cJSON *obj, const char *key, long fallback);
-bool json_true(const cJSON *obj, const char *key);
 cJSON *adapter_parse(const char *data, size_t len);   /* NULL when not JSON */
 
 /* Sends text to st->on_text when non-empty. */

@@ -79,11 +79,11 @@ static void gemini_usage(struct provider_stream *st, const cJSON *meta)
 {
     if (!cJSON_IsObject(meta)) return;
     struct provider_usage *u = &st->usage;
-    long thoughts = json_long(meta, "thoughtsTokenCount", 0);
-    u->input_tokens = json_long(meta, "promptTokenCount", 0);
-    u->output_tokens = json_long(meta, "candidatesTokenCount", 0) + thoughts;
+    long thoughts = json_get_long(meta, "thoughtsTokenCount", 0);
+    u->input_tokens = json_get_long(meta, "promptTokenCount", 0);
+    u->output_tokens = json_get_long(meta, "candidatesTokenCount", 0) + thoughts;
     u->reasoning_tokens = thoughts;
-    u->cached_tokens = json_long(meta, "cachedContentTokenCount", 0);
+    u->cached_tokens = json_get_long(meta, "cachedContentTokenCount", 0);
     u->reported = true;
 }
 
@@ -93,20 +93,20 @@ static int gemini_parse(struct provider_stream *st, const char *event, const cha
     int rc;
     cJSON *root = adapter_event_object(st, data, len, false, &rc);
     if (!root) return rc;
-    const cJSON *candidate = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "candidates"), 0);
-    const cJSON *parts = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(candidate, "content"), "parts");
+    const cJSON *candidate = cJSON_GetArrayItem(json_member(root, "candidates"), 0);
+    const cJSON *parts = json_get(candidate, "content.parts");
     const cJSON *part;
     cJSON_ArrayForEach(part, parts)
-        if (!json_true(part, "thought")) adapter_emit(st, json_string(part, "text"));
-    const char *finish = json_string(candidate, "finishReason");
+        if (!json_get_true(part, "thought")) adapter_emit(st, json_get_string(part, "text"));
+    const char *finish = json_get_string(candidate, "finishReason");
     if (finish) {
         adapter_set_finish(st, normalise_finish(finish));
         st->done = true;
-    } else if (!candidate && json_string(cJSON_GetObjectItemCaseSensitive(root, "promptFeedback"), "blockReason")) {
+    } else if (!candidate && json_get_string(root, "promptFeedback.blockReason")) {
         adapter_set_finish(st, "content_filter");   /* the prompt itself was blocked */
         st->done = true;
     }
-    gemini_usage(st, cJSON_GetObjectItemCaseSensitive(root, "usageMetadata"));
+    gemini_usage(st, json_member(root, "usageMetadata"));
     cJSON_Delete(root);
     return 0;
 }

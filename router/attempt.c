@@ -106,6 +106,7 @@ static void attempt_account(struct attempt *a, const char *outcome, const struct
         if (err && err->cls == PERR_RATE_LIMITED && err->retry_after_ms > 0)
             h->cooldown_until = now + (uint64_t)err->retry_after_ms;
     }
+    run_telemetry_attempt(run, a, outcome, &usage, cost);
     router_charge(r, run->cfg, a->model, cost);
     detach(run, a);
     router_slot_release(r, run->cfg, a->model);
@@ -234,6 +235,8 @@ enum start_result attempt_start(struct route_run *run, size_t entry, bool retry,
     }
     a->trial = h ? breaker_on_start(&h->breaker, now) : false;
     router_slot_take(r, run->cfg, model);
+    if (run->last_error.cls != PERR_NONE && (run->attempts > 0 || run->have_last_model))
+        a->fallback_reason = run_outcome_name(run->last_error.cls);
     a->number = ++run->attempts;
     a->attempt_id = ledger_new_attempt_id();
     run->active[run->active[0] ? 1 : 0] = a;

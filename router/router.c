@@ -99,6 +99,8 @@ void router_set_ledger(struct router *r, struct ledger *ledger)
     rebuild_state(r, r->cfg, true);
 }
 
+void router_set_telemetry(struct router *r, struct telemetry *telemetry) { r->telemetry = telemetry; }
+
 struct config *router_config(struct router *r) { return r->cfg; }
 
 void router_free(struct router *r)

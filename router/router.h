@@ -83,6 +83,10 @@ struct config *router_config(struct router *router);
  * lines until then (router_free likewise comes before closing the ledger). Spend
  * counted against budgets so far carries over: the new file may not hold it. */
 void router_set_ledger(struct router *router, struct ledger *ledger);
+/* Exports a span per run and per attempt, and their metrics, from now on (NULL =
+ * none; the caller owns it and closes it after router_free). */
+struct telemetry;
+void router_set_telemetry(struct router *router, struct telemetry *telemetry);
 /* Cancels all runs (no callbacks) and frees. */
 void router_free(struct router *router);
 

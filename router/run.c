@@ -115,6 +115,7 @@ void run_finish_success(struct route_run *run, struct attempt *a)
     res.fell_back = a->entry != run->first_usable;
     res.attempt_id = a->attempt_id;
     run->finished = true;
+    run_telemetry_end(run, res.fell_back ? "fallback" : "served", a);
     run->winner = a;   /* freed by run_close, after on_done: text stays valid during it */
     if (run->cb.on_done) run->cb.on_done(run->data, &res);
     run_close(run);
@@ -135,6 +136,8 @@ static void finish_failure(struct route_run *run)
     }
     snprintf(res.message, sizeof res.message, "%s", run->message);
     run->finished = true;
+    run_telemetry_end(run, run->plan.budget_blocked ? "blocked"
+                           : run->last_error.cls == PERR_CANCELLED ? "cancelled" : "error", NULL);
     if (run->cb.on_done) run->cb.on_done(run->data, &res);
     run_close(run);
 }
@@ -303,6 +306,7 @@ struct route_run *router_run(struct router *r, const struct task *task, const ch
     int usable = route_plan_compute(&r->state, &run->task, router_now(r), router_random(r), &run->plan);
     for (size_t i = 0; i < run->plan.count; i++)
         if (!run->plan.entries[i].skipped) { run->first_usable = i; break; }
+    run_telemetry_begin(run);
     if (usable < 0) {
         refusal_message(run);
         record_budget_refusal(run);
@@ -317,7 +321,8 @@ void route_run_cancel(struct route_run *run)
 {
     if (!run || run->finished) return;
     run->cb.on_done = NULL;
-    run_close(run);
+    run_close(run);   /* records its attempts as cancelled first */
+    run_telemetry_end(run, "cancelled", NULL);
 }
 
 void run_queue_pump(struct router *r)

@@ -137,12 +137,12 @@ TEST(request_openai_local_without_key_and_chat_fim)
     ASSERT_STREQ(b.headers, "Content-Type: application/json\nAccept: text/event-stream\n");
     cJSON *root = cJSON_Parse(buf_str(&b.req.body));
     cJSON *msgs = cJSON_GetObjectItem(root, "messages");
-    ASSERT_STREQ(json_string(cJSON_GetArrayItem(msgs, 0), "content"), prompt_default_system(TASK_INLINE));
-    ASSERT_STREQ(json_string(cJSON_GetArrayItem(msgs, 1), "content"),
+    ASSERT_STREQ(json_get_string(cJSON_GetArrayItem(msgs, 0), "content"), prompt_default_system(TASK_INLINE));
+    ASSERT_STREQ(json_get_string(cJSON_GetArrayItem(msgs, 1), "content"),
                  "Complete the code at <CURSOR>.\nLanguage: python\nFile: a.py\n\n<file>\n"
                  "def add(a, b):\n    <CURSOR>\n\nprint(add(1, 2))\n\n</file>\n");
     ASSERT(cJSON_GetObjectItem(root, "temperature") == NULL);
-    ASSERT_EQ(json_long(root, "max_tokens", 0), 64);
+    ASSERT_EQ(json_get_long(root, "max_tokens", 0), 64);
     cJSON_Delete(root);
     provider_request_free(&b.req);
 }

@@ -103,6 +103,16 @@ TEST(simulate_split_and_fallback_shares)
     ASSERT(simulate_run(cfg, w, err, sizeof err) == NULL);
     ASSERT(strstr(err, "tasks[0].kind") != NULL);
     cJSON_Delete(w);
+    /* A count no long holds is clamped, never cast out of range (UBSan aborts on that). */
+    w = cJSON_Parse("{\"tasks\": [{\"kind\": \"inline\", \"tokens_in\": 1e300}]}");
+    r = simulate_run(cfg, w, err, sizeof err);
+    ASSERT(r != NULL);
+    double tokens_in = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(r, "models")) tokens_in += num(m, "tokens_in");
+    ASSERT_NEAR(tokens_in, 1e15, 1);
+    cJSON_Delete(r);
+    cJSON_Delete(w);
     config_unref(cfg);
 }
 

@@ -1,12 +1,14 @@
 // The VS Code side of switchboard: launches the binary over stdio with
 // vscode-languageclient 11 (inline completions come through the client), passes
 // switchboard.* settings as initializationOptions and on change, shows a status bar
-// item fed by switchboard/status, and adds five commands.
+// item fed by switchboard/status, adds five commands, and reports what became of inline
+// suggestions (signals.ts).
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { buildLaunchOptions, resolveServerPath, settingsToInitOptions } from './launch';
 import { formatCheck, runCheck } from './check';
 import { formatStatus, StatusPayload } from './status';
+import { addSignals, Send } from './signals';
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem | undefined;
@@ -36,9 +38,30 @@ export async function startClient(context: vscode.ExtensionContext): Promise<Lan
   };
   const c = new LanguageClient('switchboard', 'switchboard', serverOptions, clientOptions);
   c.onNotification('switchboard/status', (payload: StatusPayload) => updateStatus(payload));
+  installInlineSignals((command, args) => {
+    if (client) void client.sendRequest('workspace/executeCommand', { command, arguments: args }).catch(() => undefined);
+  });
   await c.start();
   context.subscriptions.push(c);
   return c;
+}
+
+// vscode-languageclient registers its inline completion provider itself; the signal
+// methods must be on it before VS Code sees it, so registration goes through here.
+// (Each extension has its own vscode API object: this changes nothing for others.)
+let signalsInstalled = false;
+function installInlineSignals(send: Send): void {
+  const languages = vscode.languages as unknown as Record<string, unknown>;
+  const original = languages?.registerInlineCompletionItemProvider;
+  if (signalsInstalled || typeof original !== 'function') return;
+  try {
+    languages.registerInlineCompletionItemProvider = (selector: unknown, provider: object) =>
+      (original as (s: unknown, p: object) => vscode.Disposable).call(vscode.languages, selector,
+        addSignals(provider, send));
+    signalsInstalled = true;
+  } catch {
+    // A frozen API object: no signals, everything else as before.
+  }
 }
 
 function updateStatus(payload: StatusPayload | undefined): void {
