@@ -33,7 +33,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(SANFLAGS) -MMD 
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 
-# One folder per capability, lowest floor first (docs/architecture.md; tests/layering.py
+# One folder per capability, lowest floor first (docs/architecture.md; tests/layering/check.py
 # checks that no include points upward).
 LAYERS   := base providers config ledger telemetry router lsp inline actions cli
 LIB_SRC  := $(wildcard $(LAYERS:%=%/*.c))

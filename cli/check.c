@@ -1,9 +1,11 @@
-/* `switchboard check [--config PATH]`: loads the configuration exactly as the server
- * would and prints where it came from, the providers (with whether their key is
- * present, never the key), models with prices, routes and warnings, then what is
- * missing (keys, local servers that do not answer). Exit 0 when the file is valid,
- * 2 when it is not (or on bad usage), with the loader's message. */
+/* `switchboard check [--config PATH] [--json]`: loads the configuration exactly as
+ * the server would and prints where it came from, the providers (with whether their
+ * key is present, never the key), models with prices, routes and warnings, then what
+ * is missing (keys, local servers that do not answer). --json prints the same as one
+ * document (cli/check_json.c). Exit 0 when the file is valid, 2 when it is not (or on
+ * bad usage), with the loader's message. */
 #include "cli/check.h"
+#include "cli/check_json.h"
 #include "config/config.h"
 #include "providers/probe.h"
 #include "providers/http.h"
@@ -21,8 +23,9 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: switchboard check [--config PATH]\n"
-                 "Validates the configuration and lists providers, models, routes and what is missing.\n");
+    fprintf(out, "usage: switchboard check [--config PATH] [--json]\n"
+                 "Validates the configuration and lists providers, models, routes and what is missing.\n"
+                 "--json prints the same findings as one JSON document (docs/configuration.md).\n");
 }
 
 static const char *fim_name(enum fim_mode m)
@@ -117,7 +120,6 @@ static void describe_when(const struct route_rule *r, struct buf *b)
 
 static void print_routes(const struct config *cfg)
 {
-    static const char *const strategies[] = { "fallback", "split", "hedge" };
     printf("\nroutes (%zu)%s%s:\n", cfg->route_count, cfg->preset ? ", preset " : "",
            cfg->preset ? cfg->preset : "");
     for (size_t i = 0; i < cfg->route_count; i++) {
@@ -129,7 +131,7 @@ static void print_routes(const struct config *cfg)
             buf_printf(&b, "%s%s", t ? ", " : "", cfg->models[r->targets[t]].name);
             if (r->strategy == STRATEGY_SPLIT) buf_printf(&b, " (weight %g)", r->weights[t]);
         }
-        buf_printf(&b, "  [%s", strategies[r->strategy]);
+        buf_printf(&b, "  [%s", config_strategy_name(r->strategy));
         if (r->strategy == STRATEGY_HEDGE) buf_printf(&b, " after %ld ms", r->hedge_after_ms);
         buf_puts(&b, "]");
         printf("  %s: %s\n", r->label, buf_str(&b));
@@ -190,10 +192,12 @@ static void print_telemetry(const struct config *cfg, struct buf *missing)
     telemetry_options_free(&o);
 }
 
-static int parse_args(int argc, char **argv, const char **config_path)
+static int parse_args(int argc, char **argv, const char **config_path, bool *json)
 {
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--json") == 0) {
+            *json = true;
+        } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
             *config_path = argv[++i];
         } else if (strncmp(argv[i], "--config=", 9) == 0) {
             *config_path = argv[i] + 9;
@@ -209,18 +213,39 @@ static int parse_args(int argc, char **argv, const char **config_path)
     return 0;
 }
 
+/* How config_find_path found path, in its order of lookup. */
+static const char *found_by(const char *explicit_path, const char *path)
+{
+    if (!path) return "defaults";
+    if (explicit_path && *explicit_path) return "--config";
+    const char *env = getenv("SWITCHBOARD_CONFIG");
+    if (env && *env) return "SWITCHBOARD_CONFIG";
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    return xdg && *xdg ? "XDG_CONFIG_HOME" : "HOME";
+}
+
 int cli_check(int argc, char **argv)
 {
     const char *explicit_path = NULL;
-    int rc = parse_args(argc, argv, &explicit_path);
+    bool json = false;
+    int rc = parse_args(argc, argv, &explicit_path, &json);
     if (rc) return rc == 1 ? 0 : 2;
     char *path = config_find_path(explicit_path);
+    struct check_source src = { path, found_by(explicit_path, path) };
     char err[1024];
     struct config *cfg = config_load(path, NULL, err, sizeof err);
     if (!cfg) {
-        fprintf(stderr, "%s\n", err);
+        /* --json: stdout only, so a reader that merges the streams still parses it. */
+        if (json) check_json_invalid(&src, err);
+        else fprintf(stderr, "%s\n", err);
         free(path);
         return 2;
+    }
+    if (json) {
+        check_json_valid(cfg, &src);
+        free(path);
+        config_unref(cfg);
+        return 0;
     }
     if (path) printf("config: %s\n", path);
     else printf("config: defaults (no file found: detected from the environment)\n");

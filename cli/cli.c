@@ -2,13 +2,13 @@
 #include "cli/cli.h"
 #include "cli/check.h"
 #include "cli/route_cli.h"
-#include "router/simulate.h"
-#include "ledger/stats.h"
 #include "cli/cli_probe.h"
+#include "cli/simulate_cli.h"
+#include "cli/stats_cli.h"
 #include <string.h>
 
 const struct cli_command cli_commands[] = {
-    { "check", cli_check, "check [--config PATH]     validate the configuration, list what was found" },
+    { "check", cli_check, "check [--config PATH] [--json]   validate the configuration, list what was found" },
     { "probe", cli_probe, "probe [MODEL...] [--config PATH]   send a tiny real request to each model" },
     { "route", cli_route, "route --task KIND [--language L] [--path P] [--tokens N] [--trigger automatic|invoked]" },
     { "stats", cli_stats, "stats [--since 1d|7d|30d] [--by model|task|provider|day] [--json] [--html FILE]" },

@@ -1,4 +1,5 @@
 /* `switchboard simulate WORKLOAD.json [--config PATH] [--json]` and its text table. */
+#include "cli/simulate_cli.h"
 #include "router/simulate.h"
 #include "base/buf.h"
 #include "base/json.h"

@@ -1,4 +1,6 @@
-/* `switchboard stats` and the switchboard.stats summary. */
+/* `switchboard stats` (see stats_cli.h): parses the arguments, builds the report
+ * from the ledger and prints it as a table, JSON or an HTML file. */
+#include "cli/stats_cli.h"
 #include "ledger/stats.h"
 #include "ledger/ledger_read.h"
 #include "base/clock.h"
@@ -8,21 +10,6 @@
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
-
-cJSON *stats_summary_json(const char *ledger_path, const struct config *cfg, int64_t since_ms,
-                          const char *by)
-{
-    int group = by ? stats_parse_group_by(by) : STATS_BY_MODEL;
-    if (group < 0) group = STATS_BY_MODEL;
-    if (!ledger_path && cfg) ledger_path = cfg->ledger_path;
-    struct stats_report report;
-    char err[256];
-    stats_build(&report, ledger_path, cfg, since_ms, clock_wall_ms(), (enum stats_group_by)group,
-                err, sizeof err);
-    cJSON *json = stats_render_json(&report);
-    stats_report_free(&report);
-    return json;
-}
 
 static int usage(const char *problem)
 {

@@ -1,7 +1,8 @@
-/* Configuration: the JSON file of design.md (comments and trailing commas accepted),
- * found at --config, $SWITCHBOARD_CONFIG, $XDG_CONFIG_HOME/switchboard/config.json,
- * else zero-config defaults detected from the environment; the editor's
- * initializationOptions / didChangeConfiguration deep-merged over it.
+/* Configuration: the JSON file of docs/configuration.md (comments and trailing
+ * commas accepted), found at --config, $SWITCHBOARD_CONFIG,
+ * $XDG_CONFIG_HOME/switchboard/config.json, else zero-config defaults detected from
+ * the environment; the editor's initializationOptions / didChangeConfiguration
+ * deep-merged over it.
  *
  * A loaded config is immutable and reference counted: the running server swaps in a
  * new one on reload and in-flight work keeps the one it started with. Validation
@@ -183,6 +184,9 @@ struct config *config_load_text(const char *text, const char *name, const cJSON 
 struct config *config_refusing(const char *source, const char *reason);
 
 int config_model_index(const struct config *cfg, const char *name);   /* -1 if unknown */
+/* The name the file uses for a strategy ("fallback", "split", "hedge", "adaptive"):
+ * one table, so a new strategy cannot be missing from a printer's own copy. */
+const char *config_strategy_name(enum route_strategy s);
 const struct provider_config *config_model_provider(const struct config *cfg, size_t model);
 
 /* Parses JSON with // and block comments and trailing commas. NULL on error, with

@@ -175,6 +175,11 @@ static void warn_fim_only_targets(struct cfg_ctx *c, const struct config *cfg,
 
 static const char *const strategy_names[] = { "fallback", "split", "hedge", "adaptive", NULL };
 
+const char *config_strategy_name(enum route_strategy s)
+{
+    return (unsigned)s < sizeof strategy_names / sizeof *strategy_names - 1 ? strategy_names[s] : "?";
+}
+
 /* quality_floor, explore, min_observations: only the adaptive strategy reads them. */
 static int parse_adaptive(struct cfg_ctx *c, struct route_rule *r, const cJSON *rule, const char *path)
 {

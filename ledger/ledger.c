@@ -142,7 +142,7 @@ static void add_string(cJSON *obj, const char *name, const char *value)
     cJSON_AddStringToObject(obj, name, value ? value : "");
 }
 
-/* The line of design.md "Ledger", fields in a fixed order. */
+/* One ledger line (docs/ledger-and-stats.md, "The ledger"), fields in a fixed order. */
 static char *format_entry(const struct ledger_entry *e)
 {
     char when[32];

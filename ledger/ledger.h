@@ -3,7 +3,7 @@
  * the configured path, with size-based rotation. Mode 0600. No source text and no
  * key is ever written: entries hold only the fields below.
  *
- * Line format (design.md "Ledger"):
+ * Line format (docs/ledger-and-stats.md, "The ledger"):
  * {"time":"2026-11-27T21:00:00.123Z","request_id":"7","attempt_id":"a1b2-3","task":"inline",
  *  "trigger":"automatic","language":"python","route":"routes[0]","model":"fast",
  *  "provider":"deepseek","attempt":1,"outcome":"ok","status":200,"first_token_ms":180,

@@ -128,15 +128,12 @@ char *stats_render_text(const struct stats_report *report);
 cJSON *stats_render_json(const struct stats_report *report);
 char *stats_render_html(const struct stats_report *report);
 
-/* The summary for switchboard.stats: by = "model" when NULL, since_ms 0 = everything.
- * Reading a full set of rotated files takes about half a second, so the server builds
- * it on the libuv thread pool (lsp/service_commands.c); stats code keeps no global
- * state, so that is safe. */
+/* The JSON summary in one call (stats_build + stats_render_json, now = the wall
+ * clock): by = "model" when NULL, since_ms 0 = everything. Reading a full set of
+ * rotated files takes about half a second, so the server runs the same steps on the
+ * libuv thread pool (lsp/service_commands.c); stats code keeps no global state, so
+ * that is safe. */
 cJSON *stats_summary_json(const char *ledger_path, const struct config *cfg, int64_t since_ms,
                           const char *by);
-
-/* `switchboard stats [--since D] [--by K] [--json] [--html FILE] [--ledger PATH]
- * [--config PATH] [--now TIME]`; argv[0] is "stats". Exit code 0, 1 or 2. */
-int cli_stats(int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
  * 1e-2) so outputs are stable across platforms and readable. */
 #include "ledger/stats.h"
 #include "ledger/ledger_read.h"
+#include "base/clock.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include <math.h>
@@ -239,4 +240,19 @@ char *stats_render_text(const struct stats_report *r)
     text_savings(&b, r);
     text_signals(&b, r);
     return buf_steal(&b);
+}
+
+cJSON *stats_summary_json(const char *ledger_path, const struct config *cfg, int64_t since_ms,
+                          const char *by)
+{
+    int group = by ? stats_parse_group_by(by) : STATS_BY_MODEL;
+    if (group < 0) group = STATS_BY_MODEL;
+    if (!ledger_path && cfg) ledger_path = cfg->ledger_path;
+    struct stats_report report;
+    char err[256];
+    stats_build(&report, ledger_path, cfg, since_ms, clock_wall_ms(), (enum stats_group_by)group,
+                err, sizeof err);
+    cJSON *json = stats_render_json(&report);
+    stats_report_free(&report);
+    return json;
 }

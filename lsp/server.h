@@ -55,7 +55,7 @@ uv_loop_t *server_loop(struct server *srv);
 struct document_store *server_documents(struct server *srv);
 enum position_encoding server_encoding(struct server *srv);
 const cJSON *server_client_capabilities(struct server *srv);   /* initialize params.capabilities */
-/* Reads a nested client capability: server_client_supports(srv, "textDocument.codeAction.resolveSupport") */
+/* A nested client capability or NULL: server_client_capability(srv, "textDocument.codeAction.resolveSupport") */
 const cJSON *server_client_capability(struct server *srv, const char *dotted_path);
 struct router *server_router(struct server *srv);
 struct ledger *server_ledger(struct server *srv);

@@ -1,5 +1,6 @@
-/* The server object and its life cycle, for main.c, services.c and tests. Features
- * use server.h only. */
+/* The server object and its life cycle, for cli/main.c, the lsp/ modules that run the
+ * server (lifecycle.c, initialize.c, services.c ...) and tests. Features use server.h
+ * only. */
 #ifndef LSP_SERVER_INTERNAL_H
 #define LSP_SERVER_INTERNAL_H
 #include "lsp/framing.h"
@@ -44,7 +45,7 @@ struct server {
     bool signals_open;
     struct feature_slot *slots;
     size_t slot_count;
-    /* Services wired by services.c (NULL until their modules land). */
+    /* Services wired by services.c at initialize (NULL before, and after shutdown). */
     struct router *router;
     struct ledger *ledger;
     struct http_engine *http;

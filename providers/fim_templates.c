@@ -1,4 +1,4 @@
-/* FIM templates (see fim_templates.h and wire-formats.md section 8). Codestral's BOS
+/* FIM templates (see fim_templates.h; the table in docs/providers.md). Codestral's BOS
  * (<s>) is left to the server, which adds it when tokenizing. */
 #include "providers/fim_templates.h"
 #include "base/xalloc.h"

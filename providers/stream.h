@@ -7,7 +7,7 @@
 #include "base/buf.h"
 #include <stddef.h>
 
-/* Return nonzero from the callback to stop parsing (stream_feed then returns 1).
+/* Return nonzero from the callback to stop parsing (the feed function then returns 1).
  * payload is always NUL-terminated at payload[len]. */
 typedef int (*stream_event_fn)(void *data, const char *event, const char *payload, size_t len);
 

@@ -1,7 +1,8 @@
-/* The task: the neutral unit between layers. The lsp layer builds one from an editor
- * request, the router picks targets for it, and a provider adapter renders it for its
- * API. Also the model spec: everything an adapter needs to know about one configured
- * model. Both are plain data; the owner frees with task_free / model_spec_free. */
+/* The task: the neutral unit between layers. The inline and actions features build
+ * one from an editor request, the router picks targets for it, and a provider adapter
+ * renders it for its API. Also the model spec: everything an adapter needs to know
+ * about one configured model. Both are plain data; the owner frees with task_free /
+ * model_spec_free. */
 #ifndef PROVIDERS_TASK_H
 #define PROVIDERS_TASK_H
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* `switchboard simulate WORKLOAD.json`: replays a task mix through the route rules and
+/* Workload simulation (`switchboard simulate`, cli/simulate_cli.c): replays a task mix through the route rules and
  * the price list, with no network, and compares the cost with single-model baselines
  * (every task sent to one model).
  *
@@ -24,9 +24,5 @@
 /* Returns the result as JSON (see docs/ledger-and-stats.md), or NULL with a message
  * in err when the workload is invalid. */
 cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, size_t errlen);
-char *simulate_render_text(const cJSON *result);
-
-/* argv[0] is "simulate". Exit code 0, 1 or 2. */
-int cli_simulate(int argc, char **argv);
 
 #endif

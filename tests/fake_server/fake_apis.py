@@ -339,7 +339,7 @@ class MistralFim(Renderer):
                              "finish_reason": OPENAI_FINISH.get(finish, "stop")}],
                 "usage": plain_usage(usage)}
 
-    # In-band errors: the OpenAI-style data: {"error": {...}} (wire-formats.md §0.4;
+    # In-band errors: the OpenAI-style data: {"error": {...}} (docs/providers.md, errors after a 200;
     # Mistral documents no other mid-stream shape), inherited from Renderer.
 
 

@@ -176,6 +176,9 @@ class ActionsTest(unittest.TestCase):
                          "switchboard.runAction")
         self.assertEqual(self.fs.stats()["requests"], 0)   # no model call to list them
 
+    def test_fix_offered_for_the_diagnostics_in_range(self):
+        self.start()
+        uri = self.open_py()
         diag = {"range": rng(2, 15, 2, 16), "severity": 1, "message": "wrong value",
                 "source": "lint"}
         far = {"range": rng(5, 4, 5, 8), "severity": 2, "message": "elsewhere"}
@@ -186,6 +189,9 @@ class ActionsTest(unittest.TestCase):
         self.assertEqual(self.actions(uri, rng(2, 8, 2, 16), diagnostics=[far],
                                       only=["quickfix"]), [])
 
+    def test_only_filters_by_kind_prefix(self):
+        self.start()
+        uri = self.open_py()
         only = [a["kind"] for a in self.actions(uri, rng(1, 0, 2, 0), only=["refactor"])]
         self.assertEqual(only, ["refactor.rewrite.switchboard",
                                 "refactor.rewrite.switchboard.optimize",

@@ -139,7 +139,7 @@ class WrongTypesTest(BadInputBase):
     def test_every_method_with_wrong_types(self):
         text = "def keep(x):\n    return x\n"
         self.c.open(DOC, text, "python")
-        rids = []
+        rids, sent = [], {}
         for method in REQUESTS:
             for params in BAD_PARAMS:
                 msg = {"jsonrpc": "2.0", "id": 1000 + len(rids), "method": method}
@@ -147,6 +147,7 @@ class WrongTypesTest(BadInputBase):
                     msg["params"] = params
                 self.c.send(msg)
                 rids.append(msg["id"])
+                sent[msg["id"]] = "%s %s" % (method, json.dumps(params)[:80])
         for method in NOTIFICATIONS:
             for params in BAD_PARAMS:
                 if method == "textDocument/didClose" and isinstance(params, dict) and \
@@ -157,12 +158,13 @@ class WrongTypesTest(BadInputBase):
                     msg["params"] = params
                 self.c.send(msg)
         for rid in rids:
-            msg = self.c.wait_response(rid, timeout=15)
-            if "error" in msg:
-                self.assertIsInstance(msg["error"]["code"], int, msg)
-                self.assertTrue(msg["error"]["message"], msg)
-            else:
-                self.assertIn("result", msg)
+            with self.subTest(request=sent[rid]):
+                msg = self.c.wait_response(rid, timeout=15)
+                if "error" in msg:
+                    self.assertIsInstance(msg["error"]["code"], int, msg)
+                    self.assertTrue(msg["error"]["message"], msg)
+                else:
+                    self.assertIn("result", msg)
         # No notification was answered.
         answered = {m.get("id") for m in self.c.messages if "method" not in m}
         self.assertTrue(answered - {None} <= set(rids) | {1}, answered)

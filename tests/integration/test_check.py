@@ -22,7 +22,10 @@ def closed_port():
     return port
 
 
-class CheckTest(unittest.TestCase):
+class CheckFixture(unittest.TestCase):
+    """A temporary HOME and config directory, and `check` run with a known secret in
+    reach: no output may contain it. Holds no tests (test_check_json.py shares it)."""
+
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="sb-check-")
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.dir,
@@ -45,6 +48,8 @@ class CheckTest(unittest.TestCase):
         self.assertNotIn(SECRET, r.stdout + r.stderr)
         return r
 
+
+class CheckTest(CheckFixture):
     def test_valid_file_lists_everything(self):
         port = closed_port()
         path = self.write("""{
@@ -134,19 +139,32 @@ class CheckTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr.strip(), path + ": line 2 column 17: unexpected ','")
 
-    def test_missing_file_and_bad_usage_exit_2(self):
+    def test_adaptive_route_is_named(self):
+        # The strategy names once stopped at hedge: an adaptive rule read past the table.
+        path = self.write({"providers": {"p": {"kind": "openai"}},
+                           "models": {"a": {"provider": "p", "model": "x"}, "b": {"provider": "p", "model": "y"}},
+                           "routes": [{"targets": ["a", "b"], "strategy": "adaptive"}]})
+        r = self.check("--config", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("routes[0]: any -> a, b  [adaptive]", r.stdout)
+
+    def test_missing_file_exits_2(self):
         r = self.check("--config", os.path.join(self.dir, "nope.json"))
         self.assertEqual(r.returncode, 2)
         self.assertIn("nope.json: cannot read: No such file or directory", r.stderr)
+
+    def test_bad_usage_exits_2(self):
         r = self.check("--frobnicate")
         self.assertEqual(r.returncode, 2)
         self.assertIn("usage: switchboard check", r.stderr)
 
-    def test_config_from_environment_and_xdg(self):
+    def test_config_from_environment(self):
         path = self.write({"providers": {}, "models": {}}, "env.json")
         r = self.check(SWITCHBOARD_CONFIG=path)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("config: " + path, r.stdout)
+
+    def test_config_from_xdg(self):
         xdg = os.path.join(self.dir, "xdg", "switchboard")
         os.makedirs(xdg)
         with open(os.path.join(xdg, "config.json"), "w") as f:

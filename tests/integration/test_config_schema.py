@@ -186,7 +186,8 @@ class ConfigSchemaTest(unittest.TestCase):
         presets = self.validator.schema["properties"]["preset"]["enum"]
         used = {load_jsonc(p).get("preset") for p in self.examples()}
         for preset in presets:
-            self.assertIn(preset, used)
+            with self.subTest(preset=preset):
+                self.assertIn(preset, used)
 
     def test_invalid_documents_rejected_by_both(self):
         for i, doc in enumerate(INVALID):

@@ -135,14 +135,15 @@ class TestProviderKinds(InlineBase):
             name = kind.replace("-", "_")
             self.fs.rule(match={"model": "model-" + name}, text="value * %d" % len(name))
         for kind in KINDS:
-            name = kind.replace("-", "_")
-            doc = uri("k_%s.py" % name)
-            self.client.open(doc, text, "python")
-            items = self.items(self.inline_request(doc, position_of(text, len(text), "utf-16")))
-            self.assertEqual(len(items), 1, kind)
-            self.assertEqual(items[0]["insertText"], "value * %d" % len(name), kind)
-            self.assertEqual(items[0]["command"]["command"], "switchboard.accept")
-            self.assertTrue(items[0]["command"]["arguments"][0], kind)
+            with self.subTest(kind=kind):
+                name = kind.replace("-", "_")
+                doc = uri("k_%s.py" % name)
+                self.client.open(doc, text, "python")
+                items = self.items(self.inline_request(doc, position_of(text, len(text), "utf-16")))
+                self.assertEqual(len(items), 1, kind)
+                self.assertEqual(items[0]["insertText"], "value * %d" % len(name), kind)
+                self.assertEqual(items[0]["command"]["command"], "switchboard.accept")
+                self.assertTrue(items[0]["command"]["arguments"][0], kind)
         models = sorted({r["model"] for r in self.upstream()})
         self.assertEqual(len(models), len(KINDS), models)
 

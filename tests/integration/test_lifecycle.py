@@ -164,9 +164,12 @@ class CommandLineTest(unittest.TestCase):
 
     def test_closed_or_odd_stdio_does_not_crash(self):
         for redirect in ("<&-", ">&- </dev/null", "2>&- </dev/null"):
-            r = subprocess.run(["sh", "-c", '"$0" ' + redirect, binary_path()],
-                               capture_output=True, timeout=10)
-            self.assertEqual(r.returncode, 1, redirect)   # EOF without shutdown
+            with self.subTest(redirect=redirect):
+                r = subprocess.run(["sh", "-c", '"$0" ' + redirect, binary_path()],
+                                   capture_output=True, timeout=10)
+                self.assertEqual(r.returncode, 1, redirect)   # EOF without shutdown
+
+    def test_datagram_socket_as_stdin_is_refused(self):
         import socket
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             r = subprocess.run([binary_path()], stdin=s.fileno(), capture_output=True, timeout=10)

@@ -212,23 +212,31 @@ class SimulateRouterChecks(unittest.TestCase):
 class SimulateErrors(unittest.TestCase):
     def test_bad_workloads(self):
         cfg = os.path.join(WORKLOADS, "speed-depth.config.json")
-        cases = [({"tasks": [{"kind": "painting"}]}, "tasks[0].kind"),
-                 ({"tasks": []}, "tasks"),
-                 ({"unavailable": {"nobody": 0.5}, "tasks": [{"kind": "inline"}]}, "unavailable.nobody"),
-                 ({"unavailable": {"fast": 1.5}, "tasks": [{"kind": "inline"}]}, "unavailable.fast"),
-                 ({"tasks": [{"kind": "inline", "tokens_in": -4}]}, "tasks[0]")]
+        cases = [("unknown kind", {"tasks": [{"kind": "painting"}]}, "tasks[0].kind"),
+                 ("no tasks", {"tasks": []}, "tasks"),
+                 ("unavailable unknown model", {"unavailable": {"nobody": 0.5}, "tasks": [{"kind": "inline"}]},
+                  "unavailable.nobody"),
+                 ("unavailable share above 1", {"unavailable": {"fast": 1.5}, "tasks": [{"kind": "inline"}]},
+                  "unavailable.fast"),
+                 ("negative tokens", {"tasks": [{"kind": "inline", "tokens_in": -4}]}, "tasks[0]")]
         with tempfile.TemporaryDirectory() as tmp:
-            for workload, where in cases:
-                path = os.path.join(tmp, "w.json")
-                json.dump(workload, open(path, "w"))
-                p = simulate(path, "--config", cfg, check=False)
-                self.assertEqual(p.returncode, 2, workload)
-                self.assertIn(where, p.stderr)
+            for name, workload, where in cases:
+                with self.subTest(name=name):
+                    path = os.path.join(tmp, "w.json")
+                    json.dump(workload, open(path, "w"))
+                    p = simulate(path, "--config", cfg, check=False)
+                    self.assertEqual(p.returncode, 2, workload)
+                    self.assertIn(where, p.stderr)
+
+    def test_missing_workload_file_exits_2(self):
+        with tempfile.TemporaryDirectory() as tmp:
             p = simulate(os.path.join(tmp, "missing.json"), check=False)
-            self.assertEqual(p.returncode, 2)
-            p = subprocess.run([BIN, "simulate"], capture_output=True, text=True, timeout=30)
-            self.assertEqual(p.returncode, 2)
-            self.assertIn("usage", p.stderr)
+        self.assertEqual(p.returncode, 2)
+
+    def test_no_workload_argument_prints_usage(self):
+        p = subprocess.run([BIN, "simulate"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("usage", p.stderr)
 
 
 class SimulateQuality(unittest.TestCase):

@@ -284,9 +284,10 @@ class StatsHtml(unittest.TestCase):
 class StatsUsage(unittest.TestCase):
     def test_bad_arguments_exit_2(self):
         for args in (["--by", "color"], ["--since", "yesterday"], ["--bogus"], ["--config"]):
-            p = run(*args, check=False)
-            self.assertEqual(p.returncode, 2, args)
-            self.assertIn("usage", p.stderr)
+            with self.subTest(args=" ".join(args)):
+                p = run(*args, check=False)
+                self.assertEqual(p.returncode, 2, args)
+                self.assertIn("usage", p.stderr)
 
     def test_missing_ledger_is_empty_report(self):
         with tempfile.TemporaryDirectory() as tmp:

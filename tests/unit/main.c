@@ -5,6 +5,7 @@
 #include "base/xalloc.h"
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <time.h>
@@ -13,6 +14,14 @@ struct test_entry { const char *name; test_fn fn; };
 static struct test_entry *tests;
 static size_t test_count, test_cap;
 static unsigned rng_state = 12345;
+/* Shared with the forked test, so the parent can name the scenario even after a crash. */
+static char *scenario;
+#define SCENARIO_MAX 128
+
+void test_set_scenario(const char *name)
+{
+    if (scenario) snprintf(scenario, SCENARIO_MAX, "%s", name ? name : "");
+}
 
 void test_register(const char *name, test_fn fn)
 {
@@ -86,6 +95,7 @@ static int compare_entries(const void *a, const void *b)
 static int run_one(const struct test_entry *t)
 {
     fflush(NULL);
+    if (scenario) scenario[0] = '\0';
     pid_t pid = fork();
     if (pid == 0) {
         alarm(60); /* a hang fails the test instead of the whole run */
@@ -100,12 +110,15 @@ static int run_one(const struct test_entry *t)
     if (WIFSIGNALED(status))
         fprintf(stderr, "    killed by signal %d%s\n", WTERMSIG(status),
                 WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+    if (scenario && scenario[0]) fprintf(stderr, "    in scenario %s\n", scenario);
     return 1;
 }
 
 int main(int argc, char **argv)
 {
     qsort(tests, test_count, sizeof *tests, compare_entries);
+    void *shared = mmap(NULL, SCENARIO_MAX, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared != MAP_FAILED) scenario = shared;
     int passed = 0, failed = 0;
     for (size_t i = 0; i < test_count; i++) {
         if (!wanted(tests[i].name, argc, argv)) continue;

@@ -20,6 +20,9 @@ void test_register(const char *name, test_fn fn);
 
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
+/* Names the scenario a TEST is in (a TEST that walks several, e.g. to start a fake
+ * server once): a failure, a crash or a timeout then says "in scenario NAME". */
+void test_set_scenario(const char *name);
 
 #define ASSERT(cond) \
     do { if (!(cond)) test_fail(__FILE__, __LINE__, "assertion failed: %s", #cond); } while (0)

@@ -103,7 +103,7 @@ TEST(inband_openai_error)
 
 TEST(inband_mistral_error_object)
 {
-    /* Mistral's error shape (wire-formats.md section 3) arriving as a stream event. */
+    /* Mistral's error shape (its documented error body) arriving as a stream event. */
     check_all_splits(&provider_mistral_fim, STREAM_SSE,
         "data: {\"id\":\"a1b2\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"return\"},\"finish_reason\":null}]}\n\n"
         "data: {\"object\":\"error\",\"message\":\"Rate limit exceeded\",\"type\":\"rate_limited\",\"param\":null,\"code\":\"1300\"}\n\n",

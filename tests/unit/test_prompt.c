@@ -53,7 +53,7 @@ static struct task inline_task(void)
 
 #define ALL_CAPS (PROVIDER_CAP_CHAT | PROVIDER_CAP_FIM_NATIVE | PROVIDER_CAP_RAW_PROMPT)
 
-TEST(prompt_shape_per_fim_mode)
+TEST(prompt_auto_on_a_native_kind_is_native_fim)
 {
     struct task t = inline_task();
     struct prompt p;
@@ -65,25 +65,49 @@ TEST(prompt_shape_per_fim_mode)
     ASSERT_STREQ(p.suffix, "\nprint(x)\n");
     ASSERT_EQ(p.max_tokens, 128);
     prompt_free(&p);
+}
 
-    s = spec_with(FIM_AUTO, NULL);   /* chat-only kind: chat FIM */
+TEST(prompt_auto_on_a_chat_only_kind_is_chat_fim)
+{
+    struct task t = inline_task();
+    struct prompt p;
+    char err[256];
+    struct model_spec s = spec_with(FIM_AUTO, NULL);
     ASSERT_EQ(prompt_build(&s, &t, PROVIDER_CAP_CHAT, 0, &p, err, sizeof err), 0);
     ASSERT_EQ(p.shape, PROMPT_CHAT);
     ASSERT(strstr(p.user, "x = <CURSOR>\nprint(x)\n") != NULL);
     ASSERT(strstr(p.system, "only the code") != NULL);
     prompt_free(&p);
+}
 
-    s = spec_with(FIM_NATIVE, NULL);   /* native asked of a chat-only kind: chat */
+TEST(prompt_native_asked_of_a_chat_only_kind_is_chat)
+{
+    struct task t = inline_task();
+    struct prompt p;
+    char err[256];
+    struct model_spec s = spec_with(FIM_NATIVE, NULL);
     ASSERT_EQ(prompt_build(&s, &t, PROVIDER_CAP_CHAT, 0, &p, err, sizeof err), 0);
     ASSERT_EQ(p.shape, PROMPT_CHAT);
     prompt_free(&p);
+}
 
-    s = spec_with(FIM_CHAT, NULL);   /* chat even where native exists */
+TEST(prompt_chat_mode_is_chat_even_where_native_exists)
+{
+    struct task t = inline_task();
+    struct prompt p;
+    char err[256];
+    struct model_spec s = spec_with(FIM_CHAT, NULL);
     ASSERT_EQ(prompt_build(&s, &t, ALL_CAPS, 0, &p, err, sizeof err), 0);
     ASSERT_EQ(p.shape, PROMPT_CHAT);
     prompt_free(&p);
+}
 
-    s = spec_with(FIM_TEMPLATE, "codestral");
+TEST(prompt_template_is_raw_with_task_stops_first)
+{
+    struct task t = inline_task();
+    struct prompt p;
+    char err[256];
+    struct model_spec s = spec_with(FIM_TEMPLATE, "codestral");
     task_add_stop(&t, "\n\n");
     ASSERT_EQ(prompt_build(&s, &t, ALL_CAPS, 0, &p, err, sizeof err), 0);
     ASSERT_EQ(p.shape, PROMPT_RAW);
@@ -94,11 +118,24 @@ TEST(prompt_shape_per_fim_mode)
     prompt_free(&p);
     free(t.stop[0]);
     free(t.stop);
+}
 
-    s = spec_with(FIM_TEMPLATE, "nonsense");
+TEST(prompt_unknown_template_is_an_error)
+{
+    struct task t = inline_task();
+    struct prompt p;
+    char err[256];
+    struct model_spec s = spec_with(FIM_TEMPLATE, "nonsense");
     ASSERT_EQ(prompt_build(&s, &t, ALL_CAPS, 0, &p, err, sizeof err), -1);
     ASSERT(strstr(err, "unknown fim_template") != NULL && strstr(err, "nonsense") != NULL);
-    s = spec_with(FIM_TEMPLATE, "qwen");   /* a chat-only kind cannot take a raw prompt */
+}
+
+TEST(prompt_template_on_a_kind_without_raw_prompts_is_an_error)
+{
+    struct task t = inline_task();
+    struct prompt p;
+    char err[256];
+    struct model_spec s = spec_with(FIM_TEMPLATE, "qwen");
     ASSERT_EQ(prompt_build(&s, &t, PROVIDER_CAP_CHAT, 0, &p, err, sizeof err), -1);
     ASSERT(strstr(err, "raw") != NULL);
 }
@@ -124,7 +161,7 @@ TEST(prompt_native_prefix_carries_commented_snippets)
     prompt_free(&p);
 }
 
-TEST(prompt_action_default_message)
+static struct task fix_task(struct task_snippet *snip)
 {
     struct task t = {0};
     t.kind = TASK_FIX;
@@ -133,9 +170,16 @@ TEST(prompt_action_default_message)
     t.prefix = (char *)"#include <stdio.h>\n";
     t.selection = (char *)"int main() { return x; }";
     t.diagnostics = (char *)"src/a.c:2:21: error: 'x' undeclared";
-    struct task_snippet snip = { (char *)"src/b.h", (char *)"int y;" };
-    t.snippets = &snip;
+    *snip = (struct task_snippet){ (char *)"src/b.h", (char *)"int y;" };
+    t.snippets = snip;
     t.snippet_count = 1;
+    return t;
+}
+
+TEST(prompt_action_default_message)
+{
+    struct task_snippet snip;
+    struct task t = fix_task(&snip);
     struct model_spec s = spec_with(FIM_AUTO, NULL);
     s.max_output_tokens = 1000;
     struct prompt p;
@@ -151,8 +195,17 @@ TEST(prompt_action_default_message)
                  "\nSelected code:\n<selection>\nint main() { return x; }\n</selection>\n"
                  "\nDiagnostics:\n<diagnostics>\nsrc/a.c:2:21: error: 'x' undeclared\n</diagnostics>\n");
     prompt_free(&p);
+}
 
-    /* rendered instructions win; snippets still go in front; a system override is used */
+/* Rendered instructions win; snippets still go in front; a system override is used. */
+TEST(prompt_action_instructions_and_system_override)
+{
+    struct task_snippet snip;
+    struct task t = fix_task(&snip);
+    struct model_spec s = spec_with(FIM_AUTO, NULL);
+    s.max_output_tokens = 1000;
+    struct prompt p;
+    char err[256];
     t.instructions = (char *)"Fix it.";
     t.system = (char *)"Be terse.";
     ASSERT_EQ(prompt_build(&s, &t, PROVIDER_CAP_CHAT, 0, &p, err, sizeof err), 0);
@@ -160,14 +213,32 @@ TEST(prompt_action_default_message)
     ASSERT_STREQ(p.system, "Be terse.");
     ASSERT_EQ(p.max_tokens, 1000);
     prompt_free(&p);
+}
 
-    /* every kind has a default system text */
+TEST(prompt_every_kind_has_a_default_system_text)
+{
     for (int k = 0; k < TASK_KIND_COUNT; k++) ASSERT(strlen(prompt_default_system(k)) > 20);
-    /* a kind that only does FIM refuses actions, and chat-style FIM */
+}
+
+/* With instructions rendered, as a code action sends it. */
+TEST(prompt_fim_only_kind_refuses_actions)
+{
+    struct task_snippet snip;
+    struct task t = fix_task(&snip);
+    t.instructions = (char *)"Fix it.";
+    struct model_spec s = spec_with(FIM_AUTO, NULL);
+    struct prompt p;
+    char err[256];
     ASSERT_EQ(prompt_build(&s, &t, PROVIDER_CAP_FIM_NATIVE, 0, &p, err, sizeof err), -1);
     ASSERT(strstr(err, "only does inline") != NULL);
+}
+
+TEST(prompt_fim_only_kind_refuses_chat_style_fim)
+{
     struct task in = {0};
     struct model_spec chat = spec_with(FIM_CHAT, NULL);
+    struct prompt p;
+    char err[256];
     ASSERT_EQ(prompt_build(&chat, &in, PROVIDER_CAP_FIM_NATIVE, 0, &p, err, sizeof err), -1);
     ASSERT(strstr(err, "only native fill-in-the-middle") != NULL);
 }

@@ -324,7 +324,7 @@ TEST(request_ollama_generate_chat_and_raw)
     provider_request_free(&b.req);
 }
 
-TEST(request_llamacpp_infill_and_completion)
+TEST(request_llamacpp_infill_carries_snippets)
 {
     struct model_spec s = spec("llamacpp", "http://127.0.0.1:8080", NULL);
     s.api_key = NULL;
@@ -340,10 +340,22 @@ TEST(request_llamacpp_infill_and_completion)
                  "\"input_extra\":[{\"filename\":\"util.py\",\"text\":\"def sub(a, b):\\n    return a - b\\n\"}],"
                  "\"prompt\":\"\",\"n_predict\":64,\"temperature\":0,\"stop\":[\"\\n\\n\"],\"stream\":true,\"cache_prompt\":true}");
     provider_request_free(&b.req);
+}
 
+static struct model_spec llamacpp_template_spec(void)
+{
+    struct model_spec s = spec("llamacpp", "http://127.0.0.1:8080", NULL);
+    s.api_key = NULL;
     s.fim = FIM_TEMPLATE;
     s.fim_template = (char *)"starcoder";
-    t.snippet_count = 0;
+    return s;
+}
+
+TEST(request_llamacpp_template_goes_to_completion)
+{
+    struct model_spec s = llamacpp_template_spec();
+    struct task t = inline_task();
+    struct built b;
     build("llamacpp", &s, &t, &b);
     ASSERT_STREQ(b.req.url, "http://127.0.0.1:8080/completion");
     ASSERT_STREQ(buf_str(&b.req.body),
@@ -351,8 +363,13 @@ TEST(request_llamacpp_infill_and_completion)
                  "\"n_predict\":64,\"temperature\":0,\"stop\":[\"\\n\\n\",\"<|endoftext|>\",\"<file_sep>\",\"<fim_prefix>\","
                  "\"<fim_suffix>\",\"<fim_middle>\"],\"stream\":true,\"cache_prompt\":true}");
     provider_request_free(&b.req);
+}
 
+TEST(request_llamacpp_action_flattened_for_completion)
+{
+    struct model_spec s = llamacpp_template_spec();
     struct task a = action_task();   /* chat-style prompt flattened for /completion */
+    struct built b;
     build("llamacpp", &s, &a, &b);
     ASSERT_STREQ(b.req.url, "http://127.0.0.1:8080/completion");
     ASSERT_STREQ(buf_str(&b.req.body),

@@ -81,8 +81,23 @@ TEST(review_store_shifts_and_drops)
     last_lines(&h, got, sizeof got);
     ASSERT_STREQ(got, "");
     ASSERT_EQ(review_store_count(st, "file:///r.py"), 0);
+    review_store_free(st);
+    document_free(doc);
+    lsp_harness_free(&h);
+}
 
+TEST(review_store_document_closed_clears_findings)
+{
+    struct lsp_harness h;
+    lsp_harness_init(&h);
+    lsp_harness_initialize(&h, "{\"capabilities\":{}}");
+    const char *text = "l0\nl1\n";
+    struct document *doc = document_new("file:///r.py", "python", 1, text, strlen(text));
+    struct review_store *st = review_store_new();
+    char got[64];
     review_store_set(st, h.srv, doc, findings((int[]){ 0 }, 1), 1, NULL);
+    last_lines(&h, got, sizeof got);
+    ASSERT_STREQ(got, "0");
     review_store_document_closed(st, h.srv, "file:///r.py");
     last_lines(&h, got, sizeof got);
     ASSERT_STREQ(got, "");

@@ -36,7 +36,10 @@ static const char *name_of(const struct config *c, const struct route_plan *p, s
     return c->models[p->entries[i].model].name;
 }
 
-TEST(plan_rules_match_in_order_on_kind_language_path_tokens)
+/* routes[0]: path under secret/ -> offline; routes[1]: tokens >= 50000 -> gpt;
+ * routes[2]: inline in python or c -> fast, offline; routes[3]: refactor or fix,
+ * invoked -> reasoning, fast. */
+static struct config *four_rules(void)
 {
     struct config *c = sample();
     struct route_rule *r0 = tcfg_route(c, "routes[0]", STRATEGY_FALLBACK, (const char *[]){ "offline", NULL });
@@ -49,26 +52,60 @@ TEST(plan_rules_match_in_order_on_kind_language_path_tokens)
     struct route_rule *r3 = tcfg_route(c, "routes[3]", STRATEGY_FALLBACK, (const char *[]){ "reasoning", "fast", NULL });
     r3->task_mask = (1u << TASK_REFACTOR) | (1u << TASK_FIX);
     r3->trigger_mask = 1u << TRIGGER_INVOKED;
+    return c;
+}
 
+TEST(plan_rule_matches_on_kind_and_language)
+{
+    struct config *c = four_rules();
     struct task t = make_task(TASK_INLINE, "python", "src/a.py", 100);
     ASSERT_EQ(route_match_rule(c, &t), 2);
-    t.path = "/home/u/proj/secret/keys.py";
+    tcfg_free(c);
+}
+
+TEST(plan_rule_path_glob_comes_first)
+{
+    struct config *c = four_rules();
+    struct task t = make_task(TASK_INLINE, "python", "/home/u/proj/secret/keys.py", 100);
     ASSERT_EQ(route_match_rule(c, &t), 0);
-    t.path = "src/a.py";
+    tcfg_free(c);
+}
+
+TEST(plan_rule_matches_on_prompt_tokens)
+{
+    struct config *c = four_rules();
+    struct task t = make_task(TASK_INLINE, "python", "src/a.py", 100);
     t.prompt_tokens_estimate = 60000;
     ASSERT_EQ(route_match_rule(c, &t), 1);
-    t = make_task(TASK_INLINE, "rust", "src/a.rs", 100);
+    tcfg_free(c);
+}
+
+TEST(plan_rule_no_match_for_another_language)
+{
+    struct config *c = four_rules();
+    struct task t = make_task(TASK_INLINE, "rust", "src/a.rs", 100);
     ASSERT_EQ(route_match_rule(c, &t), -1);
-    t = make_task(TASK_FIX, "rust", "src/a.rs", 100);
+    tcfg_free(c);
+}
+
+TEST(plan_rule_matches_on_trigger)
+{
+    struct config *c = four_rules();
+    struct task t = make_task(TASK_FIX, "rust", "src/a.rs", 100);
     t.trigger = TRIGGER_INVOKED;
     ASSERT_EQ(route_match_rule(c, &t), 3);
     t.trigger = TRIGGER_AUTOMATIC;
     ASSERT_EQ(route_match_rule(c, &t), -1);
+    tcfg_free(c);
+}
 
+TEST(plan_follows_the_matched_rule)
+{
+    struct config *c = four_rules();
     struct route_state st;
     route_state_init(&st, c, NULL, NOW, NULL, NULL);
     struct route_plan p;
-    t = make_task(TASK_REFACTOR, "c", NULL, 100);
+    struct task t = make_task(TASK_REFACTOR, "c", NULL, 100);
     t.trigger = TRIGGER_INVOKED;
     ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
     ASSERT_EQ(p.rule_index, 3);
@@ -77,7 +114,17 @@ TEST(plan_rules_match_in_order_on_kind_language_path_tokens)
     ASSERT_STREQ(p.entries[0].reason, "chosen: first usable target");
     ASSERT_STREQ(p.entries[1].reason, "fallback #1");
     ASSERT(strstr(p.summary, "routes[3] matched: task refactor") == p.summary);
-    t = make_task(TASK_INLINE, "rust", NULL, 10);
+    route_state_free(&st);
+    tcfg_free(c);
+}
+
+TEST(plan_without_a_matching_rule_says_so)
+{
+    struct config *c = four_rules();
+    struct route_state st;
+    route_state_init(&st, c, NULL, NOW, NULL, NULL);
+    struct route_plan p;
+    struct task t = make_task(TASK_INLINE, "rust", NULL, 10);
     ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), -1);
     ASSERT_EQ(p.rule_index, -1);
     ASSERT(strstr(p.summary, "no route matches task inline"));

@@ -596,14 +596,30 @@ static void scenario_config_swap_keeps_runs_in_flight(struct env *ep)
     ASSERT_STREQ(o2.model, "other");
 }
 
-/* Scenarios are grouped so that each test starts the fake server once. */
+/* Tells the harness the i-th name of a stringified "scenario_a, scenario_b" list. */
+static void scenario_name(const char *names, size_t i)
+{
+    while (i--) names = strchr(names, ',') + 1;
+    while (*names == ' ' || *names == '\n') names++;
+    size_t n = strcspn(names, ", \n");
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)n, names);
+    test_set_scenario(name);
+}
+
+/* Scenarios are grouped so that each test starts the fake server once; a failure
+ * names its scenario (test_set_scenario). */
 #define RUN_SCENARIOS(name, ...)                                               \
     TEST(name)                                                                 \
     {                                                                          \
         struct env e = { 0 };                                                  \
         void (*const scenarios[])(struct env *) = { __VA_ARGS__ };             \
-        for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++)      \
+        static const char names[] = #__VA_ARGS__;                              \
+        for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {    \
+            scenario_name(names, i);                                           \
             scenarios[i](&e);                                                  \
+        }                                                                      \
+        test_set_scenario(NULL);                                               \
         env_stop(&e);                                                          \
     }
 

@@ -1,6 +1,7 @@
 /* Stats, simulation and status payload through their C entry points (the CLI paths
  * are covered by tests/integration/test_stats.py and test_simulate.py). */
 #include "tests/unit/test.h"
+#include "cli/simulate_cli.h"
 #include "router/simulate.h"
 #include "ledger/stats.h"
 #include "router/status.h"

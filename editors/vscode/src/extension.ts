@@ -1,11 +1,12 @@
 // The VS Code side of switchboard: launches the binary over stdio with
 // vscode-languageclient 11 (inline completions come through the client), passes
 // switchboard.* settings as initializationOptions and on change, shows a status bar
-// item fed by switchboard/status, adds four commands, and reports what became of inline
+// item fed by switchboard/status, adds five commands, and reports what became of inline
 // suggestions (signals.ts).
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { buildLaunchOptions, resolveServerPath, settingsToInitOptions } from './launch';
+import { formatCheck, runCheck } from './check';
 import { formatStatus, StatusPayload } from './status';
 import { addSignals, Send } from './signals';
 
@@ -103,6 +104,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await showText(`route for ${task}`, await execute('switchboard.explainRoute', [{
         task, uri: editor?.document.uri.toString(), language: editor?.document.languageId,
       }]));
+    }),
+    vscode.commands.registerCommand('switchboard.check', async () => {
+      const s = settings();
+      const command = resolveServerPath(s.path as string | undefined);
+      if (!command) {
+        void vscode.window.showErrorMessage('switchboard: binary not found; set "switchboard.path".');
+        return;
+      }
+      const doc = await runCheck(command, s.configFile as string | undefined);
+      await showText('switchboard check', formatCheck(doc));
+      if (!doc.valid) void vscode.window.showErrorMessage('switchboard: the configuration is invalid');
     }),
     vscode.commands.registerCommand('switchboard.reload', async () => {
       await execute('switchboard.reloadConfig');

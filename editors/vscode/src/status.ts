@@ -1,24 +1,11 @@
 // Formats the switchboard/status notification for the status bar item.
+// The payload's names as the server sends them (docs/lsp.md); model is null before
+// any model has answered.
 export interface StatusPayload {
-  model?: string;
+  model?: string | null;
   in_flight?: number;
   spend_today_usd?: number;
   breakers?: Record<string, string>;
-  // The server's camelCase names for the same fields.
-  lastModel?: string | null;
-  inFlight?: number;
-  spendToday?: number;
-}
-
-// One shape whichever names the server used.
-export function normalizeStatus(s: StatusPayload | undefined): StatusPayload | undefined {
-  if (!s) return undefined;
-  return {
-    model: s.model ?? s.lastModel ?? undefined,
-    in_flight: s.in_flight ?? s.inFlight,
-    spend_today_usd: s.spend_today_usd ?? s.spendToday,
-    breakers: s.breakers,
-  };
 }
 
 export interface StatusView {
@@ -27,8 +14,7 @@ export interface StatusView {
   warning: boolean;
 }
 
-export function formatStatus(payload: StatusPayload | undefined): StatusView {
-  const s = normalizeStatus(payload);
+export function formatStatus(s: StatusPayload | undefined): StatusView {
   if (!s) return { text: '$(radio-tower) switchboard', tooltip: 'switchboard: no request yet', warning: false };
   const spend = typeof s.spend_today_usd === 'number' ? `$${s.spend_today_usd.toFixed(4)}` : '';
   const inFlight = s.in_flight && s.in_flight > 0 ? ` $(sync~spin) ${s.in_flight}` : '';

@@ -26,7 +26,7 @@ test('activate starts the client with settings as initializationOptions and regi
   assert.deepStrictEqual(c.serverOptions.args, ['--log-level', 'debug']);
   assert.deepStrictEqual(c.clientOptions.initializationOptions, { inline: { debounce_ms: 90 } });
   assert.strictEqual(c.clientOptions.synchronize.configurationSection, 'switchboard');
-  for (const id of ['switchboard.showStats', 'switchboard.showRoute', 'switchboard.reload', 'switchboard.restart'])
+  for (const id of ['switchboard.showStats', 'switchboard.showRoute', 'switchboard.check', 'switchboard.reload', 'switchboard.restart'])
     assert.ok(vscode.recorded.commands[id], id);
 
   // The status bar follows switchboard/status.

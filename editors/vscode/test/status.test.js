@@ -20,9 +20,14 @@ test('formatStatus before any request', () => {
   assert.match(formatStatus(undefined).text, /switchboard/);
 });
 
-test('formatStatus reads the server\'s camelCase fields too', () => {
+test('formatStatus shows a null model as a dash', () => {
+  assert.match(formatStatus({ model: null, in_flight: 0 }).text, / -$/);
+});
+
+test('formatStatus reads the snake_case names only', () => {
+  // docs/lsp.md: one spelling; the camelCase aliases the extension once read are gone.
   const v = formatStatus({ lastModel: 'fast', inFlight: 1, spendToday: 0.5 });
-  assert.match(v.text, /fast \$0\.5000/);
-  assert.match(v.tooltip, /In flight: 1/);
-  assert.match(formatStatus({ lastModel: null, inFlight: 0 }).text, / -$/);
+  assert.match(v.text, / -$/);
+  assert.match(v.tooltip, /In flight: 0/);
+  assert.match(v.tooltip, /Spend today: n\/a/);
 });

@@ -228,18 +228,35 @@ T.test('accept with nothing shown falls through to the key itself', function()
   T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x\ty' }, 'a real tab was typed')
 end)
 
-T.test('statusline reflects the switchboard/status payload', function()
+T.test('statusline is empty before the server runs', function()
   sb.status = nil
   T.eq(sb.statusline(), '', 'nothing before the server runs')
-  sb.status = { model = 'fast', spend_today_usd = 0.01234, in_flight = 2 }
+end)
+
+T.test('statusline shows model, spend and requests in flight', function()
+  sb.status = sb.normalize_status({ model = 'fast', spend_today_usd = 0.01234, in_flight = 2 })
   T.eq(sb.statusline(), 'sb: fast · $0.0123 today · 2 in flight', 'full')
-  sb.status = { model = 'reasoning', spend_today_usd = 0, in_flight = 0 }
+  sb.status = nil
+end)
+
+T.test('statusline leaves out in flight when idle', function()
+  sb.status = sb.normalize_status({ model = 'reasoning', spend_today_usd = 0, in_flight = 0 })
   T.eq(sb.statusline(), 'sb: reasoning · $0.0000 today', 'idle')
-  sb.status = sb.normalize_status({ lastModel = 'fast', inFlight = 1, spendToday = 0.5 })
-  T.eq(sb.statusline(), 'sb: fast · $0.5000 today · 1 in flight', 'camelCase payload')
-  sb.status = sb.normalize_status({ lastModel = vim.NIL, inFlight = 0 })
+  sb.status = nil
+end)
+
+T.test('statusline shows a null model as a dash', function()
+  sb.status = sb.normalize_status({ model = vim.NIL, in_flight = 0 })
   T.eq(sb.statusline(), 'sb: -', 'null model')
   sb.status = nil
+end)
+
+T.test('the status payload is read by its snake_case names only', function()
+  -- docs/lsp.md: one spelling; the camelCase aliases the plugin once read are gone.
+  local s = sb.normalize_status({ lastModel = 'fast', inFlight = 1, spendToday = 0.5 })
+  T.eq(s.model, nil, 'lastModel ignored')
+  T.eq(s.in_flight, nil, 'inFlight ignored')
+  T.eq(s.spend_today_usd, nil, 'spendToday ignored')
 end)
 
 T.test('the stats result is formatted as an aligned table', function()

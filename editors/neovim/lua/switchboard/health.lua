@@ -1,6 +1,7 @@
 -- :checkhealth switchboard (0.7's lua health checks, and vim.health from 0.8 on):
--- the binary, its version, and what `switchboard check` says about the configuration:
--- invalid file, no providers, missing keys, unreachable servers.
+-- the binary, its version, and what `switchboard check --json` says about the
+-- configuration (docs/configuration.md has the document's shape): invalid file, no
+-- providers, each provider's key and local server, warnings with their JSON path.
 local M = {}
 
 local function reporter()
@@ -14,18 +15,79 @@ local function reporter()
   }
 end
 
--- The lines of a section of `switchboard check` output ("missing:", "warnings (1):").
-local function section(out, name)
-  local lines, inside = {}, false
-  for line in (out .. '\n'):gmatch('([^\n]*)\n') do
-    if line:match('^' .. name) then
-      inside = true
-    elseif inside then
-      if line == '' or not line:match('^%s') then break end
-      table.insert(lines, vim.trim(line))
+-- JSON null decodes to vim.NIL: nil it, so `or` and `if` read it as absent.
+local function value(v)
+  if v == vim.NIL then return nil end
+  return v
+end
+
+-- system() mixes stderr in (a log line, an api_key_cmd's complaint): the document is
+-- the part from the "{" that starts a line to the last "}" that does.
+local function decode(out)
+  local text = out:match('^({\n.*\n})') or out:match('\n({\n.*\n})')
+  local ok, doc = pcall(vim.fn.json_decode, text or out)
+  if ok and type(doc) == 'table' then return doc end
+  return nil
+end
+
+-- "providers.p.api_key_env: key missing: set X", or the message alone when it has no place.
+local function finding_text(f)
+  local path = value(f.path)
+  return path and (path .. ': ' .. f.message) or f.message
+end
+
+local function provider_line(p)
+  local key = p.key
+  local words = { p.name .. ' (' .. p.kind .. ') ' .. p.base_url }
+  if not key.needed then table.insert(words, 'no key needed')
+  elseif key.present then table.insert(words, 'key set (' .. tostring(value(key.source)) .. ')')
+  else table.insert(words, 'key missing (' .. tostring(value(key.source)) .. ')') end
+  local reachable = value(p.reachable)
+  if reachable ~= nil then table.insert(words, reachable and 'server reachable' or 'server unreachable') end
+  return table.concat(words, ', ')
+end
+
+local function report_valid(r, doc)
+  local config = doc.config or {}
+  r.ok('configuration: ' .. (value(config.path) or 'defaults') .. ' (' .. tostring(config.source) .. ')')
+  local np, nm, nr = #doc.providers, #doc.models, #doc.routes
+  if np == 0 then
+    r.warn('no providers configured', {
+      'set an API key (e.g. ANTHROPIC_API_KEY, OPENAI_API_KEY, DEEPSEEK_API_KEY)',
+      'or start Ollama / llama.cpp locally, or write ~/.config/switchboard/config.json' })
+  else
+    r.ok(('configuration is valid: %d providers, %d models, %d routes'):format(np, nm, nr))
+  end
+  for _, p in ipairs(doc.providers) do r.info('provider ' .. provider_line(p)) end
+  for _, m in ipairs(doc.models) do r.info('model ' .. m.name .. ': ' .. m.provider .. ' / ' .. m.model) end
+  for _, route in ipairs(doc.routes) do
+    r.info('route ' .. route.label .. ' -> ' .. table.concat(route.targets, ', ') .. ' [' .. route.strategy .. ']')
+  end
+  for _, f in ipairs(doc.findings) do
+    -- With no provider the advice above already says what to set.
+    if np > 0 or value(f.path) then
+      if f.severity == 'error' then r.error(finding_text(f)) else r.warn(finding_text(f)) end
     end
   end
-  return lines
+end
+
+local function report_config(r, bin, options)
+  local cmd = { bin, 'check', '--json' }
+  if options.config then vim.list_extend(cmd, { '--config', options.config }) end
+  local out = vim.fn.system(cmd)
+  local code = vim.v.shell_error
+  local doc = decode(out)
+  if code == 2 and doc and doc.valid == false then
+    local lines = {}
+    for _, f in ipairs(doc.findings) do table.insert(lines, finding_text(f)) end
+    local file = value(doc.config and doc.config.path) or 'defaults'
+    r.error('configuration is invalid: ' .. file .. ': ' .. table.concat(lines, '; '),
+      { 'fix the file named above, then :Switchboard reload' })
+  elseif code ~= 0 or not doc then
+    r.error('`' .. table.concat(cmd, ' ') .. '` failed (exit ' .. code .. '):\n' .. vim.trim(out))
+  else
+    report_valid(r, doc)
+  end
 end
 
 function M.check()
@@ -43,29 +105,7 @@ function M.check()
   if vim.v.shell_error == 0 then r.ok(vim.trim(version))
   else r.warn('`' .. bin .. ' --version` failed: ' .. vim.trim(version)) end
 
-  local check_cmd = { bin, 'check' }
-  if sb.options.config then vim.list_extend(check_cmd, { '--config', sb.options.config }) end
-  local out = vim.fn.system(check_cmd)
-  local code = vim.v.shell_error
-  if code == 2 then
-    r.error('configuration is invalid:\n' .. vim.trim(out), { 'fix the file named above, then :Switchboard reload' })
-  elseif code ~= 0 then
-    r.error('`switchboard check` failed (exit ' .. code .. '):\n' .. vim.trim(out))
-  else
-    local providers = tonumber(out:match('providers %((%d+)%)') or '')
-    if providers == 0 then
-      r.warn('no providers configured', {
-        'set an API key (e.g. ANTHROPIC_API_KEY, OPENAI_API_KEY, DEEPSEEK_API_KEY)',
-        'or start Ollama / llama.cpp locally, or write ~/.config/switchboard/config.json' })
-    else
-      r.ok(vim.trim(out:match('configuration is valid:[^\n]*') or 'configuration is valid'))
-    end
-    for _, line in ipairs(section(out, 'missing')) do r.warn(line) end
-    for _, line in ipairs(section(out, 'warnings')) do
-      if providers ~= 0 then r.warn(line) end
-    end
-    r.info(vim.trim(out))
-  end
+  report_config(r, bin, sb.options)
   local client = sb.client()
   if client then r.ok('server running (client id ' .. client.id .. ')')
   else r.info('server not attached to any buffer yet (it starts for: ' ..

@@ -57,14 +57,14 @@ local function field(t, ...)
   return nil
 end
 
--- switchboard/status as { model, in_flight, spend_today_usd, breakers }; the server's
--- camelCase names (lastModel, inFlight, spendToday) are read too.
+-- switchboard/status as { model, in_flight, spend_today_usd, breakers } (the payload's
+-- snake_case names, docs/lsp.md), with JSON null (vim.NIL) as nil.
 function M.normalize_status(s)
   if type(s) ~= 'table' then return nil end
   return {
-    model = field(s, 'model', 'lastModel'),
-    in_flight = field(s, 'in_flight', 'inFlight'),
-    spend_today_usd = field(s, 'spend_today_usd', 'spendToday', 'spendTodayUsd'),
+    model = field(s, 'model'),
+    in_flight = field(s, 'in_flight'),
+    spend_today_usd = field(s, 'spend_today_usd'),
     breakers = field(s, 'breakers'),
   }
 end
