@@ -32,6 +32,7 @@ LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 
 LIB_SRC  := $(wildcard base/*.c providers/*.c router/*.c lsp/*.c)
+LIB_SRC  += $(wildcard nes/*.c)
 LIB_SRC  := $(filter-out lsp/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # Shipped data compiled in (the price list): generated C, see scripts/embed.sh.
