@@ -31,9 +31,11 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(OPT) $(SANFLAGS) -MMD 
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 
-LIB_SRC  := $(wildcard base/*.c providers/*.c router/*.c lsp/*.c)
-LIB_SRC  += $(wildcard nes/*.c)
-LIB_SRC  := $(filter-out lsp/main.c,$(LIB_SRC))
+# One folder per capability, lowest floor first (docs/architecture.md; tests/layering.py
+# checks that no include points upward).
+LAYERS   := base providers config ledger router lsp inline actions nes cli
+LIB_SRC  := $(wildcard $(LAYERS:%=%/*.c))
+LIB_SRC  := $(filter-out cli/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # Shipped data compiled in (the price list): generated C, see scripts/embed.sh.
 LIB_OBJ  += $(BUILD)/gen/prices_data.o
@@ -71,7 +73,7 @@ $(BUILD)/libswitchboard.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/lsp/main.o $(BUILD)/libswitchboard.a
+$(BIN): $(BUILD)/cli/main.o $(BUILD)/libswitchboard.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libswitchboard.a
@@ -122,4 +124,4 @@ clean:
 distclean: clean
 	rm -rf .deps
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/lsp/main.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/cli/main.d

@@ -5,7 +5,7 @@
 #include "bench/bench_util.h"
 #include "lsp/document.h"
 #include "lsp/extract.h"
-#include "lsp/review_parse.h"
+#include "actions/review_parse.h"
 #include "lsp/text_diff.h"
 #include "base/buf.h"
 #include "base/xalloc.h"

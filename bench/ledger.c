@@ -2,8 +2,8 @@
  * fast the queued lines reach the disk, and how long `switchboard stats` takes over a
  * full set of rotated files (10 MiB x 4). Usage: bench/ledger [SWITCHBOARD_BIN] [RECORDS]
  * (default 100000). */
-#include "router/ledger.h"
-#include "router/stats.h"
+#include "ledger/ledger.h"
+#include "ledger/stats.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include <stdio.h>

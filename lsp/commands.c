@@ -1,19 +1,15 @@
-/* workspace/executeCommand: runs only commands of the lsp_commands table, which is
- * also what executeCommandProvider advertises (Neovim runs an inline item's command
- * only when its id is listed there). Features add their entries to the table. */
+/* workspace/executeCommand: runs only the commands that features list in their
+ * `commands` table, which is also what executeCommandProvider advertises (Neovim
+ * runs an inline item's command only when its id is listed there). */
 #include "lsp/commands.h"
-#include "lsp/code_action.h"
 #include "lsp/service_commands.h"
 #include "base/log.h"
-#include "lsp/inline.h"
 #include <string.h>
 
-const struct lsp_command lsp_commands[] = {
-    { "switchboard.accept", inline_command_accept },
+static const struct lsp_command service_commands[] = {
     { "switchboard.stats", command_stats },
     { "switchboard.explainRoute", command_explain_route },
     { "switchboard.reloadConfig", command_reload_config },
-    { CODE_ACTION_COMMAND, code_action_run_command },
     { NULL, NULL },
 };
 
@@ -21,6 +17,15 @@ const struct lsp_command *lsp_command_find(const struct lsp_command *table, cons
 {
     for (const struct lsp_command *c = table; name && c->name; c++)
         if (strcmp(c->name, name) == 0) return c;
+    return NULL;
+}
+
+const struct lsp_command *lsp_command_lookup(const char *name)
+{
+    for (const struct lsp_feature *const *f = lsp_features; *f; f++) {
+        const struct lsp_command *c = (*f)->commands ? lsp_command_find((*f)->commands, name) : NULL;
+        if (c) return c;
+    }
     return NULL;
 }
 
@@ -36,7 +41,7 @@ static void execute_command(struct server *srv, struct rpc_request *req, const c
         rpc_reply_error(req, RPC_INVALID_PARAMS, "arguments must be an array");
         return;
     }
-    const struct lsp_command *cmd = lsp_command_find(lsp_commands, name);
+    const struct lsp_command *cmd = lsp_command_lookup(name);
     if (!cmd) {
         log_warn("unknown command %s", name);
         rpc_reply_error(req, RPC_INVALID_PARAMS, "unknown command %s", name);
@@ -48,11 +53,14 @@ static void execute_command(struct server *srv, struct rpc_request *req, const c
 static void add_capabilities(struct server *srv, cJSON *caps)
 {
     (void)srv;
-    if (!lsp_commands[0].name) return;   /* nothing to advertise yet */
-    cJSON *provider = cJSON_AddObjectToObject(caps, "executeCommandProvider");
-    cJSON *list = cJSON_AddArrayToObject(provider, "commands");
-    for (const struct lsp_command *c = lsp_commands; c->name; c++)
-        cJSON_AddItemToArray(list, cJSON_CreateString(c->name));
+    cJSON *list = NULL;
+    for (const struct lsp_feature *const *f = lsp_features; *f; f++)
+        for (const struct lsp_command *c = (*f)->commands; c && c->name; c++) {
+            if (!list)
+                list = cJSON_AddArrayToObject(cJSON_AddObjectToObject(caps, "executeCommandProvider"),
+                                              "commands");
+            cJSON_AddItemToArray(list, cJSON_CreateString(c->name));
+        }
 }
 
 static const struct lsp_method methods[] = {
@@ -64,4 +72,5 @@ const struct lsp_feature commands_feature = {
     .name = "commands",
     .methods = methods,
     .add_capabilities = add_capabilities,
+    .commands = service_commands,
 };

@@ -33,17 +33,21 @@ struct lsp_feature {
     /* A document changed or closed (to cancel/supersede work); may be NULL. */
     void (*document_changed)(struct server *srv, struct document *doc);
     void (*document_closed)(struct server *srv, const char *uri);
+    /* workspace/executeCommand entries this feature runs, terminated by { NULL }
+     * (may be NULL). lsp/commands.c advertises and dispatches the union of them,
+     * so the protocol layer never names a feature above it. */
+    const struct lsp_command *commands;
 };
 
-/* NULL-terminated, in lsp/features.c. */
-extern const struct lsp_feature *const lsp_features[];
-
-/* Commands: features register executeCommand handlers in lsp/commands.c's table. */
 struct lsp_command {
     const char *name;                  /* "switchboard.accept" */
     lsp_request_fn run;                /* params = the ExecuteCommandParams object */
 };
-extern const struct lsp_command lsp_commands[];   /* terminated by { NULL } */
+
+/* The program's features, NULL-terminated. The lsp layer only walks the table; the
+ * program that links it provides it (cli/features.c), so the protocol core does not
+ * depend on the capabilities built on it. */
+extern const struct lsp_feature *const lsp_features[];
 
 /* Accessors for features. */
 uv_loop_t *server_loop(struct server *srv);

@@ -4,8 +4,8 @@
  * zero-config defaults, a bad one on reload is reported and the last good one stays. */
 #include "lsp/services.h"
 #include "lsp/server_internal.h"
-#include "router/config.h"
-#include "router/ledger.h"
+#include "config/config.h"
+#include "ledger/ledger.h"
 #include "router/router.h"
 #include "router/status.h"
 #include "providers/http.h"

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -44,6 +45,47 @@ static bool host_listed(const char *host, const char *const *hosts)
         if (strcasecmp(hosts[i], host) == 0)
             return true;
     return false;
+}
+
+bool http_url_parts(const char *url, char *host, size_t n, int *port, bool *https)
+{
+    bool ok = false;
+    char *scheme = NULL, *h = NULL, *p = NULL;
+    CURLU *u = curl_url();
+    if (!u || !url || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) != CURLUE_OK)
+        goto out;
+    *https = strcasecmp(scheme, "https") == 0;
+    if (!*https && strcasecmp(scheme, "http") != 0)
+        goto out;
+    const char *bare = h;
+    size_t len = strlen(h);
+    if (h[0] == '[' && len >= 2 && h[len - 1] == ']') {   /* curl keeps IPv6 brackets */
+        bare = h + 1;
+        len -= 2;
+    }
+    if (len == 0 || len >= n)
+        goto out;
+    memcpy(host, bare, len);
+    host[len] = '\0';
+    *port = atoi(p);
+    ok = *port > 0 && *port <= 65535;
+out:
+    curl_free(scheme);
+    curl_free(h);
+    curl_free(p);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+bool http_url_is_loopback(const char *url)
+{
+    char host[256];
+    int port;
+    bool https;
+    return http_url_parts(url, host, sizeof host, &port, &https) && http_host_is_loopback(host);
 }
 
 int http_url_check(const char *url, const char *const *insecure_hosts, bool *loopback,

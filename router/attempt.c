@@ -5,7 +5,7 @@
  * provider slot). */
 #include "router/run_int.h"
 #include "router/backoff.h"
-#include "router/cost.h"
+#include "ledger/cost.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #ifndef ROUTER_BACKOFF_H
 #define ROUTER_BACKOFF_H
 #include "providers/provider.h"
-#include "router/config.h"
+#include "config/config.h"
 #include <stdbool.h>
 
 enum retry_action {

@@ -9,7 +9,7 @@
  * never allocates. Time is passed in (milliseconds, any epoch) so tests control it. */
 #ifndef ROUTER_BREAKER_H
 #define ROUTER_BREAKER_H
-#include "router/config.h"
+#include "config/config.h"
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -9,7 +9,7 @@
  * additions never allocate. Time is passed in (wall clock, epoch milliseconds). */
 #ifndef ROUTER_BUDGET_H
 #define ROUTER_BUDGET_H
-#include "router/config.h"
+#include "config/config.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

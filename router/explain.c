@@ -2,7 +2,7 @@
  * target was chosen or skipped, as text (`switchboard route`) or JSON
  * (switchboard.explainRoute). Read-only: nothing is started or recorded. */
 #include "router/router_int.h"
-#include "router/cost.h"
+#include "ledger/cost.h"
 #include "base/buf.h"
 #include <stdio.h>
 #include <string.h>

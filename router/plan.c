@@ -2,7 +2,7 @@
  * target checked for key, context window, breaker, rate-limit cooldown, budget and
  * provider concurrency, with the reason written down either way. */
 #include "router/plan.h"
-#include "router/cost.h"
+#include "ledger/cost.h"
 #include "base/glob.h"
 #include "base/xalloc.h"
 #include <stddef.h>

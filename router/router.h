@@ -12,7 +12,7 @@
 #define ROUTER_ROUTER_H
 #include "providers/provider.h"
 #include "providers/http.h"
-#include "router/config.h"
+#include "config/config.h"
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <uv.h>

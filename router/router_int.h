@@ -5,7 +5,7 @@
 #define ROUTER_ROUTER_INT_H
 #include "router/router.h"
 #include "router/plan.h"
-#include "router/ledger.h"
+#include "ledger/ledger.h"
 
 struct router {
     uv_loop_t *loop;

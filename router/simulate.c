@@ -8,7 +8,7 @@
  * budgets with budget_add as simulated attempts are served. A missing key does not
  * count: the simulation asks what the set-up would do with every key in place. */
 #include "router/simulate.h"
-#include "router/cost.h"
+#include "ledger/cost.h"
 #include "router/plan.h"
 #include "base/buf.h"
 #include "base/xalloc.h"

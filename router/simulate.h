@@ -17,7 +17,7 @@
  * what no target can take is counted "blocked". */
 #ifndef ROUTER_SIMULATE_H
 #define ROUTER_SIMULATE_H
-#include "router/config.h"
+#include "config/config.h"
 #include <cjson/cJSON.h>
 #include <stddef.h>
 

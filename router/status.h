@@ -3,7 +3,7 @@
  * 0.0123, "breakers": {"fast": "closed", ...}}. */
 #ifndef ROUTER_STATUS_H
 #define ROUTER_STATUS_H
-#include "router/ledger.h"
+#include "ledger/ledger.h"
 #include <cjson/cJSON.h>
 #include <stdint.h>
 

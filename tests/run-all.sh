@@ -27,6 +27,7 @@ run_suite() { # run_suite NAME COMMAND...
     total_fail=$((total_fail + f))
 }
 
+run_suite layering python3 tests/layering/check.py
 run_suite unit "$UNIT_TESTS"
 run_suite integration python3 tests/integration/run.py
 for suite in tests/editors/run-*.sh; do

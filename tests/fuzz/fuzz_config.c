@@ -1,7 +1,7 @@
 /* Fuzz target: the configuration loader (JSON with comments and trailing commas,
  * validation, defaults) on arbitrary text. It must either load or give a message
  * naming the problem, never crash or leak. */
-#include "router/config.h"
+#include "config/config.h"
 #include "base/xalloc.h"
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,9 +2,9 @@
  * cache) on arbitrary bytes. The first bytes choose the mode and where the input is
  * split into prefix | suffix | model text; nothing may crash, read out of bounds or
  * leak, and results keep their promises (never whitespace-only, cuts in range). */
-#include "lsp/inline_cache.h"
-#include "lsp/inline_context.h"
-#include "lsp/postprocess.h"
+#include "inline/inline_cache.h"
+#include "inline/inline_context.h"
+#include "inline/postprocess.h"
 #include "lsp/privacy.h"
 #include <stdint.h>
 #include <stdlib.h>

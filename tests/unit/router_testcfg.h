@@ -2,7 +2,7 @@
  * heap-allocated like a loaded config; tcfg_free releases it. */
 #ifndef TESTS_UNIT_ROUTER_TESTCFG_H
 #define TESTS_UNIT_ROUTER_TESTCFG_H
-#include "router/config.h"
+#include "config/config.h"
 
 struct config *tcfg_new(void);
 /* key_env NULL: no key needed; key NULL with key_env set: key missing. */

@@ -1,6 +1,6 @@
-/* Tests for lsp/action_files: URIs, test-file conventions, state files. */
+/* Tests for actions/action_files: URIs, test-file conventions, state files. */
 #include "tests/unit/test.h"
-#include "lsp/action_files.h"
+#include "actions/action_files.h"
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
-/* Tests for lsp/action_prompt: the action table, kind filter, templates, tasks. */
+/* Tests for actions/action_prompt: the action table, kind filter, templates, tasks. */
 #include "tests/unit/test.h"
-#include "lsp/action_prompt.h"
-#include "router/config.h"
+#include "actions/action_prompt.h"
+#include "config/config.h"
 
 TEST(action_builtins_have_kinds_and_tasks)
 {

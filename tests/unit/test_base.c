@@ -48,7 +48,7 @@ TEST(glob_basename_and_segments)
     ASSERT(!glob_match("?.py", "/a/bc.py"));
 }
 
-#include "router/cost.h"
+#include "ledger/cost.h"
 
 TEST(cost_uses_cached_and_reasoning_prices)
 {

@@ -1,7 +1,7 @@
 /* Configuration loading and validation: every error names the file, the JSON path
  * and the problem, in exactly these words. */
 #include "tests/unit/test.h"
-#include "router/config.h"
+#include "config/config.h"
 #include "base/log.h"
 
 #define PROVIDERS "\"providers\": { \"p\": { \"kind\": \"openai\", \"base_url\": \"https://api.example.com/v1/\" }," \

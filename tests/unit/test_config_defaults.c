@@ -1,9 +1,9 @@
 /* Zero-config detection, preset expansion, the price list and api_key_cmd. */
 #include "tests/unit/test.h"
-#include "router/config.h"
-#include "router/apikey.h"
-#include "router/prices.h"
-#include "router/presets.h"
+#include "config/config.h"
+#include "config/apikey.h"
+#include "config/prices.h"
+#include "config/presets.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>

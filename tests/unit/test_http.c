@@ -3,6 +3,7 @@
  * timeouts are in test_http_limits.c. */
 #include "tests/unit/test.h"
 #include "tests/unit/http_test_util.h"
+#include "providers/http_policy.h"
 #include <cjson/cJSON.h>
 
 static const char *const CHAT_STREAM =
@@ -276,4 +277,43 @@ TEST(http_host_is_loopback_table)
     ASSERT(!http_host_is_loopback(NULL));
     ASSERT_STREQ(http_outcome_name(HTTP_IDLE_TIMEOUT), "idle_timeout");
     ASSERT_STREQ(http_outcome_name(HTTP_REFUSED_INSECURE), "refused_insecure");
+}
+
+/* The one loopback rule, asked with whole URLs as config, check and the probe do. */
+TEST(http_url_is_loopback_only_for_literal_loopback_hosts)
+{
+    ASSERT(http_url_is_loopback("http://127.0.0.1:11434"));
+    ASSERT(http_url_is_loopback("http://127.9.8.7/v1"));
+    ASSERT(http_url_is_loopback("http://localhost:8080/"));
+    ASSERT(http_url_is_loopback("http://[::1]:8080"));
+    ASSERT(http_url_is_loopback("https://user:pw@127.0.0.1/"));
+    ASSERT(!http_url_is_loopback("http://127.evil.com"));
+    ASSERT(!http_url_is_loopback("http://127.0.0.1.evil.com:80"));
+    ASSERT(!http_url_is_loopback("http://localhost.evil.com"));
+    ASSERT(!http_url_is_loopback("http://evil.com/127.0.0.1"));
+    ASSERT(!http_url_is_loopback("http://evil.com@/"));
+    ASSERT(!http_url_is_loopback("http://127.0.0.1@evil.com/"));
+    ASSERT(!http_url_is_loopback("http://%31%32%37.0.0.1.evil.com/"));
+    ASSERT(!http_url_is_loopback("ftp://127.0.0.1/"));
+    ASSERT(!http_url_is_loopback("127.0.0.1"));
+    ASSERT(!http_url_is_loopback(""));
+    ASSERT(!http_url_is_loopback(NULL));
+}
+
+TEST(http_url_parts_splits_as_curl_connects)
+{
+    char host[64];
+    int port = 0;
+    bool https = false;
+    ASSERT(http_url_parts("http://[::1]:9/x", host, sizeof host, &port, &https));
+    ASSERT_STREQ(host, "::1");
+    ASSERT_EQ(port, 9);
+    ASSERT(!https);
+    ASSERT(http_url_parts("https://API.example.com/v1", host, sizeof host, &port, &https));
+    ASSERT_EQ(port, 443);
+    ASSERT(https);
+    ASSERT(http_url_parts("http://127.0.0.1", host, sizeof host, &port, &https));
+    ASSERT_EQ(port, 80);
+    ASSERT(!http_url_parts("http://", host, sizeof host, &port, &https));
+    ASSERT(!http_url_parts("http://averyveryverylonghostname.example.com/", host, 8, &port, &https));
 }

@@ -1,6 +1,6 @@
-/* Tests for lsp/inline_cache: exact hits, LRU eviction, typed-through reuse. */
+/* Tests for inline/inline_cache: exact hits, LRU eviction, typed-through reuse. */
 #include "tests/unit/test.h"
-#include "lsp/inline_cache.h"
+#include "inline/inline_cache.h"
 
 static void put1(struct inline_cache *c, const char *prefix, const char *suffix, const char *variant,
                  const char *text, const char *attempt)

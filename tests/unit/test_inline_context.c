@@ -1,6 +1,6 @@
-/* Tests for lsp/inline_context: budgets, cuts, paths, snippets, the task. */
+/* Tests for inline/inline_context: budgets, cuts, paths, snippets, the task. */
 #include "tests/unit/test.h"
-#include "lsp/inline_context.h"
+#include "inline/inline_context.h"
 
 static struct inline_settings settings(int prefix_tokens, int suffix_tokens)
 {

@@ -1,6 +1,6 @@
-/* Tests for lsp/inline_items: the JSON shapes editors receive. */
+/* Tests for inline/inline_items: the JSON shapes editors receive. */
 #include "tests/unit/test.h"
-#include "lsp/inline_items.h"
+#include "inline/inline_items.h"
 
 static const char *str(const cJSON *o, const char *key)
 {

@@ -1,6 +1,6 @@
 /* JSON with comments: comments, trailing commas, error positions; deep merge. */
 #include "tests/unit/test.h"
-#include "router/config.h"
+#include "config/config.h"
 
 static cJSON *parse_ok(const char *text)
 {

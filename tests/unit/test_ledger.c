@@ -2,8 +2,8 @@
  * keep count, acceptance lines, spend totals across reopen. Each runs a real uv loop
  * in a fresh temporary directory. */
 #include "tests/unit/test.h"
-#include "router/ledger.h"
-#include "router/ledger_read.h"
+#include "ledger/ledger.h"
+#include "ledger/ledger_read.h"
 #include "base/xalloc.h"
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
-/* Tests for lsp/postprocess: what the editor inserts from what the model said. */
+/* Tests for inline/postprocess: what the editor inserts from what the model said. */
 #include "tests/unit/test.h"
-#include "lsp/postprocess.h"
+#include "inline/postprocess.h"
 
 static char *run(const char *prefix, const char *suffix, enum multiline_mode mode, int max_lines,
                  const char *text)

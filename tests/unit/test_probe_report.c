@@ -1,6 +1,6 @@
 /* The probe's plain-words lines. */
 #include "tests/unit/test.h"
-#include "lsp/probe_report.h"
+#include "cli/probe_report.h"
 
 static struct probe_outcome failed(enum provider_error_class cls, int status, const char *msg)
 {

@@ -1,6 +1,6 @@
-/* Tests for lsp/review_parse: findings out of review answers in their many shapes. */
+/* Tests for actions/review_parse: findings out of review answers in their many shapes. */
 #include "tests/unit/test.h"
-#include "lsp/review_parse.h"
+#include "actions/review_parse.h"
 
 static size_t parse(const char *answer, uint32_t lines, struct review_findings *out)
 {

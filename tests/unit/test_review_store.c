@@ -1,9 +1,9 @@
-/* Tests for lsp/review_store: review diagnostics move with edits above them and go
+/* Tests for actions/review_store: review diagnostics move with edits above them and go
  * when an edit touches their lines. In-process server (lsp_harness) for the
  * publishDiagnostics it sends. */
 #include "tests/unit/test.h"
 #include "tests/unit/lsp_harness.h"
-#include "lsp/review_store.h"
+#include "actions/review_store.h"
 #include "base/xalloc.h"
 
 /* Start lines of the diagnostics in the last publishDiagnostics, as "1,3" ("" none). */

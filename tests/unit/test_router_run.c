@@ -4,7 +4,7 @@
 #include "tests/unit/test.h"
 #include "tests/unit/router_fake.h"
 #include "router/router.h"
-#include "router/ledger.h"
+#include "ledger/ledger.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include <unistd.h>

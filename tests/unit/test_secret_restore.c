@@ -1,6 +1,6 @@
 /* Secrets in an action's selection: redacted on the way out, restored in the answer. */
 #include "tests/unit/test.h"
-#include "lsp/secret_restore.h"
+#include "actions/secret_restore.h"
 #include "lsp/privacy.h"
 
 static const char *const KEY1 = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";

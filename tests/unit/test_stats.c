@@ -2,7 +2,7 @@
  * are covered by tests/integration/test_stats.py and test_simulate.py). */
 #include "tests/unit/test.h"
 #include "router/simulate.h"
-#include "router/stats.h"
+#include "ledger/stats.h"
 #include "router/status.h"
 #include "base/xalloc.h"
 #include <unistd.h>

@@ -1,0 +1,571 @@
+/* Inline completion feature (see inline.h and docs/inline.md).
+ *
+ * Each editor request becomes a `pending`: it waits out the debounce (automatic
+ * triggers), builds the task from the document as it is then, answers from
+ * the cache when it can, else starts one router run per candidate and answers when
+ * they end. A newer request for the same document, $/cancelRequest, closing the
+ * document or shutdown end it early: its runs are cancelled (the router closes the
+ * upstream connection) and the editor gets RequestCancelled. For
+ * textDocument/completion a timer bounds the wait: at completion_wait_ms the answer
+ * goes out without AI items and the runs continue only to fill the cache.
+ *
+ * A pending owns a uv timer, so it is freed in the timer's close callback. */
+#include "inline/inline.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "inline/inline_cache.h"
+#include "inline/inline_context.h"
+#include "inline/inline_items.h"
+#include "inline/postprocess.h"
+#include "ledger/ledger.h"
+#include "router/router.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INLINE_MAX_RUNS 8
+
+enum pending_kind { PENDING_INLINE, PENDING_COMPLETION };
+
+struct pending;
+
+struct run_slot {
+    struct pending *owner;
+    struct route_run *run;     /* NULL when not running */
+    struct buf text;
+};
+
+struct pending {
+    struct pending *next;
+    struct server *srv;
+    struct inline_state *state;
+    struct rpc_request *req;   /* NULL once answered */
+    char *request_id;
+    enum pending_kind kind;
+    char *uri;
+    struct lsp_position pos;
+    enum task_trigger trigger;
+    uint64_t generation;       /* document generation when the request came */
+    bool has_selected;         /* selectedCompletionInfo */
+    struct lsp_range selected_range;
+    char *selected_text;
+    uv_timer_t timer;          /* debounce, then (completion) the longest wait */
+    uint64_t created_ms;       /* loop time of the editor's request */
+    struct task task;
+    struct postprocess_ctx pp; /* borrows task.prefix / task.suffix */
+    char *variant;             /* cache key part: model and mode */
+    char *word;                /* completion: identifier typed before the cursor */
+    struct lsp_range word_range;
+    struct run_slot slots[INLINE_MAX_RUNS];
+    size_t slot_count, slots_done;
+    bool launching;
+    char *texts[INLINE_MAX_RUNS];
+    char *attempts[INLINE_MAX_RUNS];
+    size_t result_count;
+    char *model;
+    char error[512];
+    bool closing;
+};
+
+struct inline_state {
+    struct pending *pending;
+    struct inline_cache *cache;
+};
+
+static size_t configured_cache_capacity(struct server *srv)
+{
+    struct config *cfg = server_config(srv);
+    return cfg && cfg->inline_opts.cache_entries > 0 ? (size_t)cfg->inline_opts.cache_entries : 0;
+}
+
+static struct inline_state *state_of(struct server *srv)
+{
+    struct inline_state *st = server_feature_state(srv, &inline_feature);
+    if (!st) {
+        st = xcalloc(1, sizeof *st);
+        server_set_feature_state(srv, &inline_feature, st);
+    }
+    /* inline.cache_entries may change at a reload: a new size starts an empty cache. */
+    size_t want = configured_cache_capacity(srv);
+    if (!st->cache || want != inline_cache_capacity(st->cache)) {
+        inline_cache_free(st->cache);
+        st->cache = inline_cache_new(want);
+    }
+    return st;
+}
+
+/* ---- lifetime ---- */
+
+static void on_timer_closed(uv_handle_t *handle)
+{
+    struct pending *p = handle->data;
+    task_free(&p->task);
+    for (size_t i = 0; i < INLINE_MAX_RUNS; i++) {
+        buf_free(&p->slots[i].text);
+        free(p->texts[i]);
+        free(p->attempts[i]);
+    }
+    free(p->request_id); free(p->uri); free(p->selected_text); free(p->variant);
+    free(p->word); free(p->model);
+    free(p);
+}
+
+/* Unlinks, cancels what still runs, and frees once the timer has closed. Idempotent. */
+static void pending_close(struct pending *p)
+{
+    if (p->closing) return;
+    p->closing = true;
+    for (struct pending **pp = &p->state->pending; *pp; pp = &(*pp)->next)
+        if (*pp == p) { *pp = p->next; break; }
+    for (size_t i = 0; i < p->slot_count; i++) {
+        if (p->slots[i].run) {
+            route_run_cancel(p->slots[i].run);
+            p->slots[i].run = NULL;
+        }
+    }
+    uv_timer_stop(&p->timer);
+    uv_close((uv_handle_t *)&p->timer, on_timer_closed);
+}
+
+static void reply_cancelled(struct pending *p, const char *why)
+{
+    if (!p->req) return;
+    struct rpc_request *req = p->req;
+    p->req = NULL;
+    rpc_reply_error(req, RPC_REQUEST_CANCELLED, "%s", why);
+}
+
+static void on_request_cancel(struct rpc_request *req, void *data)
+{
+    struct pending *p = data;
+    if (p->req != req) return;
+    reply_cancelled(p, "request cancelled");
+    pending_close(p);
+}
+
+static struct pending *pending_new(struct server *srv, struct rpc_request *req, enum pending_kind kind,
+                                   const char *uri, struct lsp_position pos,
+                                   enum task_trigger trigger, uint64_t generation)
+{
+    struct inline_state *st = state_of(srv);
+    struct pending *p = xcalloc(1, sizeof *p);
+    p->srv = srv;
+    p->state = st;
+    p->req = req;
+    p->request_id = xstrdup(rpc_request_id_text(req));
+    p->kind = kind;
+    p->uri = xstrdup(uri);
+    p->pos = pos;
+    p->trigger = trigger;
+    p->generation = generation;
+    uv_timer_init(server_loop(srv), &p->timer);
+    p->timer.data = p;
+    p->created_ms = uv_now(server_loop(srv));
+    p->next = st->pending;
+    st->pending = p;
+    rpc_request_on_cancel(req, on_request_cancel, p);
+    return p;
+}
+
+/* A newer request for the same document: the older ones are cancelled, upstream too. */
+static void supersede(struct inline_state *st, const char *uri)
+{
+    struct pending *p = st->pending, *next;
+    for (; p; p = next) {
+        next = p->next;
+        if (strcmp(p->uri, uri) != 0) continue;
+        reply_cancelled(p, "superseded by a newer request");
+        pending_close(p);
+    }
+}
+
+/* ---- answers ---- */
+
+static cJSON *result_json(struct pending *p, char *const *texts, char *const *attempts,
+                          size_t count, const char *model)
+{
+    cJSON *result = cJSON_CreateObject();
+    if (p->kind == PENDING_COMPLETION) cJSON_AddBoolToObject(result, "isIncomplete", true);
+    cJSON *items = cJSON_AddArrayToObject(result, "items");
+    struct lsp_range at = { p->pos, p->pos };
+    for (size_t i = 0; i < count; i++) {
+        if (p->kind == PENDING_COMPLETION)
+            cJSON_AddItemToArray(items, inline_completion_item_json(p->word, texts[i], p->word_range,
+                                                                    attempts[i], model, i));
+        else
+            cJSON_AddItemToArray(items, inline_item_json(p->has_selected ? p->selected_text : "",
+                                                         texts[i], p->has_selected ? p->selected_range : at,
+                                                         attempts[i], model));
+    }
+    return result;
+}
+
+static void reply_result(struct pending *p, cJSON *result)
+{
+    if (!p->req) {
+        cJSON_Delete(result);
+        return;
+    }
+    struct rpc_request *req = p->req;
+    p->req = NULL;
+    rpc_reply(req, result);
+}
+
+static void reply_empty(struct pending *p)
+{
+    reply_result(p, result_json(p, NULL, NULL, 0, NULL));
+}
+
+static void finish(struct pending *p)
+{
+    struct inline_state *st = p->state;
+    if (p->result_count)
+        inline_cache_put(st->cache, p->task.prefix, strlen(p->task.prefix), p->task.suffix,
+                         strlen(p->task.suffix), p->variant, p->model,
+                         (const char *const *)p->texts, (const char *const *)p->attempts,
+                         p->result_count, p->slot_count);
+    if (p->req && !p->result_count && p->error[0] && p->trigger == TRIGGER_INVOKED &&
+        p->kind == PENDING_INLINE) {
+        struct rpc_request *req = p->req;
+        p->req = NULL;
+        rpc_reply_error(req, RPC_REQUEST_FAILED, "%s", p->error);
+    } else if (p->req) {
+        reply_result(p, result_json(p, p->texts, p->attempts, p->result_count, p->model));
+    }
+    if (p->model) server_send_status(p->srv, p->model);
+    pending_close(p);
+}
+
+/* ---- router callbacks ---- */
+
+static int on_text(void *data, const char *text, size_t len)
+{
+    struct run_slot *slot = data;
+    buf_append(&slot->text, text, len);
+    /* Early stop: the answer is already complete by the post-processing rules. */
+    return postprocess_is_complete(buf_str(&slot->text), slot->text.len, &slot->owner->pp) ? 1 : 0;
+}
+
+static void on_reset(void *data)
+{
+    struct run_slot *slot = data;
+    buf_reset(&slot->text);
+}
+
+static void add_result(struct pending *p, char *text, const char *attempt_id)
+{
+    for (size_t i = 0; i < p->result_count; i++) {
+        if (strcmp(p->texts[i], text) == 0) {   /* same candidate twice: keep one */
+            free(text);
+            return;
+        }
+    }
+    p->texts[p->result_count] = text;
+    p->attempts[p->result_count] = xstrdup(attempt_id);
+    p->result_count++;
+}
+
+static void on_done(void *data, const struct route_result *result)
+{
+    struct run_slot *slot = data;
+    struct pending *p = slot->owner;
+    slot->run = NULL;
+    p->slots_done++;
+    if (result->ok) {
+        const char *raw = result->text ? result->text : buf_str(&slot->text);
+        char *text = postprocess_apply(raw, strlen(raw), &p->pp);
+        if (text) add_result(p, text, result->attempt_id);
+        if (!p->model && result->model) p->model = xstrdup(result->model);
+    } else if (!p->error[0]) {
+        snprintf(p->error, sizeof p->error, "%s", result->message[0] ? result->message : "no model answered");
+        log_info("inline completion for %s failed: %s", p->uri, p->error);
+    }
+    if (!p->launching && p->slots_done == p->slot_count) finish(p);
+}
+
+/* ---- starting ---- */
+
+/* The first model the router would use: part of the cache key. */
+static char *variant_of(struct server *srv, const struct task *task, bool multiline)
+{
+    struct router *router = server_router(srv);
+    struct config *cfg = server_config(srv);
+    struct route_plan plan;
+    const char *model = "";
+    if (router && cfg && router_plan(router, task, &plan) == 0) {
+        for (size_t i = 0; i < plan.count; i++) {
+            if (!plan.entries[i].skipped && plan.entries[i].model < cfg->model_count) {
+                model = cfg->models[plan.entries[i].model].name;
+                break;
+            }
+        }
+    }
+    return xasprintf("%s|%s", model ? model : "", multiline ? "multi" : "single");
+}
+
+/* With selectedCompletionInfo the model sees the selected item as already typed. */
+static void apply_selected(struct pending *p, struct document *doc, enum position_encoding enc,
+                           size_t cursor)
+{
+    size_t start = document_offset_at(doc, p->selected_range.start, enc);
+    size_t replaced = cursor > start ? cursor - start : 0;
+    size_t plen = strlen(p->task.prefix);
+    if (replaced > plen) replaced = plen;
+    char *prefix = xasprintf("%.*s%s", (int)(plen - replaced), p->task.prefix, p->selected_text);
+    free(p->task.prefix);
+    p->task.prefix = prefix;
+}
+
+/* Builds the task and post-processing context. Returns -1 when the file is excluded. */
+static int prepare(struct pending *p, struct document *doc)
+{
+    struct server *srv = p->srv;
+    struct config *cfg = server_config(srv);
+    enum position_encoding enc = server_encoding(srv);
+    struct lsp_position at = p->has_selected ? p->selected_range.end : p->pos;
+    size_t cursor = 0;
+    if (inline_context_build(&p->task, server_documents(srv), doc, at, enc, cfg,
+                             server_root_path(srv), p->trigger, true, &cursor) < 0)
+        return -1;
+    if (p->has_selected) apply_selected(p, doc, enc, cursor);
+    postprocess_init(&p->pp, p->task.prefix, strlen(p->task.prefix), p->task.suffix,
+                     strlen(p->task.suffix), cfg->inline_opts.multiline, cfg->inline_opts.max_lines);
+    if (!p->pp.multiline) task_add_stop(&p->task, "\n");
+    task_estimate_tokens(&p->task);
+    if (p->kind == PENDING_COMPLETION) {
+        size_t w = inline_word_before(p->pp.line_before, p->pp.line_before_len);
+        p->word = xstrndup(p->pp.line_before + p->pp.line_before_len - w, w);
+        size_t wstart = cursor >= w ? cursor - w : 0;
+        p->word_range.start = document_position_at(doc, wstart, enc);
+        p->word_range.end = p->pos;
+    }
+    p->variant = variant_of(srv, &p->task, p->pp.multiline);
+    return 0;
+}
+
+/* Automatic requests get one suggestion; an invoked one (the user asked, or cycles)
+ * gets inline.candidates of them. */
+static size_t wanted_runs(const struct pending *p, const struct config *cfg)
+{
+    if (p->trigger != TRIGGER_INVOKED || p->kind != PENDING_INLINE || cfg->inline_opts.candidates <= 1)
+        return 1;
+    return (size_t)cfg->inline_opts.candidates < INLINE_MAX_RUNS ? (size_t)cfg->inline_opts.candidates
+                                                                 : INLINE_MAX_RUNS;
+}
+
+/* A hit made with fewer candidates than the request wants (one automatic answer, when
+ * the user now asks for several) is not used: the request goes upstream for the set. */
+static bool answer_from_cache(struct pending *p, size_t want)
+{
+    struct inline_cache_hit hit;
+    if (!inline_cache_lookup(p->state->cache, p->task.prefix, strlen(p->task.prefix), p->task.suffix,
+                             strlen(p->task.suffix), p->variant, &hit))
+        return false;
+    if (hit.asked < want) {
+        log_debug("inline %s: cached answer asked for %zu of %zu candidates, asking", p->uri,
+                  hit.asked, want);
+        inline_cache_hit_free(&hit);
+        return false;
+    }
+    log_debug("inline %s: %s hit, %zu items", p->uri, hit.typed_through ? "typed-through" : "cache",
+              hit.count);
+    reply_result(p, result_json(p, hit.texts, hit.attempt_ids, hit.count, hit.model));
+    inline_cache_hit_free(&hit);
+    return true;
+}
+
+static void on_wait_over(uv_timer_t *timer)
+{
+    struct pending *p = timer->data;
+    /* The editor's other completion sources must not wait longer: answer with what
+     * is there; the runs go on to fill the cache for the next keystroke. */
+    reply_result(p, result_json(p, p->texts, p->attempts, p->result_count, p->model));
+}
+
+static void start(struct pending *p)
+{
+    struct server *srv = p->srv;
+    struct config *cfg = server_config(srv);
+    struct router *router = server_router(srv);
+    struct document *doc = document_store_get(server_documents(srv), p->uri);
+    if (!cfg || !router || !doc || document_generation(doc) != p->generation) {
+        reply_empty(p);   /* gone or changed since: a newer request will come */
+        pending_close(p);
+        return;
+    }
+    if (prepare(p, doc) < 0) {
+        log_debug("inline %s: excluded by privacy globs, nothing sent", p->uri);
+        reply_empty(p);
+        pending_close(p);
+        return;
+    }
+    size_t runs = wanted_runs(p, cfg);
+    if (answer_from_cache(p, runs)) {
+        pending_close(p);
+        return;
+    }
+    static const struct route_callbacks callbacks = {
+        .on_attempt = NULL, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
+    };
+    p->launching = true;
+    for (size_t i = 0; i < runs; i++) {
+        struct run_slot *slot = &p->slots[p->slot_count++];
+        slot->owner = p;
+        slot->run = router_run(router, &p->task, p->request_id, &callbacks, slot);
+        if (!slot->run) p->slots_done++;   /* could not start: no callback comes */
+    }
+    p->launching = false;
+    if (p->slots_done == p->slot_count) {
+        finish(p);
+        return;
+    }
+    if (p->kind == PENDING_COMPLETION && cfg->inline_opts.completion_wait_ms > 0) {
+        /* The wait counts from the editor's request, debounce included. */
+        uint64_t waited = uv_now(server_loop(srv)) - p->created_ms;
+        uint64_t limit = (uint64_t)cfg->inline_opts.completion_wait_ms;
+        if (waited >= limit) on_wait_over(&p->timer);
+        else uv_timer_start(&p->timer, on_wait_over, limit - waited, 0);
+    }
+}
+
+static void on_debounced(uv_timer_t *timer)
+{
+    start(timer->data);
+}
+
+/* ---- requests ---- */
+
+static void handle(struct server *srv, struct rpc_request *req, const cJSON *params,
+                   enum pending_kind kind)
+{
+    const char *uri = json_get_string(params, "textDocument.uri");
+    struct lsp_position pos;
+    if (!uri || !json_to_position(json_get(params, "position"), &pos)) {
+        rpc_reply_error(req, RPC_INVALID_PARAMS, "%s needs textDocument.uri and position",
+                        rpc_request_method(req));
+        return;
+    }
+    long trigger_kind = 2;
+    json_get_int(params, "context.triggerKind", &trigger_kind);
+    /* inlineCompletion: 1 Invoked, 2 Automatic. completion: 1 Invoked (explicit), 2
+     * trigger character, 3 re-trigger of an incomplete list: all automatic. */
+    enum task_trigger trigger = (kind == PENDING_INLINE && trigger_kind == 1)
+                                ? TRIGGER_INVOKED : TRIGGER_AUTOMATIC;
+    struct config *cfg = server_config(srv);
+    struct document *doc = document_store_get(server_documents(srv), uri);
+    struct inline_state *st = state_of(srv);
+    supersede(st, uri);
+    if (!cfg || !server_router(srv)) {
+        static bool said;
+        if (!said) log_warn("inline completion: no model router available; answering without suggestions");
+        said = true;
+    }
+    if (!cfg || !server_router(srv) || !cfg->inline_opts.enabled || !doc) {
+        cJSON *empty = cJSON_CreateObject();
+        if (kind == PENDING_COMPLETION) cJSON_AddBoolToObject(empty, "isIncomplete", false);
+        cJSON_AddArrayToObject(empty, "items");
+        rpc_reply(req, empty);
+        return;
+    }
+    struct pending *p = pending_new(srv, req, kind, uri, pos, trigger, document_generation(doc));
+    const cJSON *sel = json_get(params, "context.selectedCompletionInfo");
+    const char *sel_text = json_get_string(sel, "text");
+    if (kind == PENDING_INLINE && sel_text && json_to_range(json_get(sel, "range"), &p->selected_range)) {
+        p->has_selected = true;
+        p->selected_text = xstrdup(sel_text);
+    }
+    /* Automatic triggers of both methods wait out the debounce: a burst of
+     * keystrokes costs one upstream request, not a string of cancelled ones. */
+    if (trigger == TRIGGER_AUTOMATIC && cfg->inline_opts.debounce_ms > 0)
+        uv_timer_start(&p->timer, on_debounced, (uint64_t)cfg->inline_opts.debounce_ms, 0);
+    else
+        start(p);
+}
+
+static void handle_inline(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    handle(srv, req, params, PENDING_INLINE);
+}
+
+static void handle_completion(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    handle(srv, req, params, PENDING_COMPLETION);
+}
+
+void inline_command_accept(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    const cJSON *args = json_get(params, "arguments");
+    const cJSON *id = cJSON_IsArray(args) ? cJSON_GetArrayItem(args, 0) : NULL;
+    if (!cJSON_IsString(id) || !id->valuestring[0]) {
+        rpc_reply_error(req, RPC_INVALID_PARAMS,
+                        "switchboard.accept: arguments[0] must be the attempt id of the item");
+        return;
+    }
+    struct ledger *ledger = server_ledger(srv);
+    if (ledger) ledger_accept(ledger, id->valuestring);
+    rpc_reply(req, NULL);
+}
+
+/* ---- feature hooks ---- */
+
+static void add_capabilities(struct server *srv, cJSON *caps)
+{
+    cJSON_AddBoolToObject(caps, "inlineCompletionProvider", true);
+    /* Editors with inline completion get ghost text only, not the same suggestion
+     * twice; the others get AI items in their completion menu. */
+    if (!server_client_capability(srv, "textDocument.inlineCompletion")) {
+        cJSON *completion = cJSON_AddObjectToObject(caps, "completionProvider");
+        cJSON_AddBoolToObject(completion, "resolveProvider", false);
+    }
+}
+
+static void init(struct server *srv)
+{
+    state_of(srv);
+    struct router *router = server_router(srv);
+    struct config *cfg = server_config(srv);
+    if (router && cfg && cfg->inline_opts.enabled) router_warm_inline(router);
+}
+
+static void shutdown_feature(struct server *srv)
+{
+    struct inline_state *st = server_feature_state(srv, &inline_feature);
+    if (!st) return;
+    while (st->pending) {
+        struct pending *p = st->pending;
+        reply_cancelled(p, "server shutting down");
+        pending_close(p);
+    }
+    inline_cache_free(st->cache);
+    free(st);
+    server_set_feature_state(srv, &inline_feature, NULL);
+}
+
+static void document_closed(struct server *srv, const char *uri)
+{
+    struct inline_state *st = server_feature_state(srv, &inline_feature);
+    if (st) supersede(st, uri);
+}
+
+static const struct lsp_method methods[] = {
+    { "textDocument/inlineCompletion", handle_inline, NULL },
+    { "textDocument/completion", handle_completion, NULL },
+    { NULL, NULL, NULL },
+};
+
+static const struct lsp_command inline_commands[] = {
+    { "switchboard.accept", inline_command_accept },
+    { NULL, NULL },
+};
+
+const struct lsp_feature inline_feature = {
+    .name = "inline",
+    .methods = methods,
+    .add_capabilities = add_capabilities,
+    .init = init,
+    .shutdown = shutdown_feature,
+    .document_changed = NULL,
+    .document_closed = document_closed,
+    .commands = inline_commands,
+};

@@ -1,0 +1,61 @@
+/* The ledger: one JSON line per upstream attempt, appended asynchronously (libuv fs
+ * requests, never blocking the loop) to $XDG_STATE_HOME/switchboard/ledger.jsonl or
+ * the configured path, with size-based rotation. Mode 0600. No source text and no
+ * key is ever written: entries hold only the fields below.
+ *
+ * Line format (design.md "Ledger"):
+ * {"time":"2026-11-27T21:00:00.123Z","request_id":"7","attempt_id":"a1b2-3","task":"inline",
+ *  "trigger":"automatic","route":"routes[0]","model":"fast","provider":"deepseek",
+ *  "attempt":1,"outcome":"ok","status":200,"first_token_ms":180,"total_ms":420,
+ *  "tokens_in":812,"tokens_out":24,"tokens_cached":0,"tokens_reasoning":0,
+ *  "estimated":false,"cost_usd":0.000237,"accepted":false}
+ * Acceptance is a later line {"time":...,"accept":"<attempt_id>"} which readers fold
+ * into the attempt's "accepted". */
+#ifndef LEDGER_LEDGER_H
+#define LEDGER_LEDGER_H
+#include <uv.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+struct ledger;
+
+struct ledger_entry {
+    int64_t time_ms;            /* wall clock, epoch ms */
+    const char *request_id;
+    const char *attempt_id;
+    const char *task;           /* task kind name */
+    const char *trigger;
+    const char *route;          /* rule label */
+    const char *model;
+    const char *provider;
+    int attempt;                /* 1-based across the run */
+    const char *outcome;        /* ok, cancelled, timeout, rate_limited, overloaded, server_error,
+                                   auth, quota, bad_request, context_length, budget, network */
+    int status;
+    long first_token_ms;        /* -1 when none */
+    long total_ms;
+    long tokens_in, tokens_out, tokens_cached, tokens_reasoning;
+    bool estimated;
+    double cost_usd;
+    bool accepted;
+};
+
+/* path NULL = default location. Creates directories (0700) and the file (0600).
+ * Returns NULL with a message in err when the path cannot be used. */
+struct ledger *ledger_open(uv_loop_t *loop, const char *path, long max_bytes, int keep,
+                           char *err, size_t errlen);
+void ledger_record(struct ledger *ledger, const struct ledger_entry *entry);
+void ledger_accept(struct ledger *ledger, const char *attempt_id);
+/* Spend so far (USD) since a wall-clock time, from this process and earlier ones
+ * (the file is scanned once at open). Optional filters may be NULL. */
+double ledger_spend_since(struct ledger *ledger, int64_t since_ms, const char *model,
+                          const char *provider);
+/* Flushes queued lines, then frees; run the loop until it returns to finish. */
+void ledger_close(struct ledger *ledger);
+/* Default path: $XDG_STATE_HOME/switchboard/ledger.jsonl or ~/.local/state/... (malloc'd). */
+char *ledger_default_path(void);
+/* A new unique attempt id (malloc'd). */
+char *ledger_new_attempt_id(void);
+
+#endif

@@ -1,0 +1,142 @@
+/* Ledger reader: line parsing, the rotated-file walk, and the timestamp format. */
+#include "ledger/ledger_read.h"
+#include "base/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void ledger_format_time(int64_t ms, char out[32])
+{
+    time_t secs = (time_t)(ms / 1000);
+    int millis = (int)(ms % 1000);
+    if (millis < 0) { millis += 1000; secs -= 1; }
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03dZ", millis);
+}
+
+int64_t ledger_parse_time(const char *text)
+{
+    if (!text) return -1;
+    struct tm tm = {0};
+    int millis = 0, consumed = 0;
+    if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+        return -1;
+    const char *rest = text + consumed;
+    if (*rest == '.') {
+        int digits = 0;
+        for (rest++; *rest >= '0' && *rest <= '9'; rest++, digits++)
+            if (digits < 3) millis = millis * 10 + (*rest - '0');
+        for (; digits < 3; digits++) millis *= 10;
+    }
+    if (*rest != 'Z' || rest[1] != '\0') return -1;   /* the ledger always writes UTC */
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (int64_t)timegm(&tm) * 1000 + millis;
+}
+
+/* One pass over the object's members (a line has ~20; looking each field up by name
+ * would walk the list once per field). */
+static void set_field(struct ledger_entry *e, const cJSON *item, const char **time_text,
+                      const char **accept)
+{
+    const char *k = item->string;
+    const char *s = cJSON_IsString(item) ? item->valuestring : NULL;
+    double n = cJSON_IsNumber(item) ? item->valuedouble : 0;
+    bool is_num = cJSON_IsNumber(item);
+    if (strcmp(k, "time") == 0) *time_text = s;
+    else if (strcmp(k, "accept") == 0) *accept = s;
+    else if (strcmp(k, "request_id") == 0) e->request_id = s;
+    else if (strcmp(k, "attempt_id") == 0) e->attempt_id = s;
+    else if (strcmp(k, "task") == 0) e->task = s;
+    else if (strcmp(k, "trigger") == 0) e->trigger = s;
+    else if (strcmp(k, "route") == 0) e->route = s;
+    else if (strcmp(k, "model") == 0) e->model = s;
+    else if (strcmp(k, "provider") == 0) e->provider = s;
+    else if (strcmp(k, "outcome") == 0) e->outcome = s;
+    else if (!is_num && strcmp(k, "estimated") == 0) e->estimated = cJSON_IsTrue(item);
+    else if (!is_num && strcmp(k, "accepted") == 0) e->accepted = cJSON_IsTrue(item);
+    else if (!is_num) return;
+    else if (strcmp(k, "attempt") == 0) e->attempt = (int)n;
+    else if (strcmp(k, "status") == 0) e->status = (int)n;
+    else if (strcmp(k, "first_token_ms") == 0) e->first_token_ms = (long)n;
+    else if (strcmp(k, "total_ms") == 0) e->total_ms = (long)n;
+    else if (strcmp(k, "tokens_in") == 0) e->tokens_in = (long)n;
+    else if (strcmp(k, "tokens_out") == 0) e->tokens_out = (long)n;
+    else if (strcmp(k, "tokens_cached") == 0) e->tokens_cached = (long)n;
+    else if (strcmp(k, "tokens_reasoning") == 0) e->tokens_reasoning = (long)n;
+    else if (strcmp(k, "cost_usd") == 0) e->cost_usd = n;
+}
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+enum ledger_line_kind ledger_parse_line(const char *line, cJSON **root,
+                                        struct ledger_entry *e, const char **accept_id)
+{
+    memset(e, 0, sizeof *e);
+    e->attempt = 1;
+    e->first_token_ms = -1;
+    *accept_id = NULL;
+    *root = cJSON_Parse(line);
+    if (!cJSON_IsObject(*root)) return LEDGER_LINE_INVALID;
+    const char *time_text = NULL, *accept = NULL;
+    for (const cJSON *item = (*root)->child; item; item = item->next)
+        if (item->string) set_field(e, item, &time_text, &accept);
+    e->time_ms = ledger_parse_time(time_text);
+    if (e->time_ms < 0) return LEDGER_LINE_INVALID;
+    if (accept) {
+        *accept_id = accept;
+        return LEDGER_LINE_ACCEPT;
+    }
+    e->request_id = or_empty(e->request_id);
+    e->attempt_id = or_empty(e->attempt_id);
+    e->task = or_empty(e->task);
+    e->trigger = or_empty(e->trigger);
+    e->route = or_empty(e->route);
+    e->model = or_empty(e->model);
+    e->provider = or_empty(e->provider);
+    e->outcome = or_empty(e->outcome);
+    if (!*e->model || !*e->outcome) return LEDGER_LINE_INVALID;
+    return LEDGER_LINE_ATTEMPT;
+}
+
+static int read_file_lines(const char *path, ledger_line_fn fn, void *data)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+        if (n > 0) fn(data, line);
+    }
+    free(line);
+    fclose(f);
+    return 1;
+}
+
+/* Rotated files are numbered 1..keep without gaps (rotation renames downwards), so
+ * the highest existing number is found by probing upwards. */
+int ledger_read_all(const char *path, ledger_line_fn fn, void *data)
+{
+    int highest = 0;
+    for (int i = 1; i <= 1000; i++) {
+        char *rotated = xasprintf("%s.%d", path, i);
+        FILE *f = fopen(rotated, "r");
+        free(rotated);
+        if (!f) break;
+        fclose(f);
+        highest = i;
+    }
+    int files = 0;
+    for (int i = highest; i >= 1; i--) {
+        char *rotated = xasprintf("%s.%d", path, i);
+        files += read_file_lines(rotated, fn, data);
+        free(rotated);
+    }
+    return files + read_file_lines(path, fn, data);
+}

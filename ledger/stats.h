@@ -1,0 +1,105 @@
+/* Reports over the ledger: `switchboard stats` (terminal tables, --json, --html) and
+ * the switchboard.stats LSP command. The ledger files (current and rotated) are read,
+ * acceptance lines folded into their attempts, attempts grouped into runs by request
+ * id, filtered by time, grouped by model, task, provider or day, and compared against
+ * single-model baselines: the same tokens priced as if every task had gone to one
+ * model (prices from the config, else derived from the ledger's own costs).
+ *
+ * Definitions (also in docs/ledger-and-stats.md):
+ *   requests       distinct runs with an attempt in the group
+ *   success_rate   runs answered in the group / (requests - runs ended by cancellation)
+ *   fallbacks      runs answered by an attempt on another model than the run's first
+ *   retries        attempts that repeat the previous attempt's model
+ *   latency        p50/p95 (nearest rank) over answering attempts
+ *   acceptance     accepted inline answers / inline answers */
+#ifndef LEDGER_STATS_H
+#define LEDGER_STATS_H
+#include "config/config.h"
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum stats_group_by { STATS_BY_MODEL = 0, STATS_BY_TASK, STATS_BY_PROVIDER, STATS_BY_DAY };
+
+struct stats_record {
+    int64_t time_ms;
+    char *request_id, *attempt_id, *task, *trigger, *route, *model, *provider, *outcome;
+    int attempt, status;
+    long first_token_ms, total_ms;
+    long tokens_in, tokens_out, tokens_cached, tokens_reasoning;
+    bool estimated, accepted;
+    double cost_usd;
+    size_t run;          /* index into runs */
+    bool retry;          /* same model as the run's previous attempt */
+};
+
+struct stats_run {
+    size_t first;        /* record of the lowest attempt number */
+    size_t answer;       /* record that answered ok, or SIZE_MAX */
+    bool cancelled;      /* no answer and the last attempt was cancelled */
+    bool fell_back;      /* answered on another model than the first attempt's */
+};
+
+struct stats_group {
+    char *key;
+    size_t requests, attempts, ok, cancelled, fallbacks, retries, estimated;
+    size_t inline_ok, accepted;
+    long tokens_in, tokens_out, tokens_cached, tokens_reasoning;
+    double cost_usd;
+    long ttft_p50, ttft_p95, total_p50, total_p95;   /* -1 when no answer */
+};
+
+struct stats_baseline {
+    char *model;
+    bool priced_from_config;   /* else prices derived from the ledger's cost per token */
+    double cost_usd;           /* every attempt's tokens at this model's prices */
+    double savings_usd;        /* baseline - actual */
+    double savings_pct;        /* of the baseline; 0 when the baseline is 0 */
+};
+
+struct stats_report {
+    enum stats_group_by by;
+    int64_t since_ms;          /* 0 = everything */
+    int64_t now_ms;
+    struct stats_record *records;
+    size_t record_count;
+    struct stats_run *runs;
+    size_t run_count;
+    struct stats_group *groups;    /* sorted by key */
+    size_t group_count;
+    struct stats_group total;
+    struct stats_baseline *baselines;   /* most expensive first */
+    size_t baseline_count;
+    int files_read;
+};
+
+/* "1d", "7d", "30d", "12h", "90m", "2w" -> milliseconds; -1 when not understood. */
+int64_t stats_parse_duration(const char *text);
+int stats_parse_group_by(const char *name);   /* -1 if unknown */
+const char *stats_group_by_name(enum stats_group_by by);
+
+/* Reads the ledger (path NULL = default), keeps records at or after since_ms, and
+ * computes groups and baselines. cfg (may be NULL) supplies prices. Returns 0, or -1
+ * with a message in err. An absent ledger is an empty report, not an error. */
+int stats_build(struct stats_report *report, const char *ledger_path, const struct config *cfg,
+                int64_t since_ms, int64_t now_ms, enum stats_group_by by, char *err, size_t errlen);
+void stats_report_free(struct stats_report *report);
+
+/* Renderers (stats_report.c, stats_html.c). Strings are malloc'd. */
+char *stats_render_text(const struct stats_report *report);
+cJSON *stats_render_json(const struct stats_report *report);
+char *stats_render_html(const struct stats_report *report);
+
+/* The summary for switchboard.stats: by = "model" when NULL, since_ms 0 = everything.
+ * Reading a full set of rotated files takes about half a second, so the server builds
+ * it on the libuv thread pool (lsp/service_commands.c); stats code keeps no global
+ * state, so that is safe. */
+cJSON *stats_summary_json(const char *ledger_path, const struct config *cfg, int64_t since_ms,
+                          const char *by);
+
+/* `switchboard stats [--since D] [--by K] [--json] [--html FILE] [--ledger PATH]
+ * [--config PATH] [--now TIME]`; argv[0] is "stats". Exit code 0, 1 or 2. */
+int cli_stats(int argc, char **argv);
+
+#endif

@@ -1,8 +1,0 @@
-/* `switchboard check [--config PATH]` (see check.c). argv[0] is "check". Returns the
- * process exit code: 0 valid, 2 invalid configuration or bad usage. */
-#ifndef ROUTER_CHECK_H
-#define ROUTER_CHECK_H
-
-int cli_check(int argc, char **argv);
-
-#endif
