@@ -1,7 +1,7 @@
 /* Benchmark: stream parser + adapter cost per event, on synthetic streams shaped like
  * each API's (OpenAI chat chunks, Anthropic named events, Ollama NDJSON), fed in
  * 1400-byte pieces like network reads. Prints ns per event and MB/s per API.
- * Usage: adapters [ROUNDS]   (bench/run.sh passes the server binary: ignored) */
+ * Usage: adapters [ROUNDS] (default 20). Exit status 1 if no stream yielded text. */
 #include "providers/adapter.h"
 #include "providers/stream.h"
 #include "base/buf.h"

@@ -1,7 +1,6 @@
 /* Ledger and stats timing: what ledger_record costs the event loop per attempt, how
  * fast the queued lines reach the disk, and how long `switchboard stats` takes over a
- * full set of rotated files (10 MiB x 4). Usage: bench/ledger [SWITCHBOARD_BIN] [RECORDS]
- * (default 100000). */
+ * full set of rotated files (10 MiB x 4). Usage: bench/ledger [RECORDS] (default 100000). */
 #include "ledger/ledger.h"
 #include "ledger/stats.h"
 #include "base/clock.h"
@@ -11,9 +10,15 @@
 
 int main(int argc, char **argv)
 {
-    /* bench/run.sh passes the server binary first: only a number counts. */
-    long records = argc > 1 && argv[argc - 1][0] >= '0' && argv[argc - 1][0] <= '9' ? atol(argv[argc - 1]) : 100000;
-    if (records < 1) records = 100000;
+    long records = 100000;
+    if (argc > 1) {
+        char *end;
+        records = strtol(argv[1], &end, 10);
+        if (argc > 2 || end == argv[1] || *end || records < 1) {
+            fprintf(stderr, "usage: ledger [RECORDS]\n");
+            return 2;
+        }
+    }
     xalloc_init();
     char dir[] = "/tmp/sb-bench-ledger-XXXXXX";
     if (!mkdtemp(dir)) return 1;

@@ -10,6 +10,7 @@
 # with its own loader and libraries: DEST/run usr/bin/nvim --version
 # --only unpacks just the named packages (Emacs Lisp ones, say), and makes no DEST/run.
 # Idempotent: a DEST that already holds every named package is left as it is.
+# The mirror is the machine's own (scripts/debian-mirror.sh) unless DEBIAN_MIRROR is set.
 set -eu
 only=no
 [ "${1:-}" = --only ] && { only=yes; shift; }
@@ -23,7 +24,12 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$suite $*" ]; then
 fi
 command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 || {
     echo "fetch-debian-suite: needs apt-get and dpkg-deb (Debian)" >&2; exit 1; }
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# DEBIAN_MIRROR=URI overrides; otherwise the Debian mirror this machine's apt uses.
+if [ -n "${DEBIAN_MIRROR:-}" ]; then
+    mirror=$DEBIAN_MIRROR
+else
+    mirror=$(sh "$(dirname "$0")/debian-mirror.sh") || exit 1
+fi
 apt="$dest/apt"
 rm -rf "$apt" "$dest/root" "$dest/debs" "$stamp"
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc" "$dest/debs" "$dest/root"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every suite (unit, integration against the real binary and the fake model
-# server, editor tests) and ends with the total line "N passed, M failed".
+# server, the build scripts' offline tests, editor tests) and ends with the total
+# line "N passed, M failed".
 # Each suite prints its own "<suite>: N passed, M failed" line last.
 set -u
 cd "$(dirname "$0")/.."
@@ -30,6 +31,7 @@ run_suite() { # run_suite NAME COMMAND...
 run_suite layering python3 tests/layering/check.py
 run_suite unit "$UNIT_TESTS"
 run_suite integration python3 tests/integration/run.py
+run_suite scripts sh tests/scripts/run.sh
 for suite in tests/editors/run-*.sh; do
     [ -f "$suite" ] || continue
     run_suite "$(basename "$suite" .sh)" sh "$suite"

@@ -1,5 +1,5 @@
 """Wire shapes of every backend API the fake model server speaks (see
-/work/shared/docs/wire-formats.md): how to read a request (model, prompt text,
+docs/providers.md): how to read a request (model, prompt text,
 suffix, streaming, thinking), and how to render stream events, a whole response,
 an HTTP error body and an in-band (mid-stream) error in that API's real format.
 

@@ -1,5 +1,5 @@
 """Error shapes of every backend API the fake model server speaks (see
-/work/shared/docs/wire-formats.md): default status per error kind and API, the
+docs/providers.md): default status per error kind and API, the
 real error body of each API, and the rate-limit headers a behaviour asks for.
 No I/O. Python 3 stdlib."""
 import json

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fake model server for switchboard's tests, demo and benchmarks.
 
-Speaks every backend API of /work/shared/docs/wire-formats.md on its real paths with
+Speaks every backend API switchboard talks to (docs/providers.md) on its real paths with
 its real stream framing, usage fields and error bodies (renderers in fake_apis.py),
 over raw HTTP/1.1 (keep-alive, chunked streaming) on 127.0.0.1. Python 3 stdlib
 only, asyncio. Each request's behaviour is scriptable through a JSON control API on

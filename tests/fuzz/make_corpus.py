@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora tests/fuzz/corpus/<target>/ from the project's own test data:
-recorded API streams (../shared/fixtures when present, else streams produced by the fake
-model server's formats below), example configurations, and LSP sessions like the
+recorded API streams (tests/fixtures, plus hand-written streams of the APIs without
+recordings), example configurations, and LSP sessions like the
 integration tests send. Deterministic; rerun after adding fixtures:
     python3 tests/fuzz/make_corpus.py [--fixtures DIR]"""
 import argparse
@@ -171,9 +171,12 @@ def extract():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--fixtures", default=os.path.join(ROOT, "..", "shared", "fixtures"))
+    ap.add_argument("--fixtures", default=os.path.join(ROOT, "tests", "fixtures"))
     args = ap.parse_args()
-    fixtures = args.fixtures if os.path.isdir(args.fixtures) else "/work/shared/fixtures"
+    # A missing directory would silently drop every recorded stream from the corpus.
+    if not os.path.isdir(args.fixtures):
+        ap.error("no fixtures directory %s" % args.fixtures)
+    fixtures = args.fixtures
     lsp_sessions()
     adapters_and_streams(fixtures)
     configs()

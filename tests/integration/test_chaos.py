@@ -6,7 +6,11 @@ primary failed, no hang (bounded waits), exit code 0 without sanitizer reports, 
 intact, and the ledger matches what the fake server saw: every upstream request it received
 is exactly one ledger line with a consistent outcome.
 
-CHAOS_SEED=N reruns one seed; CHAOS_STEPS=N changes the length. The seed is printed on failure."""
+CHAOS_SEED=N reruns one seed; CHAOS_STEPS=N changes the length. The seed is printed when
+the test starts (so a hang or crash still names it) and again in the failure message. The
+seed fixes everything the test chooses (requests, edits, cancels, injected faults and their
+order); only the interleaving with the server's own timers can differ on a rerun."""
+import sys
 import json
 import os
 import random
@@ -53,6 +57,8 @@ class ChaosTest(unittest.TestCase):
         self.seed = int(os.environ.get("CHAOS_SEED") or random.SystemRandom().randrange(1 << 30))
         self.steps = int(os.environ.get("CHAOS_STEPS") or 1000)
         self.rng = random.Random(self.seed)
+        print("chaos seed %d, %d steps (rerun: CHAOS_SEED=%d)" % (self.seed, self.steps, self.seed),
+              file=sys.stderr, flush=True)
         self.tmp = tempfile.TemporaryDirectory(prefix="sb-chaos-")
         self.addCleanup(self.tmp.cleanup)
         self.fs = FakeServer().start()

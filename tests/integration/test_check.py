@@ -116,16 +116,17 @@ class CheckTest(unittest.TestCase):
         # could send a key over plain http to a remote machine.
         for url in ("http://127.evil.com", "http://127.0.0.1.evil.com:8080/v1",
                     "http://localhost.evil.com"):
-            path = self.write({"providers": {"p": {"kind": "openai", "base_url": url,
-                                                   "api_key_env": "SB_TEST_KEY"}},
-                               "models": {"m": {"provider": "p", "model": "a"}},
-                               "routes": [{"targets": ["m"]}]})
-            env = dict(self.env, SB_TEST_KEY=SECRET)
-            r = subprocess.run([BIN, "check", "--config", path], env=env, capture_output=True,
-                               text=True, timeout=30)
-            self.assertEqual(r.returncode, 2, url)
-            self.assertIn("providers.p.base_url: plain http:// to non-local host", r.stderr)
-            self.assertNotIn(SECRET, r.stdout + r.stderr)
+            with self.subTest(url=url):
+                path = self.write({"providers": {"p": {"kind": "openai", "base_url": url,
+                                                       "api_key_env": "SB_TEST_KEY"}},
+                                   "models": {"m": {"provider": "p", "model": "a"}},
+                                   "routes": [{"targets": ["m"]}]})
+                env = dict(self.env, SB_TEST_KEY=SECRET)
+                r = subprocess.run([BIN, "check", "--config", path], env=env, capture_output=True,
+                                   text=True, timeout=30)
+                self.assertEqual(r.returncode, 2, url)
+                self.assertIn("providers.p.base_url: plain http:// to non-local host", r.stderr)
+                self.assertNotIn(SECRET, r.stdout + r.stderr)
 
     def test_syntax_error_exits_2_with_position(self):
         path = self.write('{\n  "providers": {,}\n}')

@@ -40,7 +40,9 @@ const char *test_fixture_path(const char *relative)
 {
     static char path[4096];
     const char *root = getenv("SWITCHBOARD_FIXTURES");
-    snprintf(path, sizeof path, "%s/%s", root ? root : "../shared/fixtures", relative);
+    /* The runner starts in the repository root (tests/run-all.sh, make unit), like the
+     * fake server's default path in fake_server_proc.c. */
+    snprintf(path, sizeof path, "%s/%s", root ? root : "tests/fixtures", relative);
     return path;
 }
 

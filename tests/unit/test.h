@@ -47,7 +47,8 @@ void test_fail(const char *file, int line, const char *fmt, ...)
             test_fail(__FILE__, __LINE__, "%s ~= %s: %.9g vs %.9g", #a, #b, _a, _b); \
     } while (0)
 
-/* Absolute path of a file under ../shared/fixtures (or $SWITCHBOARD_FIXTURES). */
+/* Path of a file under tests/fixtures, relative to the repository root the runner
+ * starts in (or under $SWITCHBOARD_FIXTURES). */
 const char *test_fixture_path(const char *relative);
 /* Reads a whole file; aborts the test if it cannot. Caller frees. */
 char *test_read_file(const char *path, size_t *len);

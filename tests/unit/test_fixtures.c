@@ -1,4 +1,4 @@
-/* Every recorded API stream in ../shared/fixtures through the SSE parser and its
+/* Every recorded API stream in tests/fixtures through the SSE parser and its
  * adapter: exact text, usage and finish reason, whole, split in two at every byte,
  * and in 1-byte pieces. */
 #include "providers/stream.h"
