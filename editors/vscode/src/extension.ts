@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { buildLaunchOptions, resolveServerPath, settingsToInitOptions } from './launch';
+import { registerNextEdit } from './nextEdit';
 import { formatStatus, StatusPayload } from './status';
 
 let client: LanguageClient | undefined;
@@ -37,6 +38,8 @@ export async function startClient(context: vscode.ExtensionContext): Promise<Lan
   c.onNotification('switchboard/status', (payload: StatusPayload) => updateStatus(payload));
   await c.start();
   context.subscriptions.push(c);
+  if (vscode.workspace.getConfiguration('switchboard').get('nextEdit.enabled'))
+    context.subscriptions.push(...registerNextEdit(c));
   return c;
 }
 
@@ -73,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       showText('switchboard stats', await execute('switchboard.stats', [{ format: 'text' }]))),
     vscode.commands.registerCommand('switchboard.showRoute', async () => {
       const task = await vscode.window.showQuickPick(
-        ['inline', 'refactor', 'fix', 'docs', 'tests', 'review', 'explain', 'architecture'],
+        ['inline', 'refactor', 'fix', 'docs', 'tests', 'review', 'explain', 'architecture', 'next_edit'],
         { placeHolder: 'Task kind to explain' });
       if (!task) return;
       const editor = vscode.window.activeTextEditor;
