@@ -4,7 +4,7 @@
 -- moves there, the accept key applies it and records the acceptance, the next use
 -- follows from the same answer, and typing dismisses a shown edit.
 local T = dofile('tests/editors/nvim/helper.lua')
-local sb = T.setup_plugin({ next_edit_debounce_ms = 50 })
+local sb = T.setup_plugin({ next_edit = true, next_edit_debounce_ms = 50 })
 local nes = require('switchboard.nes')
 local tmp = os.getenv('SB_TEST_TMP')
 local ledger = tmp .. '/state/switchboard/ledger.jsonl'

@@ -16,7 +16,8 @@ local defaults = {
   settings = {},           -- passed as initializationOptions (deep-merged over the config file)
   ghost_text = true,       -- inline completions as virtual text
   debounce_ms = 150,
-  next_edit = true,        -- next-edit suggestions (textDocument/copilotInlineEdit)
+  next_edit = false,       -- next-edit suggestions (textDocument/copilotInlineEdit): each
+                           -- pause after an edit may cost one model request
   next_edit_debounce_ms = 300,
   keymaps = {
     accept = '<M-l>', accept_word = '<M-w>', accept_line = '<M-j>',

@@ -117,6 +117,10 @@ end
 -- Further typing dismisses the shown edit; a new request follows the pause.
 function M.on_change(bufnr, opts)
   local st = buf_state(bufnr)
+  -- TextChanged also fires on leaving insert mode for changes already seen
+  local tick = vim.api.nvim_buf_get_changedtick(bufnr)
+  if st.tick == tick then return end
+  st.tick = tick
   st.generation = st.generation + 1
   M.clear(bufnr)
   if st.timer then st.timer:stop() else st.timer = compat.uv.new_timer() end
