@@ -296,6 +296,12 @@ static int check_fim(struct cfg_ctx *c, struct model_spec *m, const char *path)
         cfg_error(c, fp, "required when fim is \"template\"");
         return -1;
     }
+    if (m->next_edit_format == NEXT_EDIT_ZETA && !k->fim_template) {
+        cfg_path_key(fp, path, "next_edit_format");
+        cfg_error(c, fp, "provider kind '%s' cannot take a raw prompt (use \"chat\")",
+                  m->provider_kind);
+        return -1;
+    }
     return 0;
 }
 
