@@ -8,11 +8,12 @@ positions while initialize agreed UTF-8, cancellation and supersede reaching the
 upstream connection, the Zeta prompt format, and the ledger without source text."""
 import json
 import os
+import subprocess
 import tempfile
 import time
 import unittest
 
-from lsp_client import LspClient
+from lsp_client import LspClient, binary_path
 
 from fake_server import FakeServer
 
@@ -85,7 +86,7 @@ class NextEditBase(unittest.TestCase):
             "next_edit": {"region_lines": 10},
             "ledger": {"path": self.ledger_path},
         }
-        path = os.path.join(self.tmp.name, "config.json")
+        path = self.config_path = os.path.join(self.tmp.name, "config.json")
         with open(path, "w") as f:
             json.dump(cfg, f)
         env = {KEY_ENV: "test-key-not-real-0001", "XDG_STATE_HOME": self.tmp.name,
@@ -197,6 +198,14 @@ class TestRename(NextEditBase):
         raw = open(self.ledger_path).read()
         self.assertNotIn("width", raw)
         self.assertNotIn("height", raw)
+        # stats shows the task and its acceptance
+        out = subprocess.run([binary_path(), "stats", "--by", "task", "--json", "--ledger", self.ledger_path,
+                              "--config", self.config_path], capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        group = [g for g in json.loads(out.stdout)["groups"] if g["key"] == "next_edit"]
+        self.assertEqual(len(group), 1, out.stdout)
+        self.assertEqual(group[0]["requests"], 2)
+        self.assertEqual(group[0]["accepted"], 1)
 
     def test_other_typing_ends_the_session(self):
         self.fs.default(rule="next_edit", rewrites=USES)
