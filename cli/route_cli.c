@@ -100,6 +100,7 @@ int cli_route(int argc, char **argv)
     }
     free(ledger_path);
     struct router *router = router_new(&loop, NULL, ledger, cfg);
+    router_learn(router, false);
     if (args.json) {
         cJSON *j = router_explain_json(router, &task);
         char *s = cJSON_Print(j);

@@ -26,7 +26,7 @@ struct provider_config {
     bool allow_insecure;     /* plain http:// to a non-loopback host explicitly allowed */
 };
 
-enum route_strategy { STRATEGY_FALLBACK = 0, STRATEGY_SPLIT, STRATEGY_HEDGE };
+enum route_strategy { STRATEGY_FALLBACK = 0, STRATEGY_SPLIT, STRATEGY_HEDGE, STRATEGY_ADAPTIVE };
 
 struct route_rule {
     unsigned task_mask;      /* bit (1u << kind); 0 = any */
@@ -40,6 +40,12 @@ struct route_rule {
     double *weights;         /* split: one per target */
     size_t target_count;
     long hedge_after_ms;
+    /* adaptive (router/adaptive.h): quality within quality_floor x the best (default
+     * 0.9), exploration share (0.05), answers per target before estimates are
+     * trusted (20). */
+    double quality_floor;
+    double explore;
+    long min_observations;
     char *label;             /* "routes[2]" or the rule's "name" */
 };
 

@@ -155,13 +155,34 @@ static int parse_weights(struct cfg_ctx *c, struct route_rule *r, const cJSON *r
     return 0;
 }
 
-static const char *const strategy_names[] = { "fallback", "split", "hedge", NULL };
+static const char *const strategy_names[] = { "fallback", "split", "hedge", "adaptive", NULL };
+
+/* quality_floor, explore, min_observations: only the adaptive strategy reads them. */
+static int parse_adaptive(struct cfg_ctx *c, struct route_rule *r, const cJSON *rule, const char *path)
+{
+    static const char *const keys[] = { "quality_floor", "explore", "min_observations", NULL };
+    r->quality_floor = 0.9;
+    r->explore = 0.05;
+    r->min_observations = 20;
+    char kp[CFG_PATH_MAX];
+    for (size_t i = 0; keys[i]; i++) {
+        if (!cJSON_GetObjectItemCaseSensitive(rule, keys[i]) || r->strategy == STRATEGY_ADAPTIVE) continue;
+        cfg_path_key(kp, path, keys[i]);
+        cfg_warn(c, kp, "ignored: only the adaptive strategy uses it");
+    }
+    if (cfg_get_double(c, rule, "quality_floor", path, &r->quality_floor, 0.01, 1) < 0 ||
+        cfg_get_double(c, rule, "explore", path, &r->explore, 0, 0.5) < 0 ||
+        cfg_get_long(c, rule, "min_observations", path, &r->min_observations, 1) < 0)
+        return -1;
+    return 0;
+}
 
 static int parse_rule(struct cfg_ctx *c, const struct config *cfg, struct route_rule *r,
                       const cJSON *rule, const char *path)
 {
     static const char *const rule_keys[] = {
-        "when", "targets", "strategy", "weights", "hedge_after_ms", "name", NULL,
+        "when", "targets", "strategy", "weights", "hedge_after_ms", "name",
+        "quality_floor", "explore", "min_observations", NULL,
     };
     if (!cJSON_IsObject(rule)) {
         cfg_error(c, path, "expected an object, got %s", cfg_type_name(rule));
@@ -178,6 +199,7 @@ static int parse_rule(struct cfg_ctx *c, const struct config *cfg, struct route_
         return -1;
     r->strategy = (enum route_strategy)strategy;
     if (!r->label) r->label = xstrdup(path);
+    if (parse_adaptive(c, r, rule, path) < 0) return -1;
     if (r->strategy != STRATEGY_SPLIT && cJSON_GetObjectItemCaseSensitive(rule, "weights")) {
         char wp[CFG_PATH_MAX];
         cfg_path_key(wp, path, "weights");

@@ -39,6 +39,8 @@ struct ledger {
     size_t batch_off;
     int rotate_step;            /* rename PATH.(step) -> PATH.(step+1); 0 means PATH itself */
     struct spend_table spend;
+    ledger_listener_fn listener;
+    void *listener_data;
 };
 
 static void pump(struct ledger *l);
@@ -151,6 +153,7 @@ static char *format_entry(const struct ledger_entry *e)
     add_string(o, "attempt_id", e->attempt_id);
     add_string(o, "task", e->task);
     add_string(o, "trigger", e->trigger);
+    if (e->language && *e->language) add_string(o, "language", e->language);
     add_string(o, "route", e->route);
     add_string(o, "model", e->model);
     add_string(o, "provider", e->provider);
@@ -172,8 +175,21 @@ static char *format_entry(const struct ledger_entry *e)
     return text;
 }
 
+const char *ledger_path(const struct ledger *l)
+{
+    return l ? l->path : NULL;
+}
+
+void ledger_set_listener(struct ledger *l, ledger_listener_fn fn, void *data)
+{
+    if (!l) return;
+    l->listener = fn;
+    l->listener_data = data;
+}
+
 static void enqueue(struct ledger *l, char *text)
 {
+    if (l->listener) l->listener(l->listener_data, text);
     struct pending *p = xcalloc(1, sizeof *p);
     p->len = strlen(text);
     p->line = xmalloc(p->len + 2);

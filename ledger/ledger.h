@@ -26,6 +26,7 @@ struct ledger_entry {
     const char *attempt_id;
     const char *task;           /* task kind name */
     const char *trigger;
+    const char *language;       /* the document's language id; NULL/"" = none (not written) */
     const char *route;          /* rule label */
     const char *model;
     const char *provider;
@@ -53,6 +54,13 @@ double ledger_spend_since(struct ledger *ledger, int64_t since_ms, const char *m
                           const char *provider);
 /* Flushes queued lines, then frees; run the loop until it returns to finish. */
 void ledger_close(struct ledger *ledger);
+/* fn (NULL: none) hears every line as it is queued, without its newline: attempts,
+ * acceptances, signals. The router learns from them (router/quality.h) with the same
+ * code that replays the file at start-up. One listener. */
+typedef void (*ledger_listener_fn)(void *data, const char *line);
+void ledger_set_listener(struct ledger *ledger, ledger_listener_fn fn, void *data);
+/* The file the ledger appends to. */
+const char *ledger_path(const struct ledger *ledger);
 /* Default path: $XDG_STATE_HOME/switchboard/ledger.jsonl or ~/.local/state/... (malloc'd). */
 char *ledger_default_path(void);
 /* A new unique attempt id (malloc'd). */

@@ -107,6 +107,7 @@ int services_start(struct server *srv)
         server_show_message(srv, 2, "switchboard: cost ledger disabled: %s", err);
     }
     srv->router = router_new(srv->loop, srv->http, srv->ledger, cfg);
+    router_learn(srv->router, true);   /* off the loop: the first answer does not wait */
     router_warm_inline(srv->router);
     log_info("services up: %zu models, %zu routes (config: %s)", cfg->model_count, cfg->route_count,
              cfg->source ? cfg->source : "defaults");

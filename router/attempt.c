@@ -91,6 +91,7 @@ static void attempt_account(struct attempt *a, const char *outcome, const struct
         struct ledger_entry e = {
             .time_ms = (int64_t)now, .request_id = run->request_id, .attempt_id = a->attempt_id,
             .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
+            .language = run->task.language,
             .route = rule && rule->label ? rule->label : "", .model = m->name, .provider = m->provider_name,
             .attempt = a->number, .outcome = outcome, .status = a->status,
             .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->start_us),

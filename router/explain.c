@@ -9,7 +9,79 @@
 
 static const char *strategy_name(enum route_strategy s)
 {
-    return s == STRATEGY_SPLIT ? "split" : s == STRATEGY_HEDGE ? "hedge" : "fallback";
+    return s == STRATEGY_SPLIT ? "split" : s == STRATEGY_HEDGE ? "hedge" :
+           s == STRATEGY_ADAPTIVE ? "adaptive" : "fallback";
+}
+
+/* One target's measured figures for an adaptive rule (per task and language). */
+struct adaptive_row {
+    const char *model;
+    struct quality_estimate est;
+    double retained_per_request;   /* accepted characters still there 30 s later, per answer */
+    double cost_per_accepted;      /* < 0 when nothing was accepted yet */
+};
+
+static size_t adaptive_rows(struct router *r, const struct route_rule *rule, const struct task *t,
+                            struct adaptive_row *rows, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rule->target_count && n < max; i++) {
+        struct adaptive_row *row = &rows[n++];
+        row->model = r->cfg->models[rule->targets[i]].name;
+        quality_lookup(r->quality, task_kind_name(t->kind), t->language, row->model, &row->est);
+        row->retained_per_request = row->est.delivered ? row->est.retained_chars / (double)row->est.delivered : 0;
+        double kept = (double)row->est.accepted + 0.5 * (double)row->est.partial;
+        row->cost_per_accepted = kept > 0 ? row->est.cost_usd / kept : -1;
+    }
+    return n;
+}
+
+static void adaptive_text(struct buf *out, struct router *r, const struct route_rule *rule,
+                          const struct task *t)
+{
+    struct adaptive_row rows[ROUTE_PLAN_MAX];
+    size_t n = adaptive_rows(r, rule, t, rows, ROUTE_PLAN_MAX);
+    buf_printf(out, "estimates for %s%s%s, last %d days%s:\n", task_kind_name(t->kind),
+               t->language ? "/" : "", t->language ? t->language : "", LEARN_WINDOW_DAYS,
+               router_learning(r) ? " (still reading the ledger)" : "");
+    buf_printf(out, "  %-12s %8s %8s %9s %13s %12s %13s\n", "MODEL", "QUALITY", "ANSWERS", "ACCEPTED",
+               "RETAINED/REQ", "$/REQUEST", "$/ACCEPTED");
+    for (size_t i = 0; i < n; i++) {
+        const struct adaptive_row *row = &rows[i];
+        char per_req[32] = "-", per_acc[32] = "-";
+        if (row->est.cost_per_request >= 0) snprintf(per_req, sizeof per_req, "%.6f", row->est.cost_per_request);
+        if (row->cost_per_accepted >= 0) snprintf(per_acc, sizeof per_acc, "%.6f", row->cost_per_accepted);
+        buf_printf(out, "  %-12s %8.2f %8ld %9ld %13.1f %12s %13s\n", row->model, row->est.quality,
+                   row->est.delivered, row->est.accepted, row->retained_per_request, per_req, per_acc);
+    }
+}
+
+static cJSON *adaptive_json(struct router *r, const struct route_rule *rule, const struct task *t)
+{
+    struct adaptive_row rows[ROUTE_PLAN_MAX];
+    size_t n = adaptive_rows(r, rule, t, rows, ROUTE_PLAN_MAX);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "quality_floor", rule->quality_floor);
+    cJSON_AddNumberToObject(o, "explore", rule->explore);
+    cJSON_AddNumberToObject(o, "min_observations", (double)rule->min_observations);
+    cJSON_AddNumberToObject(o, "window_days", LEARN_WINDOW_DAYS);
+    cJSON_AddBoolToObject(o, "learning", router_learning(r));
+    cJSON *list = cJSON_AddArrayToObject(o, "estimates");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "model", rows[i].model);
+        cJSON_AddNumberToObject(e, "quality", rows[i].est.quality);
+        cJSON_AddNumberToObject(e, "answers", (double)rows[i].est.delivered);
+        cJSON_AddNumberToObject(e, "accepted", (double)rows[i].est.accepted);
+        cJSON_AddNumberToObject(e, "partial", (double)rows[i].est.partial);
+        cJSON_AddNumberToObject(e, "retained_chars_per_request", rows[i].retained_per_request);
+        if (rows[i].est.cost_per_request >= 0)
+            cJSON_AddNumberToObject(e, "cost_per_request_usd", rows[i].est.cost_per_request);
+        if (rows[i].cost_per_accepted >= 0)
+            cJSON_AddNumberToObject(e, "cost_per_accepted_usd", rows[i].cost_per_accepted);
+        cJSON_AddItemToArray(list, e);
+    }
+    return o;
 }
 
 static double estimated_cost(const struct config *cfg, const struct model_spec *m,
@@ -42,7 +114,12 @@ char *router_explain_text(struct router *r, const struct task *task)
     if (plan.rule_index < 0) return buf_steal(&out);
     buf_printf(&out, "strategy: %s", strategy_name(plan.strategy));
     if (plan.strategy == STRATEGY_HEDGE) buf_printf(&out, " (second target after %ld ms)", plan.hedge_after_ms);
+    const struct route_rule *rule = &cfg->routes[plan.rule_index];
+    if (plan.strategy == STRATEGY_ADAPTIVE)
+        buf_printf(&out, " (quality floor %.0f%% of the best, explore %.0f%%, trusted after %ld answers)",
+                   rule->quality_floor * 100, rule->explore * 100, rule->min_observations);
     buf_puts(&out, "\n");
+    if (plan.strategy == STRATEGY_ADAPTIVE) adaptive_text(&out, r, rule, &t);
     int order = 0;
     for (size_t i = 0; i < plan.count; i++) {
         const struct route_plan_entry *e = &plan.entries[i];
@@ -81,6 +158,8 @@ cJSON *router_explain_json(struct router *r, const struct task *task)
     cJSON_AddStringToObject(o, "summary", plan.summary);
     cJSON_AddStringToObject(o, "strategy", strategy_name(plan.strategy));
     if (plan.strategy == STRATEGY_HEDGE) cJSON_AddNumberToObject(o, "hedge_after_ms", (double)plan.hedge_after_ms);
+    if (plan.strategy == STRATEGY_ADAPTIVE)
+        cJSON_AddItemToObject(o, "adaptive", adaptive_json(r, &cfg->routes[plan.rule_index], &t));
     cJSON *targets = cJSON_AddArrayToObject(o, "targets");
     for (size_t i = 0; i < plan.count; i++) {
         const struct route_plan_entry *e = &plan.entries[i];

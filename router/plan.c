@@ -2,6 +2,7 @@
  * target checked for key, context window, breaker, rate-limit cooldown, budget and
  * provider concurrency, with the reason written down either way. */
 #include "router/plan.h"
+#include "router/adaptive.h"
 #include "ledger/cost.h"
 #include "base/glob.h"
 #include "base/xalloc.h"
@@ -248,11 +249,15 @@ int route_plan_compute(const struct route_state *st, const struct task *t, uint6
     size_t first = 0;
     if (r->strategy == STRATEGY_SPLIT && r->target_count > 0)
         first = split_pick(r, t->affinity ? route_affinity_point(t->affinity) : u01);
+    struct adaptive_pick pick;
+    bool adaptive = r->strategy == STRATEGY_ADAPTIVE && r->target_count > 0;
+    if (adaptive) adaptive_pick(st->quality, cfg, r, t, u01, &pick);
     double over_ceiling = -1;
     bool any_downgrade = false;
     for (size_t k = 0; k < r->target_count && plan->count < ROUTE_PLAN_MAX; k++) {
-        /* Split puts its pick first, then the rest in rule order as fallbacks. */
-        size_t idx = k == 0 ? first : (k <= first ? k - 1 : k);
+        /* Split and adaptive put their pick first, then the rest in rule order as
+         * fallbacks. */
+        size_t idx = adaptive ? pick.order[k] : k == 0 ? first : (k <= first ? k - 1 : k);
         if (r->targets[idx] >= cfg->model_count) continue;
         struct route_plan_entry *e = &plan->entries[plan->count++];
         memset(e, 0, sizeof *e);
@@ -261,6 +266,8 @@ int route_plan_compute(const struct route_state *st, const struct task *t, uint6
         check_target(st, t, now, e, &bv);
         if (!e->skipped) {
             describe_usable(plan, st, plan->usable, e, now);
+            if (adaptive && plan->usable == 0 && idx == pick.order[0])
+                adaptive_describe(&pick, cfg, r, e->reason, sizeof e->reason);
             plan->usable++;
         } else if (bv.over && bv.block) {
             plan->budget_blocked = true;

@@ -10,6 +10,7 @@
 #include "router/router.h"
 #include "router/breaker.h"
 #include "router/budget.h"
+#include "router/quality.h"
 #include <stdint.h>
 
 struct target_health {
@@ -22,6 +23,7 @@ struct route_state {
     struct target_health *health;      /* per config model */
     int *provider_in_flight;           /* per config provider */
     struct budget_state budget;
+    const struct quality_table *quality;   /* adaptive estimates (not owned; may be NULL) */
 };
 
 /* Builds state for cfg. previous (may be NULL) carries breakers and cooldowns over

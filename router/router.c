@@ -62,6 +62,7 @@ static void rebuild_state(struct router *r, struct config *cfg, bool keep_totals
             }
     }
     if (old.cfg) route_state_free(&old);
+    r->state.quality = r->quality;
 }
 
 struct router *router_new(uv_loop_t *loop, struct http_engine *http, struct ledger *ledger,
@@ -76,7 +77,9 @@ struct router *router_new(uv_loop_t *loop, struct http_engine *http, struct ledg
     r->rng = clock_monotonic_us() | 1;
     r->random_data = &r->rng;
     r->cfg = config_ref(cfg);
+    r->quality = quality_new();
     rebuild_state(r, cfg, false);
+    router_listen(r);
     return r;
 }
 
@@ -90,7 +93,9 @@ void router_set_config(struct router *r, struct config *cfg)
 
 void router_set_ledger(struct router *r, struct ledger *ledger)
 {
+    router_learn_detach(r);   /* the estimates stay; new lines come from the new ledger */
     r->ledger = ledger;
+    router_listen(r);
     rebuild_state(r, r->cfg, true);
 }
 
@@ -100,6 +105,8 @@ void router_free(struct router *r)
 {
     if (!r) return;
     run_cancel_all(r);
+    router_learn_detach(r);
+    quality_free(r->quality);
     route_state_free(&r->state);
     config_unref(r->cfg);
     free(r);

@@ -84,6 +84,17 @@ void router_set_ledger(struct router *router, struct ledger *ledger);
 /* Cancels all runs (no callbacks) and frees. */
 void router_free(struct router *router);
 
+/* Adaptive routing learns from what users keep (router/quality.h). router_learn
+ * replays the last LEARN_WINDOW_DAYS of the router's ledger (current and rotated
+ * files) and then follows its new lines. background: on libuv's thread pool, so a
+ * 100 MB ledger does not delay the first answer (until it is done, adaptive rules
+ * use their config order); else in the calling thread (the CLI). No ledger: nothing
+ * to learn from, estimates start empty and follow new lines only. */
+#define LEARN_WINDOW_DAYS 30
+void router_learn(struct router *router, bool background);
+/* True while a background replay runs. */
+bool router_learning(const struct router *router);
+
 /* Test hooks: time and randomness are injectable. */
 void router_set_clock(struct router *router, uint64_t (*now_ms)(void *), void *data);
 void router_set_random(struct router *router, double (*uniform01)(void *), void *data);

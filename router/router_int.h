@@ -6,6 +6,7 @@
 #include "router/router.h"
 #include "router/plan.h"
 #include "ledger/ledger.h"
+#include "router/quality.h"
 
 struct router {
     uv_loop_t *loop;
@@ -23,7 +24,13 @@ struct router {
     struct route_run *waiting_head;   /* action runs waiting for a provider slot (FIFO) */
     struct route_run *waiting_tail;
     bool closing;                     /* router_free in progress */
+    struct quality_table *quality;    /* adaptive estimates (router/learn.c); never NULL */
+    struct learn_job *learning;       /* replay of the ledger in flight, or NULL */
 };
+
+/* learn.c: follow the ledger's new lines (listener) and stop following it. */
+void router_listen(struct router *r);
+void router_learn_detach(struct router *r);
 
 uint64_t router_now(struct router *r);
 double router_random(struct router *r);

@@ -271,6 +271,7 @@ static void record_budget_refusal(struct route_run *run)
     struct ledger_entry e = {
         .time_ms = (int64_t)router_now(r), .request_id = run->request_id, .attempt_id = id,
         .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
+        .language = run->task.language,
         .route = run->cfg->routes[run->plan.rule_index].label, .model = m->name,
         .provider = m->provider_name, .attempt = 0, .outcome = "budget", .first_token_ms = -1,
         .estimated = true,

@@ -1,0 +1,339 @@
+/* Adaptive routing: the quality estimates folded from ledger lines (router/quality)
+ * and the choice they drive (router/adaptive, and through the planner). */
+#include "tests/unit/test.h"
+#include "tests/unit/router_testcfg.h"
+#include "router/adaptive.h"
+#include "router/plan.h"
+#include "router/quality.h"
+#include <stdio.h>
+#include <string.h>
+
+#define T0 "2026-12-01T10:00:00.000Z"
+#define T0_MS 1796119200000LL
+#define ALL_TIME 0, INT64_MAX
+
+static void attempt(struct quality_table *q, const char *id, const char *task, const char *lang,
+                    const char *model, const char *outcome, double cost)
+{
+    char line[512];
+    snprintf(line, sizeof line,
+             "{\"time\":\"" T0 "\",\"attempt_id\":\"%s\",\"task\":\"%s\",%s%s%s\"model\":\"%s\","
+             "\"provider\":\"p\",\"outcome\":\"%s\",\"cost_usd\":%g,\"accepted\":false}",
+             id, task, lang ? "\"language\":\"" : "", lang ? lang : "", lang ? "\"," : "", model,
+             outcome, cost);
+    ASSERT(quality_note_line(q, line, ALL_TIME));
+}
+
+static bool send_signal(struct quality_table *q, const char *name, const char *id, long chars, long of)
+{
+    char line[256];
+    snprintf(line, sizeof line, "{\"time\":\"" T0 "\",\"signal\":\"%s\",\"attempt_id\":\"%s\","
+             "\"chars\":%ld,\"of\":%ld}", name, id, chars, of);
+    return quality_note_line(q, line, ALL_TIME);
+}
+
+static bool accept_line(struct quality_table *q, const char *id)
+{
+    char line[128];
+    snprintf(line, sizeof line, "{\"time\":\"" T0 "\",\"accept\":\"%s\"}", id);
+    return quality_note_line(q, line, ALL_TIME);
+}
+
+/* n delivered inline answers of model for lang, the first `kept` accepted. */
+static void history(struct quality_table *q, const char *model, const char *lang, int n, int kept,
+                    double cost)
+{
+    for (int i = 0; i < n; i++) {
+        char id[48];
+        snprintf(id, sizeof id, "%s-%s-%d", model, lang, i);
+        attempt(q, id, "inline", lang, model, "ok", cost);
+        if (i < kept) ASSERT(accept_line(q, id));
+    }
+}
+
+TEST(quality_acceptance_is_counted_per_task_language_and_model)
+{
+    struct quality_table *q = quality_new();
+    history(q, "cheap", "python", 10, 5, 0.0001);
+    history(q, "cheap", "go", 10, 1, 0.0001);
+    struct quality_estimate e;
+    ASSERT(quality_lookup(q, "inline", "python", "cheap", &e));
+    ASSERT_EQ(e.delivered, 10);
+    ASSERT_EQ(e.accepted, 5);
+    ASSERT_NEAR(e.quality, (5.0 + 1) / (10 + 2), 1e-9);
+    ASSERT_NEAR(e.cost_per_request, 0.0001, 1e-12);
+    ASSERT(quality_lookup(q, "inline", "go", "cheap", &e));
+    ASSERT_NEAR(e.quality, (1.0 + 1) / (10 + 2), 1e-9);
+    ASSERT(!quality_lookup(q, "refactor", "python", "cheap", &e));
+    ASSERT_NEAR(e.quality, 0.5, 1e-9);   /* the prior */
+    ASSERT_EQ(e.delivered, 0);
+    ASSERT_EQ(quality_key_count(q), 2);
+    quality_free(q);
+}
+
+TEST(quality_failed_attempts_cost_but_deliver_nothing)
+{
+    struct quality_table *q = quality_new();
+    attempt(q, "a1", "inline", NULL, "m", "timeout", 0.002);
+    attempt(q, "a2", "inline", NULL, "m", "ok", 0.001);
+    struct quality_estimate e;
+    ASSERT(quality_lookup(q, "inline", NULL, "m", &e));
+    ASSERT_EQ(e.delivered, 1);
+    ASSERT_NEAR(e.cost_usd, 0.003, 1e-12);
+    ASSERT_NEAR(e.cost_per_request, 0.003, 1e-12);
+    ASSERT(!accept_line(q, "a1"));   /* a failed attempt delivered nothing to accept */
+    quality_free(q);
+}
+
+TEST(quality_partial_then_full_acceptance_counts_once)
+{
+    struct quality_table *q = quality_new();
+    attempt(q, "a1", "inline", "c", "m", "ok", 0);
+    ASSERT(send_signal(q, "partial", "a1", 4, 0));
+    struct quality_estimate e;
+    quality_lookup(q, "inline", "c", "m", &e);
+    ASSERT_EQ(e.partial, 1);
+    ASSERT_NEAR(e.quality, (0.5 + 1) / 3, 1e-9);
+    ASSERT(send_signal(q, "partial", "a1", 9, 0));   /* a second word: still one partial */
+    quality_lookup(q, "inline", "c", "m", &e);
+    ASSERT_EQ(e.partial, 1);
+    ASSERT(accept_line(q, "a1"));               /* then the rest */
+    quality_lookup(q, "inline", "c", "m", &e);
+    ASSERT_EQ(e.partial, 0);
+    ASSERT_EQ(e.accepted, 1);
+    ASSERT_NEAR(e.quality, 2.0 / 3, 1e-9);
+    quality_free(q);
+}
+
+TEST(quality_retention_scales_an_acceptance)
+{
+    struct quality_table *q = quality_new();
+    attempt(q, "a1", "inline", "c", "m", "ok", 0);
+    ASSERT(accept_line(q, "a1"));
+    ASSERT(send_signal(q, "retained", "a1", 10, 40));
+    struct quality_estimate e;
+    quality_lookup(q, "inline", "c", "m", &e);
+    ASSERT_NEAR(e.quality, (0.25 + 1) / 3, 1e-9);
+    ASSERT_NEAR(e.retained_chars, 10, 1e-9);
+    ASSERT(send_signal(q, "retained", "a1", 40, 40));   /* measured again: replaces, not adds */
+    quality_lookup(q, "inline", "c", "m", &e);
+    ASSERT_NEAR(e.retained_chars, 40, 1e-9);
+    ASSERT_NEAR(e.quality, 2.0 / 3, 1e-9);
+    ASSERT(!send_signal(q, "retained", "a1", -1, 40));  /* nonsense counts change nothing */
+    quality_free(q);
+}
+
+TEST(quality_reverted_and_retried_actions_are_worth_nothing)
+{
+    struct quality_table *q = quality_new();
+    attempt(q, "r1", "refactor", "py", "strong", "ok", 0.01);
+    attempt(q, "r2", "refactor", "py", "strong", "ok", 0.01);
+    attempt(q, "r3", "refactor", "py", "strong", "ok", 0.01);
+    ASSERT(send_signal(q, "applied", "r1", 0, 0));
+    ASSERT(send_signal(q, "applied", "r2", 0, 0));
+    ASSERT(send_signal(q, "reverted", "r2", 0, 0));
+    ASSERT(send_signal(q, "retry_stronger", "r3", 0, 0));
+    struct quality_estimate e;
+    quality_lookup(q, "refactor", "py", "strong", &e);
+    ASSERT_NEAR(e.quality, (1.0 + 1) / (3 + 2), 1e-9);
+    quality_free(q);
+}
+
+TEST(quality_ignores_lines_outside_the_window_unknown_ids_and_garbage)
+{
+    struct quality_table *q = quality_new();
+    const char *line = "{\"time\":\"" T0 "\",\"attempt_id\":\"x\",\"task\":\"inline\",\"model\":\"m\","
+                       "\"outcome\":\"ok\",\"cost_usd\":0}";
+    ASSERT(!quality_note_line(q, line, T0_MS + 1, INT64_MAX));   /* before the window */
+    ASSERT(!quality_note_line(q, line, 0, T0_MS));               /* at the replay's cut-off */
+    ASSERT(quality_note_line(q, line, T0_MS, T0_MS + 1));
+    ASSERT(!accept_line(q, "no-such-attempt"));
+    ASSERT(!send_signal(q, "shown", "x", 0, 0));                      /* no change to the value */
+    ASSERT(!quality_note_line(q, "{not json", ALL_TIME));
+    ASSERT(!quality_note_line(q, "[1,2]", ALL_TIME));
+    ASSERT(!quality_note_line(q, "{\"time\":\"yesterday\",\"model\":\"m\"}", ALL_TIME));
+    ASSERT(!quality_note_line(q, "{\"time\":\"" T0 "\",\"signal\":\"accepted\"}", ALL_TIME));
+    ASSERT(!quality_note_line(q, NULL, ALL_TIME));
+    quality_free(q);
+}
+
+TEST(quality_forgets_attempts_beyond_its_bound_but_keeps_their_counts)
+{
+    struct quality_table *q = quality_new();
+    attempt(q, "first", "inline", "c", "m", "ok", 0);
+    for (int i = 0; i < 9000; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "n%d", i);
+        attempt(q, id, "inline", "c", "m", "ok", 0);
+    }
+    ASSERT(!accept_line(q, "first"));   /* evicted: memory stays bounded */
+    ASSERT(accept_line(q, "n8999"));
+    struct quality_estimate e;
+    quality_lookup(q, "inline", "c", "m", &e);
+    ASSERT_EQ(e.delivered, 9001);
+    ASSERT_EQ(e.accepted, 1);
+    quality_free(q);
+}
+
+TEST(quality_keys_survive_table_growth)
+{
+    struct quality_table *q = quality_new();
+    char model[32], id[32];
+    for (int i = 0; i < 200; i++) {
+        snprintf(model, sizeof model, "m%d", i);
+        snprintf(id, sizeof id, "id%d", i);
+        attempt(q, id, "inline", "c", model, "ok", 0);
+    }
+    ASSERT(accept_line(q, "id3"));   /* the attempt still points at its (moved) key */
+    struct quality_estimate e;
+    ASSERT(quality_lookup(q, "inline", "c", "m3", &e));
+    ASSERT_EQ(e.accepted, 1);
+    ASSERT(quality_lookup(q, "inline", "c", "m199", &e));
+    ASSERT_EQ(quality_key_count(q), 200);
+    quality_free(q);
+}
+
+/* cheap ($0.28/$0.42) and strong ($3/$15), both with keys; one adaptive rule. */
+static struct config *two_models(struct route_rule **rule)
+{
+    struct config *c = tcfg_new();
+    size_t p = tcfg_provider(c, "p", "openai", "http://127.0.0.1:1", NULL, NULL, 0);
+    tcfg_model(c, "strong", p, 3.0, 15.0, 200000);
+    tcfg_model(c, "cheap", p, 0.28, 0.42, 64000);
+    *rule = tcfg_route(c, "adaptive", STRATEGY_ADAPTIVE, (const char *[]){ "strong", "cheap", NULL });
+    (*rule)->quality_floor = 0.9;
+    (*rule)->explore = 0.05;
+    (*rule)->min_observations = 20;
+    return c;
+}
+
+static struct task inline_task(const char *lang)
+{
+    struct task t = { 0 };
+    t.kind = TASK_INLINE;
+    t.language = (char *)lang;
+    t.prompt_tokens_estimate = 500;
+    return t;
+}
+
+static const char *first_of(const struct config *c, const struct route_rule *r,
+                            const struct adaptive_pick *p)
+{
+    return c->models[r->targets[p->order[0]]].name;
+}
+
+TEST(adaptive_uses_config_order_until_every_target_has_enough_answers)
+{
+    struct route_rule *r;
+    struct config *c = two_models(&r);
+    struct quality_table *q = quality_new();
+    history(q, "cheap", "python", 100, 90, 0.00001);
+    history(q, "strong", "python", 19, 19, 0.001);   /* one short of trusted */
+    struct task t = inline_task("python");
+    struct adaptive_pick p;
+    adaptive_pick(q, c, r, &t, 0.5, &p);
+    ASSERT_EQ(p.why, ADAPTIVE_LEARNING);
+    ASSERT_STREQ(first_of(c, r, &p), "strong");
+    ASSERT_EQ(p.count, 2);
+    adaptive_pick(NULL, c, r, &t, 0.5, &p);          /* nothing learned at all */
+    ASSERT_STREQ(first_of(c, r, &p), "strong");
+    quality_free(q);
+    tcfg_free(c);
+}
+
+TEST(adaptive_picks_the_cheapest_within_the_floor_per_language)
+{
+    struct route_rule *r;
+    struct config *c = two_models(&r);
+    struct quality_table *q = quality_new();
+    history(q, "strong", "python", 100, 60, 0.001);
+    history(q, "cheap", "python", 100, 58, 0.00001);  /* as good, 100x cheaper */
+    history(q, "strong", "rust", 100, 60, 0.001);
+    history(q, "cheap", "rust", 100, 20, 0.00001);    /* clearly worse */
+    struct adaptive_pick p;
+    struct task py = inline_task("python"), rs = inline_task("rust");
+    adaptive_pick(q, c, r, &py, 0.5, &p);
+    ASSERT_EQ(p.why, ADAPTIVE_CHEAPEST);
+    ASSERT_STREQ(first_of(c, r, &p), "cheap");
+    ASSERT_STREQ(c->models[r->targets[p.order[1]]].name, "strong");   /* still the fallback */
+    adaptive_pick(q, c, r, &rs, 0.5, &p);
+    ASSERT_EQ(p.why, ADAPTIVE_CHEAPEST);
+    ASSERT_STREQ(first_of(c, r, &p), "strong");
+    r->quality_floor = 0.3;                           /* a user who cares mostly about cost */
+    adaptive_pick(q, c, r, &rs, 0.5, &p);
+    ASSERT_STREQ(first_of(c, r, &p), "cheap");
+    quality_free(q);
+    tcfg_free(c);
+}
+
+TEST(adaptive_explores_a_bounded_share)
+{
+    struct route_rule *r;
+    struct config *c = two_models(&r);
+    struct quality_table *q = quality_new();
+    history(q, "strong", "python", 100, 60, 0.001);
+    history(q, "cheap", "python", 100, 10, 0.00001);
+    struct task t = inline_task("python");
+    struct adaptive_pick p;
+    int explored = 0;
+    for (int i = 0; i < 1000; i++) {
+        adaptive_pick(q, c, r, &t, (i + 0.5) / 1000.0, &p);
+        if (p.why == ADAPTIVE_EXPLORE) {
+            explored++;
+            ASSERT_STREQ(first_of(c, r, &p), "cheap");
+        } else {
+            ASSERT_STREQ(first_of(c, r, &p), "strong");
+        }
+    }
+    ASSERT_EQ(explored, 50);   /* exactly the draws below explore = 0.05 */
+    r->explore = 0;
+    adaptive_pick(q, c, r, &t, 0.0, &p);
+    ASSERT_EQ(p.why, ADAPTIVE_CHEAPEST);
+    quality_free(q);
+    tcfg_free(c);
+}
+
+TEST(adaptive_learning_explores_the_least_observed_target)
+{
+    struct route_rule *r;
+    struct config *c = two_models(&r);
+    struct quality_table *q = quality_new();
+    history(q, "strong", "python", 5, 5, 0.001);
+    struct task t = inline_task("python");
+    struct adaptive_pick p;
+    adaptive_pick(q, c, r, &t, 0.01, &p);
+    ASSERT_EQ(p.why, ADAPTIVE_EXPLORE);
+    ASSERT_STREQ(first_of(c, r, &p), "cheap");
+    quality_free(q);
+    tcfg_free(c);
+}
+
+TEST(adaptive_plan_orders_targets_but_every_check_still_applies)
+{
+    struct route_rule *r;
+    struct config *c = two_models(&r);
+    struct quality_table *q = quality_new();
+    history(q, "strong", "python", 100, 60, 0.001);
+    history(q, "cheap", "python", 100, 58, 0.00001);
+    struct route_state st;
+    route_state_init(&st, c, NULL, 1795780800000ULL, NULL, NULL);
+    st.quality = q;
+    struct task t = inline_task("python");
+    struct route_plan plan;
+    ASSERT_EQ(route_plan_compute(&st, &t, 1795780800000ULL, 0.5, &plan), 0);
+    ASSERT_EQ(plan.strategy, STRATEGY_ADAPTIVE);
+    ASSERT_STREQ(c->models[plan.entries[0].model].name, "cheap");
+    ASSERT(strstr(plan.entries[0].reason, "adaptive: cheapest") != NULL);
+    ASSERT_STREQ(c->models[plan.entries[1].model].name, "strong");
+    ASSERT(strstr(plan.entries[1].reason, "fallback") != NULL);
+    /* The chosen target's context window is too small: skipped, the other serves. */
+    c->models[1].context_window = 100;
+    ASSERT_EQ(route_plan_compute(&st, &t, 1795780800000ULL, 0.5, &plan), 0);
+    ASSERT(plan.entries[0].skipped);
+    ASSERT_STREQ(plan.entries[0].code, "context");
+    ASSERT(!plan.entries[1].skipped);
+    ASSERT_STREQ(c->models[plan.entries[1].model].name, "strong");
+    route_state_free(&st);
+    quality_free(q);
+    tcfg_free(c);
+}
