@@ -193,6 +193,9 @@ class TestRename(NextEditBase):
         # everything applied: the next request asks the model, which has nothing more
         self.assertEqual(self.edits(self.request(doc, utf16_position(text, 0))), [])
         self.assertEqual(len(self.upstream()), 2)
+        deadline = time.time() + 5   # the ledger is written after the answer goes out
+        while len([l for l in self.ledger() if l.get("task") == "next_edit"]) < 2 and time.time() < deadline:
+            time.sleep(0.05)
         lines = [l for l in self.ledger() if l.get("task") == "next_edit"]
         self.assertEqual(len(lines), 2)
         raw = open(self.ledger_path).read()
