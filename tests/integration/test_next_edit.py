@@ -157,6 +157,17 @@ class TestCapability(NextEditBase):
         self.assertTrue(self.caps["experimental"]["copilotInlineEditProvider"])
         self.assertIn("switchboard.acceptNextEdit", self.caps["executeCommandProvider"]["commands"])
 
+    def test_notifications_accepted(self):
+        doc = uri("notify.py")
+        self.open(doc, "x = 1\n")
+        self.client.notify("textDocument/didShowInlineEdit", {"item": {"command": {
+            "title": "t", "command": "switchboard.acceptNextEdit", "arguments": ["a-1"]}}})
+        self.client.notify("textDocument/didShowInlineEdit", {})
+        self.client.notify("textDocument/didFocus", {"textDocument": {"uri": doc}})
+        # still serving, nothing reported as unknown
+        self.assertEqual(self.edits(self.request(doc, {"line": 0, "character": 0}, version=99)), [])
+        self.assertFalse([l for l in self.client.stderr_lines if "didShowInlineEdit" in l and "unknown" in l])
+
 
 class TestRename(NextEditBase):
     def test_uses_come_one_whole_word_edit_at_a_time(self):
