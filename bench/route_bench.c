@@ -1,14 +1,16 @@
 /* Routing decision cost: route_plan_compute over a loaded config with many rules,
  * for a task matched by the first rule, one matched only by the last (every rule's
- * language, path-glob and token tests run first), and a split with affinity.
+ * language, path-glob and token tests run first), a split with affinity, and the
+ * adaptive strategy with learned estimates for its three targets.
  * Prints nanoseconds per decision; the target is under 10 microseconds. */
 #include "router/plan.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define RULES 64
+#define RULES 65
 
 static struct config *big_config(void)
 {
@@ -29,11 +31,13 @@ static struct config *big_config(void)
                  "  { \"scope\": \"model\", \"name\": \"fast\", \"daily_usd\": 2, \"action\": \"block\" } ],"
                  "\"routes\": [");
     /* Language matches python, so the path globs are what rule the task out. */
-    for (int i = 0; i < RULES - 2; i++)
+    for (int i = 0; i < RULES - 3; i++)
         buf_printf(&b, "{ \"when\": { \"language\": [\"cobol\", \"fortran\", \"python\"],"
                        " \"path\": [\"legacy/**/*.cob\", \"vendor/**\"], \"min_tokens\": 100 },"
                        " \"targets\": [\"reasoning\", \"fast\", \"offline\"] },");
-    buf_puts(&b, "{ \"when\": { \"task\": \"tests\" }, \"strategy\": \"split\", \"weights\": [5, 3, 2],"
+    buf_puts(&b, "{ \"when\": { \"task\": \"docs\" }, \"strategy\": \"adaptive\","
+                 "  \"targets\": [\"reasoning\", \"fast\", \"mini\"] },"
+                 "{ \"when\": { \"task\": \"tests\" }, \"strategy\": \"split\", \"weights\": [5, 3, 2],"
                  "  \"targets\": [\"fast\", \"mini\", \"offline\"] },"
                  "{ \"when\": {}, \"targets\": [\"fast\", \"reasoning\", \"offline\"] } ] }");
     char err[512];
@@ -74,6 +78,21 @@ int main(void)
     printf("route_bench: first rule matches       %8.1f ns/decision\n", per_decision_ns(&st, &first, n));
     printf("route_bench: last of %d rules matches %8.1f ns/decision\n", RULES, per_decision_ns(&st, &last, n));
     printf("route_bench: split with affinity      %8.1f ns/decision\n", per_decision_ns(&st, &split, n));
+    /* Adaptive with estimates for every target (trusted: the chooser compares them). */
+    struct quality_table *q = quality_new();
+    const char *models[] = { "reasoning", "fast", "mini" };
+    char line[256];
+    for (int m = 0; m < 3; m++)
+        for (int i = 0; i < 50; i++) {
+            snprintf(line, sizeof line, "{\"time\":\"2026-12-01T00:00:00.000Z\",\"attempt_id\":\"%s-%d\","
+                     "\"task\":\"docs\",\"language\":\"go\",\"model\":\"%s\",\"outcome\":\"ok\","
+                     "\"cost_usd\":0.001}", models[m], i, models[m]);
+            quality_note_line(q, line, 0, INT64_MAX);
+        }
+    st.quality = q;
+    struct task adaptive = { .kind = TASK_DOCS, .language = "go", .path = "src/x.go", .prompt_tokens_estimate = 2000 };
+    printf("route_bench: adaptive, 3 targets      %8.1f ns/decision\n", per_decision_ns(&st, &adaptive, n));
+    quality_free(q);
     route_state_free(&st);
     config_unref(c);
     return 0;

@@ -12,6 +12,24 @@ static double number(const cJSON *o, const char *name)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* The "quality" replay: what users keep under each policy, side by side. */
+static void render_quality(struct buf *b, const cJSON *q)
+{
+    buf_printf(b, "\nWhat users keep (simulated user, seed %.0f; figures are expectations):\n",
+               number(q, "seed"));
+    buf_printf(b, "  %-24s %11s %10s %9s %14s %14s %12s\n", "POLICY", "COST USD", "ACCEPTED",
+               "VS ALL", "RETAINED CHR", "$/ACCEPTED", "COST VS ALL");
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(q, "policies")) {
+        buf_printf(b, "  %-24s %11.4f %10.1f %8.1f%% %14.0f %14.6f %11.1f%%\n",
+                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "policy")), number(p, "cost_usd"),
+                   number(p, "accepted"), number(p, "acceptance_vs_strongest") * 100,
+                   number(p, "retained_chars"), number(p, "cost_per_accepted_usd"),
+                   number(p, "cost_vs_strongest") * 100);
+    }
+    buf_printf(b, "  (VS ALL: acceptance, and COST VS ALL: cost, against \"all to the strongest\")\n");
+}
+
 char *simulate_render_text(const cJSON *r)
 {
     struct buf b = {0};
@@ -44,6 +62,8 @@ char *simulate_render_text(const cJSON *r)
                    number(m, "savings_usd"), saved,
                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "priced")) ? "" : "  (no prices)");
     }
+    const cJSON *quality = cJSON_GetObjectItemCaseSensitive(r, "quality");
+    if (quality) render_quality(&b, quality);
     return buf_steal(&b);
 }
 

@@ -2,6 +2,7 @@
 #include "router/adaptive.h"
 #include "router/plan.h"
 #include "ledger/cost.h"
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,19 +33,34 @@ static bool all_trusted(const struct adaptive_pick *p, long min_observations)
     return true;
 }
 
-/* Cheapest target at or above the floor; ties keep the config's order. */
+/* One standard deviation of the Beta posterior behind an estimate. */
+static double spread(const struct quality_estimate *e)
+{
+    return sqrt(e->quality * (1 - e->quality) / ((double)e->delivered + 3));
+}
+
+/* Within the floor, with each estimate's uncertainty allowed for: a target passes when
+ * its quality plus one standard deviation reaches the floor times the best's quality
+ * minus one. Without that slack, two equally good models swap places on noise (the one
+ * explored less has the noisier estimate) and the saving comes and goes. */
+static bool within_floor(const struct adaptive_pick *p, size_t i)
+{
+    return p->est[i].quality + spread(&p->est[i]) >= p->floor_quality;
+}
+
+/* Cheapest target within the floor; ties keep the config's order. */
 static size_t cheapest_within_floor(struct adaptive_pick *p, double quality_floor)
 {
     size_t best = 0;
     for (size_t i = 1; i < p->count; i++)
         if (p->est[i].quality > p->est[best].quality) best = i;
     p->best = best;
-    p->floor_quality = quality_floor * p->est[best].quality;
+    p->floor_quality = quality_floor * (p->est[best].quality - spread(&p->est[best]));
     size_t pick = best;
     for (size_t i = 0; i < p->count; i++)
-        if (p->est[i].quality >= p->floor_quality && p->cost[i] < p->cost[pick]) pick = i;
+        if (within_floor(p, i) && p->cost[i] < p->cost[pick]) pick = i;
     for (size_t i = 0; i < pick; i++)   /* an equally cheap one earlier in the rule wins */
-        if (p->est[i].quality >= p->floor_quality && p->cost[i] == p->cost[pick]) return i;
+        if (within_floor(p, i) && p->cost[i] == p->cost[pick]) return i;
     return pick;
 }
 

@@ -5,8 +5,8 @@
  *
  * The choice, per (task, language): once every target has min_observations
  * delivered answers, the cheapest target (mean spend per delivered answer) whose
- * quality is at least quality_floor x the best target's; before that, the config's
- * order. With probability explore (u01 < explore) another target goes first instead,
+ * quality is at least quality_floor x the best target's, each estimate given one
+ * standard deviation of slack; before that, the config's order. With probability explore (u01 < explore) another target goes first instead,
  * so the estimates of targets not chosen stay current: while learning, the least
  * observed one; after, one drawn uniformly. Pure: no clock, no allocation. */
 #ifndef ROUTER_ADAPTIVE_H
@@ -25,7 +25,7 @@ struct adaptive_pick {
     size_t count;
     enum adaptive_why why;
     size_t best;                                  /* rule index of the best quality (CHEAPEST) */
-    double floor_quality;                         /* quality_floor x best */
+    double floor_quality;                         /* quality_floor x (best - its spread) */
     struct quality_estimate est[ROUTE_PLAN_MAX];  /* per rule target */
     double cost[ROUTE_PLAN_MAX];                  /* per request: measured, else from prices */
     bool measured_cost[ROUTE_PLAN_MAX];

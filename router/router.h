@@ -78,8 +78,10 @@ struct router *router_new(uv_loop_t *loop, struct http_engine *http, struct ledg
 /* Swaps the configuration (takes a reference). Runs in flight keep the old one. */
 void router_set_config(struct router *router, struct config *cfg);
 struct config *router_config(struct router *router);
-/* Writes to another ledger from now on (the caller closes the old one). Spend counted
- * against budgets so far carries over: the new file may not hold it. */
+/* Writes to another ledger (or none: NULL) from now on; the caller closes the old one
+ * after this call, never before: the router writes to its ledger and follows its new
+ * lines until then (router_free likewise comes before closing the ledger). Spend
+ * counted against budgets so far carries over: the new file may not hold it. */
 void router_set_ledger(struct router *router, struct ledger *ledger);
 /* Cancels all runs (no callbacks) and frees. */
 void router_free(struct router *router);

@@ -8,6 +8,7 @@
  * budgets with budget_add as simulated attempts are served. A missing key does not
  * count: the simulation asks what the set-up would do with every key in place. */
 #include "router/simulate.h"
+#include "router/simulate_int.h"
 #include "ledger/cost.h"
 #include "router/plan.h"
 #include "base/buf.h"
@@ -23,12 +24,6 @@
 #define SIM_EPOCH_MS 1767225600000LL
 #define DAY_MS 86400000LL
 
-struct sim_task {
-    int kind, trigger;
-    const char *language, *path;
-    double count;
-    long tokens_in, tokens_out, tokens_cached, tokens_reasoning;
-};
 
 struct sim_model {
     double tasks, cost_usd;
@@ -46,8 +41,7 @@ struct sim_state {
     int64_t now;                  /* simulated wall clock */
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int sim_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -56,7 +50,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-static double task_cost(const struct model_spec *m, const struct sim_task *t)
+double sim_task_cost(const struct model_spec *m, const struct sim_task *t)
 {
     return cost_of_tokens(&m->price, t->tokens_in, t->tokens_out, t->tokens_cached, t->tokens_reasoning);
 }
@@ -67,13 +61,13 @@ static void serve(struct sim_state *s, size_t model, const struct sim_task *t, d
     m->tasks += mass;
     m->tokens_in += mass * (double)t->tokens_in;
     m->tokens_out += mass * (double)t->tokens_out;
-    double cost = mass * task_cost(&s->cfg->models[model], t);
+    double cost = mass * sim_task_cost(&s->cfg->models[model], t);
     m->cost_usd += cost;
     s->cost_usd += cost;
     s->served += mass;
     budget_add(&s->route.budget, s->cfg, model, cost, s->now);
     for (size_t b = 0; b < s->cfg->model_count; b++)
-        s->baseline_cost[b] += mass * task_cost(&s->cfg->models[b], t);
+        s->baseline_cost[b] += mass * sim_task_cost(&s->cfg->models[b], t);
 }
 
 /* Runs mass through the plan's entries in order, as the router's fallback would. */
@@ -94,7 +88,7 @@ static void cascade(struct sim_state *s, const struct route_plan *plan, const st
     else s->failed += mass;
 }
 
-static void to_router_task(const struct sim_task *t, struct task *out)
+void sim_to_router_task(const struct sim_task *t, struct task *out)
 {
     memset(out, 0, sizeof *out);
     out->kind = (enum task_kind)t->kind;
@@ -109,7 +103,7 @@ static void replay(struct sim_state *s, const struct sim_task *t, double count)
 {
     s->total_tasks += count;
     struct task task;
-    to_router_task(t, &task);
+    sim_to_router_task(t, &task);
     struct route_plan plan;
     route_plan_compute(&s->route, &task, (uint64_t)s->now, 0.0, &plan);
     if (plan.rule_index < 0) {
@@ -164,17 +158,17 @@ static long long_field(const cJSON *o, const char *name, long fallback, int *bad
     return cJSON_IsNumber(v) ? (long)v->valuedouble : fallback;
 }
 
-static int parse_task(const cJSON *o, size_t index, struct sim_task *t, char *err, size_t errlen)
+int sim_parse_task(const cJSON *o, size_t index, struct sim_task *t, char *err, size_t errlen)
 {
-    if (!cJSON_IsObject(o)) return fail(err, errlen, "tasks[%zu]: expected an object", index);
+    if (!cJSON_IsObject(o)) return sim_fail(err, errlen, "tasks[%zu]: expected an object", index);
     const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "kind"));
     if (!kind) kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "task"));
     t->kind = task_kind_parse(kind);
-    if (t->kind < 0) return fail(err, errlen, "tasks[%zu].kind: unknown task kind \"%s\"", index, kind ? kind : "");
+    if (t->kind < 0) return sim_fail(err, errlen, "tasks[%zu].kind: unknown task kind \"%s\"", index, kind ? kind : "");
     const char *trigger = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "trigger"));
     t->trigger = trigger ? task_trigger_parse(trigger)
                          : (t->kind == TASK_INLINE ? TRIGGER_AUTOMATIC : TRIGGER_INVOKED);
-    if (t->trigger < 0) return fail(err, errlen, "tasks[%zu].trigger: expected automatic or invoked", index);
+    if (t->trigger < 0) return sim_fail(err, errlen, "tasks[%zu].trigger: expected automatic or invoked", index);
     t->language = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "language"));
     t->path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "path"));
     const cJSON *count = cJSON_GetObjectItemCaseSensitive(o, "count");
@@ -184,19 +178,19 @@ static int parse_task(const cJSON *o, size_t index, struct sim_task *t, char *er
     t->tokens_out = long_field(o, "tokens_out", 0, &bad);
     t->tokens_cached = long_field(o, "tokens_cached", 0, &bad);
     t->tokens_reasoning = long_field(o, "tokens_reasoning", 0, &bad);
-    if (bad) return fail(err, errlen, "tasks[%zu]: count and tokens must be non-negative numbers", index);
+    if (bad) return sim_fail(err, errlen, "tasks[%zu]: count and tokens must be non-negative numbers", index);
     return 0;
 }
 
 static int parse_unavailable(struct sim_state *s, const cJSON *u, char *err, size_t errlen)
 {
     if (!u) return 0;
-    if (!cJSON_IsObject(u)) return fail(err, errlen, "unavailable: expected an object of model: share");
+    if (!cJSON_IsObject(u)) return sim_fail(err, errlen, "unavailable: expected an object of model: share");
     for (const cJSON *v = u->child; v; v = v->next) {
         int m = config_model_index(s->cfg, v->string);
-        if (m < 0) return fail(err, errlen, "unavailable.%s: no such model in the config", v->string);
+        if (m < 0) return sim_fail(err, errlen, "unavailable.%s: no such model in the config", v->string);
         if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1)
-            return fail(err, errlen, "unavailable.%s: expected a share between 0 and 1", v->string);
+            return sim_fail(err, errlen, "unavailable.%s: expected a share between 0 and 1", v->string);
         s->unavailable[m] = v->valuedouble;
     }
     return 0;
@@ -251,7 +245,7 @@ static int parse_days(const cJSON *workload, int *days, char *err, size_t errlen
     *days = 1;
     if (!v) return 0;
     if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 366 || v->valuedouble != (int)v->valuedouble)
-        return fail(err, errlen, "days: expected a whole number of days from 1 to 366");
+        return sim_fail(err, errlen, "days: expected a whole number of days from 1 to 366");
     *days = (int)v->valuedouble;
     return 0;
 }
@@ -260,7 +254,7 @@ cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, 
 {
     const cJSON *tasks = cJSON_IsArray(workload) ? workload : cJSON_GetObjectItemCaseSensitive(workload, "tasks");
     if (!cJSON_IsArray(tasks) || cJSON_GetArraySize(tasks) == 0) {
-        fail(err, errlen, "tasks: expected a non-empty array of tasks");
+        sim_fail(err, errlen, "tasks: expected a non-empty array of tasks");
         return NULL;
     }
     size_t n = cfg->model_count + 1, task_count = (size_t)cJSON_GetArraySize(tasks);
@@ -276,11 +270,19 @@ cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, 
         rc = parse_unavailable(&s, cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "unavailable") : NULL,
                                err, errlen);
     for (size_t i = 0; rc == 0 && i < task_count; i++)
-        rc = parse_task(cJSON_GetArrayItem(tasks, (int)i), i, &parsed[i], err, errlen);
+        rc = sim_parse_task(cJSON_GetArrayItem(tasks, (int)i), i, &parsed[i], err, errlen);
     if (rc == 0) {
         replay_days(&s, parsed, task_count, days);
         result = result_json(&s, workload);
         cJSON_AddNumberToObject(result, "days", days);
+        const cJSON *quality = cJSON_GetObjectItemCaseSensitive(workload, "quality");
+        cJSON *q = quality ? simulate_quality(cfg, quality, parsed, task_count, days, err, errlen) : NULL;
+        if (quality && !q) {
+            cJSON_Delete(result);
+            result = NULL;
+        } else if (q) {
+            cJSON_AddItemToObject(result, "quality", q);
+        }
     }
     free(parsed);
     free(s.unavailable);

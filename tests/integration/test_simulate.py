@@ -231,5 +231,77 @@ class SimulateErrors(unittest.TestCase):
             self.assertIn("usage", p.stderr)
 
 
+class SimulateQuality(unittest.TestCase):
+    """data/workloads/adaptive.json: a simulated user keeps suggestions per (language,
+    model); the replay runs the router's adaptive chooser against static orders."""
+
+    def run_adaptive(self, *args):
+        p = simulate(os.path.join(WORKLOADS, "adaptive.json"), "--json", *args)
+        return {q["policy"]: q for q in json.loads(p.stdout)["quality"]["policies"]}
+
+    def test_adaptive_meets_the_targets(self):
+        policies = self.run_adaptive()
+        adaptive, strongest = policies["adaptive"], policies["all to the strongest"]
+        # At least 95% of the all-strong acceptance at no more than half its cost.
+        self.assertGreaterEqual(adaptive["accepted"], 0.95 * strongest["accepted"])
+        self.assertLessEqual(adaptive["cost_usd"], 0.5 * strongest["cost_usd"])
+        # And a lower cost per accepted suggestion than any static order.
+        statics = [q for name, q in policies.items() if name.startswith("static: ")]
+        self.assertEqual(len(statics), 2)
+        for q in statics:
+            self.assertLess(adaptive["cost_per_accepted_usd"], q["cost_per_accepted_usd"], q["policy"])
+
+    def test_static_figures_are_the_arithmetic(self):
+        with open(os.path.join(WORKLOADS, "adaptive.json")) as f:
+            w = json.load(f)
+        with open(os.path.join(WORKLOADS, "adaptive.config.json")) as f:
+            models = json.load(f)["models"]
+        outcome = {(o["language"], o["model"]): o for o in w["quality"]["outcomes"]}
+
+        def expect(model):
+            p = models[model]["price"]
+            cost = accepted = 0
+            for t in w["tasks"]:
+                n = t["count"] * w["days"]
+                cost += n * (t["tokens_in"] * p["input"] + t["tokens_out"] * p["output"]) / 1e6
+                accepted += n * outcome[(t["language"], model)]["accept"]
+            return cost, accepted
+
+        policies = self.run_adaptive()
+        for model in ("sonnet", "haiku"):
+            cost, accepted = expect(model)
+            q = policies["static: %s first" % model]
+            self.assertAlmostEqual(q["cost_usd"], cost, places=6)
+            self.assertAlmostEqual(q["accepted"], accepted, places=2)
+        self.assertEqual(policies["all to the strongest"]["cost_usd"],
+                         policies["static: sonnet first"]["cost_usd"])
+
+    def test_same_seed_same_figures_text_names_the_policies(self):
+        self.assertEqual(self.run_adaptive(), self.run_adaptive())
+        p = simulate(os.path.join(WORKLOADS, "adaptive.json"))
+        self.assertIn("What users keep", p.stdout)
+        for name in ("adaptive", "static: haiku first", "all to the strongest"):
+            self.assertIn(name, p.stdout)
+
+    def test_bad_quality_blocks(self):
+        cfg = os.path.join(WORKLOADS, "adaptive.config.json")
+        task = [{"kind": "inline", "language": "python"}]
+        cases = [({"quality": []}, "quality"),
+                 ({"quality": {"outcomes": []}}, "quality.outcomes"),
+                 ({"quality": {"outcomes": [{"model": "nobody", "accept": 0.1}]}}, "quality.outcomes[0]"),
+                 ({"quality": {"outcomes": [{"model": "haiku", "accept": 1.5}]}}, "quality.outcomes[0]"),
+                 ({"quality": {"outcomes": [{"model": "haiku", "accept": 0.5, "retain": "most"}]}},
+                  "quality.outcomes[0]")]
+        with tempfile.TemporaryDirectory() as tmp:
+            for workload, where in cases:
+                workload["tasks"] = task
+                path = os.path.join(tmp, "w.json")
+                with open(path, "w") as f:
+                    json.dump(workload, f)
+                p = simulate(path, "--config", cfg, check=False)
+                self.assertEqual(p.returncode, 2, workload)
+                self.assertIn(where, p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -176,6 +176,7 @@ static void scenario_primary_down_fallback_answers(struct env *ep)
 /* Lines of the ledger file after closing it (the test's ledger is then gone). */
 static cJSON *read_ledger(struct env *e)
 {
+    router_set_ledger(e->router, NULL);   /* the router follows its ledger: hand it back first */
     ledger_close(e->ledger);
     e->ledger = NULL;
     uv_run(&e->loop, UV_RUN_DEFAULT);
