@@ -56,7 +56,8 @@ int main(int argc, char **argv)
         current = apis[k].ops;
         uint64_t t0 = clock_monotonic_us();
         for (int r = 0; r < rounds; r++) {
-            struct provider_stream st = { .on_text = on_text };
+            struct provider_stream st;
+            provider_stream_init(&st, apis[k].ops, on_text, NULL);
             struct sse_parser sse;
             struct ndjson_parser nd;
             sse_parser_init(&sse, 0);
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
             }
             sse_parser_free(&sse);
             ndjson_parser_free(&nd);
+            provider_stream_free(&st);
         }
         double us = (double)(clock_monotonic_us() - t0);
         double events = (double)EVENTS * rounds;

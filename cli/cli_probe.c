@@ -5,9 +5,9 @@
  * answered, 1 otherwise, 2 on bad usage or configuration. */
 #include "cli/cli_probe.h"
 #include "cli/probe_report.h"
+#include "providers/exchange.h"
 #include "providers/http.h"
 #include "providers/provider.h"
-#include "providers/stream.h"
 #include "config/config.h"
 #include "ledger/cost.h"
 #include "base/clock.h"
@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PROBE_MAX_ERROR_BODY (64 * 1024)
 #define PROBE_OUTPUT_TOKENS 16
 
 struct probe {
@@ -26,17 +25,9 @@ struct probe {
     const struct provider_config *provider;
     const struct provider_ops *ops;
     struct task task;
-    struct provider_request req;
-    struct http_request *http;     /* valid from on_headers until on_done returns */
-    struct provider_stream st;
-    struct sse_parser sse;
-    struct ndjson_parser ndjson;
+    struct exchange x;
     struct http_limits limits;
-    int status;
-    bool malformed;
-    struct buf error_body;
     size_t text_bytes;
-    uint64_t start_us;
     struct probe_outcome out;
     int *pending;
     uv_loop_t *loop;
@@ -68,107 +59,66 @@ static void fail(struct probe *p, enum provider_error_class cls, const char *fmt
     va_end(ap);
 }
 
-static void on_text(void *data, const char *text, size_t len)
+static int on_text(void *data, const char *text, size_t len)
 {
     struct probe *p = data;
     (void)text;
     if (p->out.first_token_ms < 0)
-        p->out.first_token_ms = (long)((clock_monotonic_us() - p->start_us) / 1000);
+        p->out.first_token_ms = (long)((clock_monotonic_us() - p->x.start_us) / 1000);
     p->text_bytes += len;
-}
-
-static int on_event(void *data, const char *event, const char *payload, size_t len)
-{
-    struct probe *p = data;
-    if (p->ops->parse_event(&p->st, event, payload, len) != 0) {
-        p->malformed = true;
-        return 1;
-    }
     return 0;
 }
 
-static void on_headers(void *data, int status, struct http_request *req)
-{
-    struct probe *p = data;
-    p->status = status;
-    p->http = req;
-}
-
-static bool success(int status) { return status >= 200 && status < 300; }
-
-static int on_data(void *data, const char *bytes, size_t len)
-{
-    struct probe *p = data;
-    if (!success(p->status)) {
-        size_t room = PROBE_MAX_ERROR_BODY - p->error_body.len;
-        buf_append(&p->error_body, bytes, len < room ? len : room);
-        return 0;
-    }
-    int rc = p->req.format == STREAM_NDJSON ? ndjson_parser_feed(&p->ndjson, bytes, len, on_event, p)
-                                            : sse_parser_feed(&p->sse, bytes, len, on_event, p);
-    if (rc < 0) p->malformed = true;
-    return rc != 0;   /* malformed: abort the transfer */
-}
-
-/* The engine's own failures (no HTTP status to classify). */
-static bool transport_failure(struct probe *p, const struct http_result *r)
+/* The engine's own failures, in the probe's plain words (with the limit that hit). */
+static void transport_failure(struct probe *p, const struct exchange_result *r)
 {
     switch (r->outcome) {
-    case HTTP_OK: return false;
     case HTTP_CONNECT_TIMEOUT: fail(p, PERR_TIMEOUT, "no connection within %ld ms", p->limits.connect_timeout_ms); break;
     case HTTP_FIRST_BYTE_TIMEOUT: fail(p, PERR_TIMEOUT, "no answer within %ld ms", p->limits.first_byte_timeout_ms); break;
     case HTTP_IDLE_TIMEOUT: fail(p, PERR_TIMEOUT, "stream stalled for %ld ms", p->limits.idle_timeout_ms); break;
     case HTTP_TOTAL_TIMEOUT: fail(p, PERR_TIMEOUT, "not finished within %ld ms", p->limits.total_timeout_ms); break;
     case HTTP_TOO_LARGE: fail(p, PERR_NETWORK, "response too large"); break;
-    case HTTP_CANCELLED: fail(p, PERR_NETWORK, "malformed stream"); break;
-    default: fail(p, PERR_NETWORK, "%s", r->error && r->error[0] ? r->error : http_outcome_name(r->outcome)); break;
+    default: fail(p, PERR_NETWORK, "%s", r->error.message); break;
     }
-    return true;
 }
 
-static void finish_stream(struct probe *p)
+/* Why the exchange failed: the adapter's classification where there is one (an HTTP
+ * error, an error inside the stream), otherwise the probe's own words. */
+static void describe_failure(struct probe *p, const struct exchange_result *r)
 {
-    int rc = p->req.format == STREAM_NDJSON ? ndjson_parser_finish(&p->ndjson, on_event, p)
-                                            : sse_parser_finish(&p->sse, on_event, p);
-    if (rc < 0) p->malformed = true;
+    switch (r->fail) {
+    case EXCHANGE_FAIL_STATUS:
+    case EXCHANGE_FAIL_IN_BAND:
+        p->out.ok = false;
+        p->out.error = r->error;
+        break;
+    case EXCHANGE_FAIL_BUILD:
+    case EXCHANGE_FAIL_START: fail(p, PERR_BAD_REQUEST, "%s", r->error.message); break;
+    case EXCHANGE_FAIL_MALFORMED:
+    case EXCHANGE_FAIL_EVENT_TOO_LARGE: fail(p, PERR_NETWORK, "malformed stream"); break;
+    case EXCHANGE_FAIL_CUT: fail(p, PERR_NETWORK, "stream ended before its end marker"); break;
+    case EXCHANGE_FAIL_TRANSPORT: transport_failure(p, r); break;
+    case EXCHANGE_FAIL_NONE: fail(p, r->error.cls, "%s", r->error.message); break;
+    }
 }
 
-static void settle(struct probe *p, const struct http_result *r)
+static void on_done(void *data, const struct exchange_result *r)
 {
+    struct probe *p = data;
     p->out.total_ms = r->total_ms;
-    if (success(p->status) && !p->malformed && r->outcome == HTTP_OK) finish_stream(p);
-    if (p->malformed) {
-        fail(p, PERR_NETWORK, "malformed stream");
-    } else if (transport_failure(p, r)) {
-        /* described */
-    } else if (!success(p->status)) {
-        p->ops->classify_error(p->status, http_header_lookup, p->http, p->error_body.data,
-                               p->error_body.len, &p->out.error);
-    } else if (p->st.error.cls != PERR_NONE) {
-        p->out.error = p->st.error;
-    } else if (!p->st.done) {
-        fail(p, PERR_NETWORK, "stream ended before its end marker");
-    } else {
-        p->out.ok = true;
-    }
-    p->out.usage = p->st.usage;
-    if (!p->st.usage.reported) {   /* estimate, and say so */
+    if (r->ok) p->out.ok = true;
+    else describe_failure(p, r);
+    p->out.usage = p->x.stream.usage;
+    if (!p->x.stream.usage.reported) {   /* estimate, and say so */
         p->out.estimated = true;
         p->out.usage.input_tokens = p->task.prompt_tokens_estimate;
         p->out.usage.output_tokens = (long)((p->text_bytes + 3) / 4);
     }
     p->out.cost_usd = cost_usd(&p->spec->price, &p->out.usage);
-}
-
-static void on_done(void *data, const struct http_result *result)
-{
-    struct probe *p = data;
-    settle(p, result);
-    p->http = NULL;
     if (--*p->pending == 0) uv_stop(p->loop);
 }
 
-static const struct http_callbacks probe_callbacks = { on_headers, on_data, on_done };
+static const struct exchange_callbacks probe_callbacks = { on_text, on_done };
 
 /* Returns true when a request is in flight; otherwise p->out holds why not. */
 static bool probe_start(struct probe *p, struct http_engine *engine)
@@ -183,18 +133,10 @@ static bool probe_start(struct probe *p, struct http_engine *engine)
         else fail(p, PERR_AUTH, "api_key_cmd gave no key");
         return false;
     }
-    char err[256] = "";
-    if (p->ops->build_request(p->spec, &p->task, &p->req, err, sizeof err) != 0) {
-        fail(p, PERR_BAD_REQUEST, "%s", err);
-        return false;
-    }
-    p->start_us = clock_monotonic_us();
-    p->http = NULL;
-    struct http_request *h = http_request_start(engine, "POST", p->req.url, (const char *const *)p->req.headers,
-                                                p->req.body.data, p->req.body.len, &p->limits,
-                                                &probe_callbacks, p, err, sizeof err);
-    if (!h) {
-        fail(p, PERR_BAD_REQUEST, "%s", err);
+    struct exchange_result refused;
+    if (exchange_start(&p->x, engine, p->ops, p->spec, &p->task, &p->limits, &probe_callbacks, p,
+                       &refused) != 0) {
+        describe_failure(p, &refused);
         return false;
     }
     return true;
@@ -207,10 +149,6 @@ static void probe_init(struct probe *p, const struct config *cfg, size_t model, 
     p->provider = config_model_provider(cfg, model);
     p->ops = provider_find(p->spec->provider_kind);
     probe_task(&p->task);
-    p->st.on_text = on_text;
-    p->st.data = p;
-    sse_parser_init(&p->sse, 0);
-    ndjson_parser_init(&p->ndjson, 0);
     const struct timeout_settings *t = &cfg->action_timeouts;
     p->limits = (struct http_limits){ t->connect, t->first_token, t->idle, t->total, 16u << 20 };
     if (timeout_ms > 0) {
@@ -229,10 +167,7 @@ static void probe_init(struct probe *p, const struct config *cfg, size_t model, 
 static void probe_free(struct probe *p)
 {
     task_free(&p->task);
-    provider_request_free(&p->req);
-    sse_parser_free(&p->sse);
-    ndjson_parser_free(&p->ndjson);
-    buf_free(&p->error_body);
+    exchange_free(&p->x);
 }
 
 static int usage(void)

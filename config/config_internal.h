@@ -62,7 +62,6 @@ size_t cfg_strv_len(char *const *v);
 void cfg_strv_push(char ***v, const char *s);
 
 /* Sections (config_providers.c, config_routes.c, config_settings.c). */
-extern const char *const cfg_provider_kinds[];
 int cfg_parse_providers(struct cfg_ctx *c, struct config *cfg, const cJSON *root);
 int cfg_parse_models(struct cfg_ctx *c, struct config *cfg, const cJSON *root);
 int cfg_parse_routes(struct cfg_ctx *c, struct config *cfg, const cJSON *routes,

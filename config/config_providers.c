@@ -7,61 +7,46 @@
 #include "config/prices.h"
 #include "providers/http.h"
 #include "providers/http_policy.h"
+#include "providers/provider.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *const cfg_provider_kinds[] = {
-    "openai", "openai-completions", "mistral-fim", "anthropic", "gemini", "ollama", "llamacpp", NULL,
-};
-
-/* Per kind: default base URL and the fill-in-the-middle forms its API can take.
- * Mirrors the adapters' capability bits (providers/), kept here so the configuration
- * can be validated without the adapters. */
-static const struct kind_info {
-    const char *kind;
-    const char *default_url;
-    bool fim_native;
-    bool fim_template;   /* takes a raw prompt */
-    bool chat;           /* can answer instructions (code actions) */
-} kind_table[] = {
-    { "openai", "https://api.openai.com/v1", false, false, true },
-    { "openai-completions", "https://api.openai.com/v1", true, true, false },
-    { "mistral-fim", "https://codestral.mistral.ai/v1", true, false, false },
-    { "anthropic", "https://api.anthropic.com", false, false, true },
-    { "gemini", "https://generativelanguage.googleapis.com/v1beta", false, false, true },
-    { "ollama", "http://127.0.0.1:11434", true, true, true },
-    { "llamacpp", "http://127.0.0.1:8080", true, true, true },
-};
-
-static const struct kind_info *kind_lookup(const char *kind)
-{
-    for (size_t i = 0; i < sizeof kind_table / sizeof kind_table[0]; i++)
-        if (strcmp(kind_table[i].kind, kind) == 0) return &kind_table[i];
-    return NULL;
-}
+/* The kinds and what each can do belong to the providers layer (provider_table): the
+ * configuration only asks it. */
 
 bool config_kind_is_local(const char *kind)
 {
-    return strcmp(kind, "ollama") == 0 || strcmp(kind, "llamacpp") == 0;
+    const struct provider_ops *k = provider_find(kind);
+    return k && k->local;
 }
 
 bool config_model_fim_capable(const struct model_spec *m)
 {
-    const struct kind_info *k = kind_lookup(m->provider_kind);
+    const struct provider_ops *k = provider_find(m->provider_kind);
     switch (m->fim) {
     case FIM_NATIVE: case FIM_TEMPLATE: return true;
     case FIM_CHAT: return false;
-    case FIM_AUTO: default: return k && k->fim_native;
+    case FIM_AUTO: default: return k && (k->caps & PROVIDER_CAP_FIM_NATIVE);
     }
 }
 
 bool config_model_chat_capable(const struct model_spec *m)
 {
-    const struct kind_info *k = kind_lookup(m->provider_kind);
-    return k && k->chat;
+    const struct provider_ops *k = provider_find(m->provider_kind);
+    return k && k->actions;
+}
+
+/* "openai, openai-completions, ...": the known kinds, for error messages. */
+static void kind_names(char *out, size_t len)
+{
+    const char *names[32];
+    size_t n = 0;
+    for (size_t i = 0; provider_table[i] && n < 31; i++) names[n++] = provider_table[i]->name;
+    names[n] = NULL;
+    cfg_join_names(out, len, names);
 }
 
 static bool host_allowed_insecure(const struct config *cfg, const char *host)
@@ -182,12 +167,12 @@ static int parse_provider(struct cfg_ctx *c, struct config *cfg, struct provider
     cfg_check_keys(c, obj, path, provider_keys);
     if (cfg_get_string(c, obj, "kind", path, &p->kind) < 0) return -1;
     cfg_path_key(kp, path, "kind");
-    cfg_join_names(list, sizeof list, cfg_provider_kinds);
+    kind_names(list, sizeof list);
     if (!p->kind) {
         cfg_error(c, kp, "missing (one of %s)", list);
         return -1;
     }
-    const struct kind_info *k = kind_lookup(p->kind);
+    const struct provider_ops *k = provider_find(p->kind);
     if (!k) {
         cfg_error(c, kp, "unknown provider kind '%s' (known: %s)", p->kind, list);
         return -1;
@@ -278,15 +263,15 @@ static void apply_price_list(struct model_spec *m, const cJSON *obj)
 
 static int check_fim(struct cfg_ctx *c, struct model_spec *m, const char *path)
 {
-    const struct kind_info *k = kind_lookup(m->provider_kind);
+    const struct provider_ops *k = provider_find(m->provider_kind);   /* known: parse_provider checked */
     char fp[CFG_PATH_MAX];
     cfg_path_key(fp, path, "fim");
-    if (m->fim == FIM_NATIVE && !k->fim_native) {
+    if (m->fim == FIM_NATIVE && !(k->caps & PROVIDER_CAP_FIM_NATIVE)) {
         cfg_error(c, fp, "provider kind '%s' has no native fill-in-the-middle (use \"chat\")",
                   m->provider_kind);
         return -1;
     }
-    if (m->fim == FIM_TEMPLATE && !k->fim_template) {
+    if (m->fim == FIM_TEMPLATE && !(k->caps & PROVIDER_CAP_RAW_PROMPT)) {
         cfg_error(c, fp, "provider kind '%s' cannot take a raw prompt (use \"chat\")",
                   m->provider_kind);
         return -1;
@@ -296,7 +281,7 @@ static int check_fim(struct cfg_ctx *c, struct model_spec *m, const char *path)
         cfg_error(c, fp, "required when fim is \"template\"");
         return -1;
     }
-    if (m->next_edit_format == NEXT_EDIT_ZETA && !k->fim_template) {
+    if (m->next_edit_format == NEXT_EDIT_ZETA && !(k->caps & PROVIDER_CAP_RAW_PROMPT)) {
         cfg_path_key(fp, path, "next_edit_format");
         cfg_error(c, fp, "provider kind '%s' cannot take a raw prompt (use \"chat\")",
                   m->provider_kind);

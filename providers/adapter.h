@@ -7,7 +7,8 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-/* The adapters of provider_table. */
+/* The adapters of provider_table, for tests and benchmarks that name one (the table
+ * itself declares them: a new kind needs no line here). */
 extern const struct provider_ops provider_openai;
 extern const struct provider_ops provider_openai_completions;
 extern const struct provider_ops provider_mistral_fim;
@@ -21,7 +22,11 @@ int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen);
 
 /* OpenAI-style SSE chunks (chat deltas, completions text, Mistral FIM), shared by
  * openai, openai-completions and mistral-fim: text, usage from the usage chunk (or a
- * chunk that also finishes), finish reason, [DONE], in-band {"error":...}. */
+ * chunk that also finishes), finish reason, [DONE], in-band {"error":...}. Their
+ * stream state (state_size) is this struct. */
+struct openai_style_state {
+    bool refused;   /* a delta carried refusal text: a "stop" finish becomes "refusal" */
+};
 int openai_style_parse_event(struct provider_stream *st, const char *event, const char *data, size_t len);
 /* Adds OpenAI usage fields (prompt/completion tokens, cached and reasoning details,
  * DeepSeek prompt_cache_hit_tokens) to st->usage. */

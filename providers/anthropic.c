@@ -1,6 +1,7 @@
 /* Anthropic Messages adapter ("anthropic"): x-api-key + anthropic-version headers,
- * named SSE events, extended thinking. Thinking blocks are tracked in block_state
- * and their deltas are never passed to on_text: the answer is the text blocks only.
+ * named SSE events, extended thinking. The kind of the open content block is kept in
+ * struct anthropic_state; thinking deltas are never passed to on_text: the answer is
+ * the text blocks only.
  * Input tokens reported by the API exclude cache reads and writes; we add them so
  * input_tokens is the whole prompt and cached_tokens the part read from cache. */
 #include "providers/adapter.h"
@@ -11,7 +12,15 @@
 #define ANTHROPIC_VERSION "2023-06-01"
 #define THINKING_MIN_BUDGET 1024   /* the API's lower bound */
 
-enum { BLOCK_TEXT = 0, BLOCK_THINKING = 2, BLOCK_TOOL = 3 };
+enum block_kind { BLOCK_TEXT = 0, BLOCK_THINKING, BLOCK_TOOL };
+
+/* Between events: which kind of content block is open. A delta names only its own
+ * type, and a text_delta inside a thinking block must still not reach the answer. */
+struct anthropic_state {
+    enum block_kind block;   /* zeroed: text, until a content_block_start says otherwise */
+};
+
+static struct anthropic_state *state_of(struct provider_stream *st) { return st->state; }
 
 static bool blank(const char *s)
 {
@@ -100,19 +109,19 @@ static void block_start(struct provider_stream *st, const cJSON *block)
 {
     const char *type = json_string(block, "type");
     if (type && (strcmp(type, "thinking") == 0 || strcmp(type, "redacted_thinking") == 0))
-        st->block_state = BLOCK_THINKING;
+        state_of(st)->block = BLOCK_THINKING;
     else if (type && strcmp(type, "text") == 0) {
-        st->block_state = BLOCK_TEXT;
+        state_of(st)->block = BLOCK_TEXT;
         adapter_emit(st, json_string(block, "text"));
     } else
-        st->block_state = BLOCK_TOOL;
+        state_of(st)->block = BLOCK_TOOL;
 }
 
 static void block_delta(struct provider_stream *st, const cJSON *delta)
 {
     const char *type = json_string(delta, "type");
     /* thinking_delta, signature_delta and input_json_delta are not the answer */
-    if (type && strcmp(type, "text_delta") == 0 && st->block_state != BLOCK_THINKING)
+    if (type && strcmp(type, "text_delta") == 0 && state_of(st)->block != BLOCK_THINKING)
         adapter_emit(st, json_string(delta, "text"));
 }
 
@@ -132,7 +141,7 @@ static int anthropic_parse(struct provider_stream *st, const char *event, const 
     } else if (strcmp(type, "content_block_delta") == 0) {
         block_delta(st, cJSON_GetObjectItemCaseSensitive(root, "delta"));
     } else if (strcmp(type, "content_block_stop") == 0) {
-        st->block_state = BLOCK_TEXT;
+        state_of(st)->block = BLOCK_TEXT;
     } else if (strcmp(type, "message_delta") == 0) {
         const char *reason = json_string(cJSON_GetObjectItemCaseSensitive(root, "delta"), "stop_reason");
         if (reason) adapter_set_finish(st, normalise_stop(reason));
@@ -149,7 +158,10 @@ static int anthropic_parse(struct provider_stream *st, const char *event, const 
 const struct provider_ops provider_anthropic = {
     .name = "anthropic",
     .caps = PROVIDER_CAP_CHAT,
+    .default_url = "https://api.anthropic.com",
+    .actions = true,
     .build_request = anthropic_build,
     .parse_event = anthropic_parse,
     .classify_error = adapter_classify_body,
+    .state_size = sizeof(struct anthropic_state),
 };

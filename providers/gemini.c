@@ -114,6 +114,8 @@ static int gemini_parse(struct provider_stream *st, const char *event, const cha
 const struct provider_ops provider_gemini = {
     .name = "gemini",
     .caps = PROVIDER_CAP_CHAT,
+    .default_url = "https://generativelanguage.googleapis.com/v1beta",
+    .actions = true,
     .build_request = gemini_build,
     .parse_event = gemini_parse,
     .classify_error = adapter_classify_body,

@@ -90,6 +90,9 @@ static int llamacpp_parse(struct provider_stream *st, const char *event, const c
 const struct provider_ops provider_llamacpp = {
     .name = "llamacpp",
     .caps = PROVIDER_CAP_FIM_NATIVE | PROVIDER_CAP_RAW_PROMPT,
+    .default_url = "http://127.0.0.1:8080",
+    .actions = true,
+    .local = true,
     .build_request = llamacpp_build,
     .parse_event = llamacpp_parse,
     .classify_error = adapter_classify_body,

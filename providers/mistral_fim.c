@@ -26,7 +26,10 @@ static int mistral_build(const struct model_spec *spec, const struct task *task,
 const struct provider_ops provider_mistral_fim = {
     .name = "mistral-fim",
     .caps = PROVIDER_CAP_FIM_NATIVE,
+    .default_url = "https://codestral.mistral.ai/v1",
+    .actions = false,
     .build_request = mistral_build,
     .parse_event = openai_style_parse_event,
     .classify_error = adapter_classify_body,
+    .state_size = sizeof(struct openai_style_state),
 };

@@ -89,6 +89,9 @@ static int ollama_parse(struct provider_stream *st, const char *event, const cha
 const struct provider_ops provider_ollama = {
     .name = "ollama",
     .caps = PROVIDER_CAP_CHAT | PROVIDER_CAP_FIM_NATIVE | PROVIDER_CAP_RAW_PROMPT,
+    .default_url = "http://127.0.0.1:11434",
+    .actions = true,
+    .local = true,
     .build_request = ollama_build,
     .parse_event = ollama_parse,
     .classify_error = adapter_classify_body,

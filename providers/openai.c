@@ -85,17 +85,18 @@ static const char *normalise_finish(const char *reason)
  * emitted; the finish reason says "refusal" instead. */
 static void openai_choice(struct provider_stream *st, const cJSON *choice)
 {
+    struct openai_style_state *state = st->state;
     const cJSON *delta = cJSON_GetObjectItemCaseSensitive(choice, "delta");
     if (cJSON_IsObject(delta)) {
         adapter_emit(st, json_string(delta, "content"));
         const char *refusal = json_string(delta, "refusal");
-        if (refusal && refusal[0]) st->block_state = 1;
+        if (refusal && refusal[0]) state->refused = true;
     } else {
         adapter_emit(st, json_string(choice, "text"));
     }
     const char *finish = json_string(choice, "finish_reason");
     if (finish) {
-        bool refused = st->block_state == 1 && strcmp(finish, "stop") == 0;
+        bool refused = state->refused && strcmp(finish, "stop") == 0;
         adapter_set_finish(st, refused ? "refusal" : normalise_finish(finish));
     }
 }
@@ -130,7 +131,10 @@ int openai_style_parse_event(struct provider_stream *st, const char *event, cons
 const struct provider_ops provider_openai = {
     .name = "openai",
     .caps = PROVIDER_CAP_CHAT,
+    .default_url = "https://api.openai.com/v1",
+    .actions = true,
     .build_request = openai_build,
     .parse_event = openai_style_parse_event,
     .classify_error = adapter_classify_body,
+    .state_size = sizeof(struct openai_style_state),
 };

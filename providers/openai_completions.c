@@ -30,7 +30,10 @@ static int completions_build(const struct model_spec *spec, const struct task *t
 const struct provider_ops provider_openai_completions = {
     .name = "openai-completions",
     .caps = PROVIDER_CAP_FIM_NATIVE | PROVIDER_CAP_RAW_PROMPT,
+    .default_url = "https://api.openai.com/v1",
+    .actions = false,
     .build_request = completions_build,
     .parse_event = openai_style_parse_event,
     .classify_error = adapter_classify_body,
+    .state_size = sizeof(struct openai_style_state),
 };

@@ -6,22 +6,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct provider_ops *const provider_table[] = {
-    &provider_openai,
-    &provider_openai_completions,
-    &provider_mistral_fim,
-    &provider_anthropic,
-    &provider_gemini,
-    &provider_ollama,
-    &provider_llamacpp,
-    NULL,
-};
+/* Every kind, in the order "known: ..." lists show them. Adding a kind is its adapter
+ * file (defining provider_NAME with its properties) and one line here. */
+#define PROVIDER_KINDS(X)            \
+    X(provider_openai)               \
+    X(provider_openai_completions)   \
+    X(provider_mistral_fim)          \
+    X(provider_anthropic)            \
+    X(provider_gemini)               \
+    X(provider_ollama)               \
+    X(provider_llamacpp)
+
+#define DECLARE_KIND(ops) extern const struct provider_ops ops;
+#define LIST_KIND(ops) &ops,
+PROVIDER_KINDS(DECLARE_KIND)
+
+const struct provider_ops *const provider_table[] = { PROVIDER_KINDS(LIST_KIND) NULL };
 
 const struct provider_ops *provider_find(const char *kind)
 {
     for (size_t i = 0; kind && provider_table[i]; i++)
         if (strcmp(provider_table[i]->name, kind) == 0) return provider_table[i];
     return NULL;
+}
+
+void provider_stream_init(struct provider_stream *st, const struct provider_ops *ops,
+                          void (*on_text)(void *data, const char *text, size_t len), void *data)
+{
+    memset(st, 0, sizeof *st);
+    st->on_text = on_text;
+    st->data = data;
+    st->error.retry_after_ms = -1;
+    if (ops && ops->state_size) st->state = xcalloc(1, ops->state_size);
+}
+
+void provider_stream_free(struct provider_stream *st)
+{
+    free(st->state);
+    st->state = NULL;
 }
 
 static const char *const error_names[PERR_CLASS_COUNT] = {

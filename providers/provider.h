@@ -46,7 +46,9 @@ struct provider_usage {
     bool reported;           /* false: the API said nothing (caller estimates) */
 };
 
-/* What an adapter produces while parsing. The caller sets on_text/data. */
+/* What an adapter produces while parsing one response. Set up with
+ * provider_stream_init for the adapter that will parse it, released with
+ * provider_stream_free. */
 struct provider_stream {
     void (*on_text)(void *data, const char *text, size_t len);
     void *data;
@@ -54,8 +56,10 @@ struct provider_stream {
     char finish_reason[32];  /* normalised: "stop", "length", "stop_sequence", "content_filter", ... */
     bool done;               /* the API's end-of-stream marker was seen */
     struct provider_error error;   /* cls != PERR_NONE: an error arrived inside the stream */
-    int block_state;         /* adapter scratch (e.g. anthropic: current block is thinking) */
-    long long scratch[4];    /* adapter scratch */
+    /* The adapter's own parsing state between events (e.g. anthropic: whether the
+     * current content block is thinking): ops->state_size zeroed bytes, a struct only
+     * that adapter's file knows; NULL when the adapter keeps none. */
+    void *state;
 };
 
 enum stream_format { STREAM_SSE = 0, STREAM_NDJSON };
@@ -78,9 +82,20 @@ typedef const char *(*header_lookup_fn)(void *headers, const char *name);
 #define PROVIDER_CAP_FIM_NATIVE (1u << 1)   /* takes prefix+suffix natively */
 #define PROVIDER_CAP_RAW_PROMPT (1u << 2)   /* takes a raw prompt (FIM templates) */
 
+/* One API kind: its adapter and the properties the configuration asks about. The
+ * table of kinds (provider_table) is the only list of them; adding a kind is its
+ * adapter file and one line in providers/provider.c. */
 struct provider_ops {
     const char *name;       /* the config "kind" */
     unsigned caps;
+    const char *default_url;   /* base_url when the configuration gives none */
+    /* Answers instructions (code actions): natively as chat, or (llamacpp) as a chat
+     * prompt flattened to plain text. openai-completions and mistral-fim take raw or
+     * FIM prompts only; presets never send them actions. */
+    bool actions;
+    bool local;             /* served from this machine's hardware (Ollama, llama.cpp):
+                               free unless priced, and preferred by local presets */
+    size_t state_size;      /* bytes of the adapter's stream state (0: none); see provider_stream */
     /* Builds the streaming request. Returns 0, or -1 with a message in err. */
     int (*build_request)(const struct model_spec *model, const struct task *task,
                          struct provider_request *out, char *err, size_t errlen);
@@ -93,8 +108,16 @@ struct provider_ops {
                            const char *body, size_t len, struct provider_error *out);
 };
 
-/* NULL-terminated table of every adapter; lookup by config kind (NULL if unknown). */
+/* NULL-terminated table of every kind, in the order users see them listed; lookup by
+ * config kind (NULL if unknown or NULL). */
 extern const struct provider_ops *const provider_table[];
 const struct provider_ops *provider_find(const char *kind);
+
+/* Zeroes st, sets its text callback and gives it the zeroed state ops's adapter
+ * parses with. Every stream handed to ops->parse_event starts here. */
+void provider_stream_init(struct provider_stream *st, const struct provider_ops *ops,
+                          void (*on_text)(void *data, const char *text, size_t len), void *data);
+/* Frees the adapter state; st may be zeroed or already freed. */
+void provider_stream_free(struct provider_stream *st);
 
 #endif

@@ -1,8 +1,8 @@
-/* One upstream attempt: builds the request with the provider adapter, starts it on
- * the HTTP engine with the task kind's timeouts, feeds body bytes to the SSE or
- * NDJSON parser and the adapter, streams text to the run, classifies how it ended,
- * and accounts for it exactly once (ledger line, breaker, 429 cooldown, budget,
- * provider slot). */
+/* One upstream attempt: checks the target may be tried (breaker, cooldown, budget,
+ * provider slot), runs one exchange (providers/exchange.h: request, stream, parse,
+ * classification) with the task kind's timeouts, streams its text to the run, and
+ * accounts for it exactly once (ledger line, breaker, 429 cooldown, budget, provider
+ * slot). */
 #include "router/run_int.h"
 #include "router/backoff.h"
 #include "ledger/cost.h"
@@ -43,11 +43,8 @@ static const struct timeout_settings *timeouts_for(const struct route_run *run)
 
 void attempt_free(struct attempt *a)
 {
-    provider_request_free(&a->preq);
-    sse_parser_free(&a->sse);
-    ndjson_parser_free(&a->ndjson);
+    exchange_free(&a->x);
     buf_free(&a->text);
-    buf_free(&a->error_body);
     free(a->attempt_id);
     free(a);
 }
@@ -65,8 +62,8 @@ int run_active_count(const struct route_run *run)
 
 bool attempt_usage(const struct attempt *a, struct provider_usage *u)
 {
-    if (a->stream.usage.reported) {
-        *u = a->stream.usage;
+    if (a->x.stream.usage.reported) {
+        *u = a->x.stream.usage;
         return false;
     }
     memset(u, 0, sizeof *u);
@@ -93,8 +90,8 @@ static void attempt_account(struct attempt *a, const char *outcome, const struct
             .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
             .language = run->task.language,
             .route = rule && rule->label ? rule->label : "", .model = m->name, .provider = m->provider_name,
-            .attempt = a->number, .outcome = outcome, .status = a->status,
-            .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->start_us),
+            .attempt = a->number, .outcome = outcome, .status = a->x.status,
+            .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->x.start_us),
             .tokens_in = usage.input_tokens, .tokens_out = usage.output_tokens,
             .tokens_cached = usage.cached_tokens, .tokens_reasoning = usage.reasoning_tokens,
             .estimated = estimated, .cost_usd = cost,
@@ -117,8 +114,7 @@ static void attempt_account(struct attempt *a, const char *outcome, const struct
 /* Cancels an attempt still in flight (hedge loser, run cancelled). */
 void attempt_cancel(struct attempt *a)
 {
-    if (a->req) http_request_cancel(a->req);
-    a->req = NULL;
+    exchange_cancel(&a->x);
     struct provider_error e;
     run_set_error(&e, PERR_CANCELLED, 0, "cancelled%s", "");
     attempt_account(a, "cancelled", &e);
@@ -127,115 +123,30 @@ void attempt_cancel(struct attempt *a)
 
 /* --- streaming ------------------------------------------------------------- */
 
-
-static void attempt_text(void *data, const char *text, size_t len)
+/* Returns nonzero when the run asks to stop (enough text): the exchange then ends ok. */
+static int attempt_text(void *data, const char *text, size_t len)
 {
     struct attempt *a = data;
     struct route_run *run = a->run;
-    if (a->stop || len == 0) return;
     if (!run->winner) {
         /* First token of the run: this attempt wins; a hedge partner is cancelled. */
         run->winner = a;
-        a->first_token_ms = run_elapsed_ms(a->start_us);
+        a->first_token_ms = run_elapsed_ms(a->x.start_us);
         uv_timer_stop(&run->hedge_timer);
         if (run_active_count(run) > 1) run_cancel_losers_soon(run);
     }
-    if (run->winner != a) return;
+    if (run->winner != a) return 0;
     buf_append(&a->text, text, len);
     run->text_sent = true;
-    if (run->cb.on_text && run->cb.on_text(run->data, text, len)) a->stop = true;
+    return run->cb.on_text && run->cb.on_text(run->data, text, len) ? 1 : 0;
 }
 
-static int on_event(void *data, const char *event, const char *payload, size_t len)
-{
-    struct attempt *a = data;
-    if (a->ops->parse_event(&a->stream, event, payload, len) < 0) {
-        run_set_error(&a->error, PERR_NETWORK, a->status, "malformed stream from the provider%s", "");
-        return 1;
-    }
-    if (a->stream.error.cls != PERR_NONE) {
-        a->error = a->stream.error;
-        return 1;
-    }
-    return a->stop ? 1 : 0;
-}
-
-static void on_headers(void *data, int status, struct http_request *req)
-{
-    struct attempt *a = data;
-    (void)req;
-    a->status = status;
-}
-
-static bool ok_status(int status) { return status >= 200 && status < 300; }
-
-static int on_data(void *data, const char *bytes, size_t len)
-{
-    struct attempt *a = data;
-    if (!ok_status(a->status)) {
-        size_t room = ERROR_BODY_MAX - a->error_body.len;
-        buf_append(&a->error_body, bytes, len < room ? len : room);
-        return 0;
-    }
-    int rc = a->preq.format == STREAM_NDJSON ? ndjson_parser_feed(&a->ndjson, bytes, len, on_event, a)
-                                            : sse_parser_feed(&a->sse, bytes, len, on_event, a);
-    if (rc < 0) run_set_error(&a->error, PERR_NETWORK, a->status, "stream event too large%s", "");
-    return rc != 0 || a->stop;
-}
-
-/* Turns a finished transfer into success or a classified error. */
-static bool classify(struct attempt *a, const struct http_result *res, struct provider_error *err)
-{
-    const struct timeout_settings *t = timeouts_for(a->run);
-    char detail[64];
-    memset(err, 0, sizeof *err);
-    err->retry_after_ms = -1;
-    if (a->stop) return true;
-    if (a->error.cls != PERR_NONE) { *err = a->error; return false; }
-    switch (res->outcome) {
-    case HTTP_OK:
-        if (!ok_status(res->status)) {
-            a->ops->classify_error(res->status, http_header_lookup, a->req, buf_str(&a->error_body),
-                                   a->error_body.len, err);
-            if (err->cls == PERR_NONE) run_set_error(err, PERR_SERVER, res->status, "HTTP %s", "error");
-            err->status = res->status;
-            return false;
-        }
-        if (a->preq.format == STREAM_NDJSON) ndjson_parser_finish(&a->ndjson, on_event, a);
-        else sse_parser_finish(&a->sse, on_event, a);
-        if (a->error.cls != PERR_NONE) { *err = a->error; return false; }
-        /* A connection closed cleanly before the API's end marker is a cut answer,
-         * not a complete one: fail over instead of showing half a suggestion. */
-        if (!a->stream.done) {
-            run_set_error(err, PERR_NETWORK, res->status, "%s", "the stream ended before the API's end marker");
-            return false;
-        }
-        return true;
-    case HTTP_FIRST_BYTE_TIMEOUT:
-        snprintf(detail, sizeof detail, "%ld ms", t->first_token);
-        run_set_error(err, PERR_TIMEOUT, res->status, "no first token within %s", detail);
-        return false;
-    case HTTP_CONNECT_TIMEOUT:
-    case HTTP_IDLE_TIMEOUT:
-    case HTTP_TOTAL_TIMEOUT:
-        run_set_error(err, PERR_TIMEOUT, res->status, "%s", http_outcome_name(res->outcome));
-        return false;
-    case HTTP_REFUSED_INSECURE:
-        run_set_error(err, PERR_BAD_REQUEST, 0, "%s", res->error && *res->error ? res->error : "insecure URL refused");
-        return false;
-    default:
-        run_set_error(err, PERR_NETWORK, res->status, "%s", res->error && *res->error ? res->error : http_outcome_name(res->outcome));
-        return false;
-    }
-}
-
-static void on_http_done(void *data, const struct http_result *res)
+static void on_exchange_done(void *data, const struct exchange_result *res)
 {
     struct attempt *a = data;
     struct route_run *run = a->run;
-    struct provider_error err;
-    bool ok = classify(a, res, &err);
-    a->req = NULL;   /* the engine frees it when we return */
+    bool ok = res->ok;
+    struct provider_error err = res->error;
     if (!ok && err.cls == PERR_NONE) err.cls = PERR_NETWORK;
     run->last_model = a->model;
     run->have_last_model = true;
@@ -311,27 +222,13 @@ enum start_result attempt_start(struct route_run *run, size_t entry, bool retry,
     a->run = run;
     a->entry = entry;
     a->model = model;
-    a->ops = ops;
     a->first_token_ms = -1;
-    char err[256] = "";
-    if (ops->build_request(m, &run->task, &a->preq, err, sizeof err) != 0) {
-        skip_error(run, model, PERR_BAD_REQUEST, err[0] ? err : "cannot build the request");
-        attempt_free(a);
-        return START_SKIP;
-    }
-    sse_parser_init(&a->sse, 0);
-    ndjson_parser_init(&a->ndjson, 0);
-    a->stream.on_text = attempt_text;
-    a->stream.data = a;
-    a->stream.error.retry_after_ms = -1;
     const struct timeout_settings *t = timeouts_for(run);
     struct http_limits limits = { t->connect, t->first_token, t->idle, t->total, RESPONSE_MAX };
-    static const struct http_callbacks callbacks = { on_headers, on_data, on_http_done };
-    a->start_us = clock_monotonic_us();
-    a->req = http_request_start(r->http, "POST", a->preq.url, (const char *const *)a->preq.headers,
-                                a->preq.body.data, a->preq.body.len, &limits, &callbacks, a, err, sizeof err);
-    if (!a->req) {
-        skip_error(run, model, PERR_NETWORK, err[0] ? err : "request refused");
+    static const struct exchange_callbacks callbacks = { attempt_text, on_exchange_done };
+    struct exchange_result refused;
+    if (exchange_start(&a->x, r->http, ops, m, &run->task, &limits, &callbacks, a, &refused) != 0) {
+        skip_error(run, model, refused.error.cls, refused.error.message);
         attempt_free(a);
         return START_SKIP;
     }

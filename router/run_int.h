@@ -4,10 +4,9 @@
 #ifndef ROUTER_RUN_INT_H
 #define ROUTER_RUN_INT_H
 #include "router/router_int.h"
-#include "providers/stream.h"
+#include "providers/exchange.h"
 #include "base/buf.h"
 
-#define ERROR_BODY_MAX 65536
 #define RESPONSE_MAX (32u << 20)
 
 struct attempt {
@@ -15,20 +14,10 @@ struct attempt {
     size_t entry;                 /* plan entry */
     size_t model;                 /* index into run->cfg->models */
     int number;                   /* 1-based across the run */
-    const struct provider_ops *ops;
-    struct http_request *req;     /* NULL once done or cancelled */
-    struct provider_request preq;
-    struct provider_stream stream;
-    struct sse_parser sse;
-    struct ndjson_parser ndjson;
+    struct exchange x;            /* the request, its stream and how it ended */
     struct buf text;              /* everything this attempt produced */
-    struct buf error_body;        /* non-2xx body, bounded */
-    int status;
     bool trial;                   /* the breaker's half-open trial */
-    uint64_t start_us;
     long first_token_ms;
-    bool stop;                    /* on_text asked to stop early */
-    struct provider_error error;  /* set when we aborted the stream on an error */
     char *attempt_id;
 };
 

@@ -40,10 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     copy[payload_len] = '\0';
 
     size_t total = 0;
-    struct provider_stream st = { .on_text = on_text, .data = &total };
+    struct provider_stream st;
+    provider_stream_init(&st, ops, on_text, &total);
     ops->parse_event(&st, split ? event : NULL, copy, payload_len);
     ops->parse_event(&st, split ? event : NULL, copy, payload_len);
     if (memchr(st.error.message, '\0', sizeof st.error.message) == NULL) abort();
+    provider_stream_free(&st);
 
     struct provider_error err;
     memset(&err, 0, sizeof err);

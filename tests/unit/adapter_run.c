@@ -25,8 +25,7 @@ void adapter_run_bytes(struct adapter_run *r, const struct provider_ops *ops, en
 {
     memset(r, 0, sizeof *r);
     r->ops = ops;
-    r->st.on_text = collect_text;
-    r->st.data = r;
+    provider_stream_init(&r->st, ops, collect_text, r);
     struct sse_parser sse;
     struct ndjson_parser nd;
     void *parser = fmt == STREAM_SSE ? (void *)&sse : (void *)&nd;
@@ -46,6 +45,7 @@ void adapter_run_bytes(struct adapter_run *r, const struct provider_ops *ops, en
 void adapter_run_free(struct adapter_run *r)
 {
     buf_free(&r->text);
+    provider_stream_free(&r->st);
 }
 
 const char *resp_body(const char *file, size_t len, size_t *body_len)

@@ -188,9 +188,11 @@ TEST(thinking_openai_compatible_reasoning_skipped)
 TEST(malformed_event_is_reported)
 {
     for (size_t i = 0; provider_table[i]; i++) {
-        struct provider_stream st = {0};
+        struct provider_stream st;
+        provider_stream_init(&st, provider_table[i], NULL, NULL);
         ASSERT_EQ(provider_table[i]->parse_event(&st, NULL, "{not json", 9), -1);
         ASSERT_EQ(provider_table[i]->parse_event(&st, NULL, "", 0), -1);
         ASSERT_EQ(provider_table[i]->parse_event(&st, NULL, "[1,2]", 5), -1);
+        provider_stream_free(&st);
     }
 }

@@ -87,9 +87,7 @@ static void run_adapter(struct http_fixture *f, const struct provider_ops *ops, 
     x->format = preq.format;
     sse_parser_init(&x->sse, 0);
     ndjson_parser_init(&x->ndjson, 0);
-    x->stream.on_text = on_text;
-    x->stream.data = x;
-    x->stream.error.retry_after_ms = -1;
+    provider_stream_init(&x->stream, ops, on_text, x);
     if (!http_request_start(f->engine, "POST", preq.url, (const char *const *)preq.headers,
                             preq.body.data, preq.body.len, NULL, &e2e_callbacks, x, err, sizeof err))
         test_fail(__FILE__, __LINE__, "%s: start: %s", ops->name, err);
@@ -97,6 +95,7 @@ static void run_adapter(struct http_fixture *f, const struct provider_ops *ops, 
     provider_request_free(&preq);
     sse_parser_free(&x->sse);
     ndjson_parser_free(&x->ndjson);
+    provider_stream_free(&x->stream);
 }
 
 /* The server's record of its last request. Caller deletes. */
