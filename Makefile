@@ -35,7 +35,7 @@ LDLIBS  += $(PKG_LIBS) -lm
 
 # One folder per capability, lowest floor first (docs/architecture.md; tests/layering/check.py
 # checks that no include points upward).
-LAYERS   := base providers config ledger telemetry router lsp inline actions cli
+LAYERS   := base providers config ledger telemetry router lsp inline actions nes cli
 LIB_SRC  := $(wildcard $(LAYERS:%=%/*.c))
 LIB_SRC  := $(filter-out cli/main.c,$(LIB_SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -122,7 +122,7 @@ static int check_duplicates(struct cfg_ctx *c, const cJSON *node, const char *pa
 }
 
 static const char *const top_keys[] = {
-    "$schema", "providers", "models", "routes", "budgets", "timeouts", "inline", "retry",
+    "$schema", "providers", "models", "routes", "budgets", "timeouts", "inline", "next_edit", "retry",
     "breaker", "privacy", "actions", "ledger", "insecure_hosts", "preset", "telemetry", NULL,
 };
 

@@ -85,6 +85,15 @@ struct inline_settings {
     int retention_ms;         /* how long after acceptance retained chars are measured; 30000 */
 };
 
+struct next_edit_settings {   /* next-edit suggestions (nes/, docs/next-edit.md) */
+    bool enabled;             /* default true */
+    int region_lines;         /* editable region: lines each side of the cursor; default 10 */
+    int context_lines;        /* shown beyond the region each side; default 20 */
+    int history_edits;        /* recent edits kept per document; default 10 */
+    int history_bytes;        /* ... and at most this much of their text; default 2048 */
+    int max_output_tokens;    /* default 1024 */
+};
+
 struct retry_settings {
     int max_retries;          /* per target; default 2 */
     long base_ms;             /* default 250 */
@@ -142,6 +151,7 @@ struct config {
     struct timeout_settings inline_timeouts;   /* defaults 2000/1500/1000/5000 */
     struct timeout_settings action_timeouts;   /* defaults 10000/60000/30000/300000 */
     struct inline_settings inline_opts;
+    struct next_edit_settings next_edit;
     struct retry_settings retry;
     struct breaker_settings breaker;
     char **exclude_globs;           /* privacy: never sent; NULL-terminated */

@@ -294,12 +294,19 @@ static int check_fim(struct cfg_ctx *c, struct model_spec *m, const char *path)
         cfg_error(c, fp, "required when fim is \"template\"");
         return -1;
     }
+    if (m->next_edit_format == NEXT_EDIT_ZETA && !(k->caps & PROVIDER_CAP_RAW_PROMPT)) {
+        cfg_path_key(fp, path, "next_edit_format");
+        cfg_error(c, fp, "provider kind '%s' cannot take a raw prompt (use \"chat\")",
+                  m->provider_kind);
+        return -1;
+    }
     return 0;
 }
 
 static const char *const model_keys[] = {
     "provider", "model", "fim", "fim_template", "reasoning", "reasoning_effort",
-    "thinking_budget", "temperature", "max_output_tokens", "context_window", "price", NULL,
+    "thinking_budget", "temperature", "max_output_tokens", "context_window", "price",
+    "next_edit_format", NULL,
 };
 
 static int parse_model(struct cfg_ctx *c, struct config *cfg, size_t index, const cJSON *obj,
@@ -342,8 +349,10 @@ static int parse_model(struct cfg_ctx *c, struct config *cfg, size_t index, cons
     m->extra_headers = cfg_strv_dup(pc->headers);
     m->temperature = -1;
     apply_price_list(m, obj);
-    int fim = FIM_AUTO, tmpl = -1, effort = -1;
+    static const char *const next_edit_formats[] = { "chat", "zeta", NULL };
+    int fim = FIM_AUTO, tmpl = -1, effort = -1, next_edit = NEXT_EDIT_CHAT;
     if (cfg_get_enum(c, obj, "fim", path, fim_names, &fim) < 0 ||
+        cfg_get_enum(c, obj, "next_edit_format", path, next_edit_formats, &next_edit) < 0 ||
         cfg_get_enum(c, obj, "fim_template", path, fim_templates, &tmpl) < 0 ||
         cfg_get_bool(c, obj, "reasoning", path, &m->reasoning) < 0 ||
         cfg_get_enum(c, obj, "reasoning_effort", path, efforts, &effort) < 0 ||
@@ -354,6 +363,7 @@ static int parse_model(struct cfg_ctx *c, struct config *cfg, size_t index, cons
         parse_price(c, m, obj, path) < 0)
         return -1;
     m->fim = (enum fim_mode)fim;
+    m->next_edit_format = (enum next_edit_format)next_edit;
     if (tmpl >= 0) m->fim_template = xstrdup(fim_templates[tmpl]);
     if (effort >= 0) m->reasoning_effort = xstrdup(efforts[effort]);
     return check_fim(c, m, path);

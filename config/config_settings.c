@@ -30,6 +30,10 @@ void cfg_set_defaults(struct config *cfg)
         .max_output_tokens = 128, .candidates = 3, .completion_wait_ms = 800,
         .cache_entries = 64, .retention_ms = 30000,
     };
+    cfg->next_edit = (struct next_edit_settings){
+        .enabled = true, .region_lines = 10, .context_lines = 20, .history_edits = 10,
+        .history_bytes = 2048, .max_output_tokens = 1024,
+    };
     cfg->retry = (struct retry_settings){ 2, 250, 4000, 10000 };
     cfg->breaker = (struct breaker_settings){ 3, 0.5, 10, 60000, 30000 };
     cfg->exclude_globs = cfg_strv_dup((char *const *)default_excludes);
@@ -99,6 +103,26 @@ static int parse_inline(struct cfg_ctx *c, struct config *cfg, const cJSON *root
         return -1;
     s->multiline = (enum multiline_mode)multiline;
     return 0;
+}
+
+static int parse_next_edit(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
+{
+    static const char *const keys[] = {
+        "enabled", "region_lines", "context_lines", "history_edits", "history_bytes",
+        "max_output_tokens", NULL,
+    };
+    const cJSON *o = NULL;
+    if (cfg_get_object(c, root, "next_edit", "", &o) < 0) return -1;
+    if (!o) return 0;
+    const char *p = "next_edit";
+    struct next_edit_settings *s = &cfg->next_edit;
+    cfg_check_keys(c, o, p, keys);
+    return cfg_get_bool(c, o, "enabled", p, &s->enabled) < 0 ||
+           cfg_get_int(c, o, "region_lines", p, &s->region_lines, 0) < 0 ||
+           cfg_get_int(c, o, "context_lines", p, &s->context_lines, 0) < 0 ||
+           cfg_get_int(c, o, "history_edits", p, &s->history_edits, 1) < 0 ||
+           cfg_get_int(c, o, "history_bytes", p, &s->history_bytes, 64) < 0 ||
+           cfg_get_int(c, o, "max_output_tokens", p, &s->max_output_tokens, 16) < 0 ? -1 : 0;
 }
 
 static int parse_retry_breaker(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
@@ -190,6 +214,7 @@ static int parse_ledger(struct cfg_ctx *c, struct config *cfg, const cJSON *root
 int cfg_parse_settings(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
 {
     return parse_timeouts(c, cfg, root) < 0 || parse_inline(c, cfg, root) < 0 ||
+           parse_next_edit(c, cfg, root) < 0 ||
            parse_retry_breaker(c, cfg, root) < 0 || parse_privacy(c, cfg, root) < 0 ||
            parse_ledger(c, cfg, root) < 0 ? -1 : 0;
 }

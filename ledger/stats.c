@@ -236,7 +236,9 @@ static void fill_group(struct stats_report *r, struct stats_group *g, const size
         g->fallbacks += run->fell_back;
         if (rec->first_token_ms >= 0) ttft[nttft++] = rec->first_token_ms;
         total[ntotal++] = rec->total_ms;
-        if (strcmp(rec->task, "inline") == 0) {
+        /* suggestion tasks: the user accepts or ignores them (next edits are accepted
+         * like inline items, by command or by applying them) */
+        if (strcmp(rec->task, "inline") == 0 || strcmp(rec->task, "next_edit") == 0) {
             g->inline_ok++;
             g->accepted += run->accepted;
         }

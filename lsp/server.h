@@ -34,6 +34,11 @@ struct lsp_feature {
     /* A document changed or closed (to cancel/supersede work); may be NULL. */
     void (*document_changed)(struct server *srv, struct document *doc);
     void (*document_closed)(struct server *srv, const char *uri);
+    /* One change of a didChange is about to be applied (range NULL: the whole text);
+     * the document still holds the old text, so the feature can see what is replaced
+     * (next-edit history). May be NULL. */
+    void (*document_will_change)(struct server *srv, struct document *doc,
+                                 const struct lsp_range *range, const char *text, size_t len);
     /* workspace/executeCommand entries this feature runs, terminated by { NULL }
      * (may be NULL). lsp/commands.c advertises and dispatches the union of them,
      * so the protocol layer never names a feature above it. */

@@ -45,6 +45,9 @@ static void apply_one(struct server *srv, struct document *doc, const cJSON *cha
         log_warn("%s: change %d has a malformed range; skipped", document_uri(doc), index);
         return;
     }
+    for (const struct lsp_feature *const *f = lsp_features; *f; f++)
+        if ((*f)->document_will_change)
+            (*f)->document_will_change(srv, doc, range_json ? &range : NULL, text, strlen(text));
     if (document_apply_change(doc, range_json ? &range : NULL, text, strlen(text),
                               server_encoding(srv)) < 0)
         log_warn("%s: change %d has an invalid range (%u:%u-%u:%u); skipped", document_uri(doc),

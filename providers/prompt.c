@@ -45,6 +45,10 @@ static const char *const default_systems[TASK_KIND_COUNT] = {
     [TASK_ARCHITECTURE] =
         "You are a software architect. Discuss the design of the given code: structure, "
         "responsibilities, dependencies and concrete improvements. Be concise.",
+    /* nes/ always sets the task's own system text; this is only a safe default */
+    [TASK_NEXT_EDIT] =
+        "You predict a programmer's next edit. Reply with only the rewritten region between "
+        "its markers.",
 };
 
 static const char *const task_lines[TASK_KIND_COUNT] = {
@@ -56,6 +60,7 @@ static const char *const task_lines[TASK_KIND_COUNT] = {
     [TASK_REVIEW] = "Review the selected code.",
     [TASK_EXPLAIN] = "Explain the selected code.",
     [TASK_ARCHITECTURE] = "Review the architecture of this code.",
+    [TASK_NEXT_EDIT] = "Rewrite the marked region with the user's next edit.",
 };
 
 const char *prompt_default_system(enum task_kind kind)
@@ -205,7 +210,14 @@ int prompt_build(const struct model_spec *spec, const struct task *t, unsigned c
                             spec->provider_kind);
         }
     }
-    if (tmpl) {
+    if (t->kind == TASK_NEXT_EDIT && spec->next_edit_format == NEXT_EDIT_ZETA) {
+        /* the next-edit layer rendered the completion prompt already (nes/prompt.h) */
+        if (!(caps & PROVIDER_CAP_RAW_PROMPT))
+            return fail(err, errlen, spec, "next_edit_format \"zeta\" needs a provider kind that "
+                        "takes raw prompts: ", spec->provider_kind);
+        out->shape = PROMPT_RAW;
+        out->raw = xstrdup(t->completion_prompt ? t->completion_prompt : "");
+    } else if (tmpl) {
         out->shape = PROMPT_RAW;
         char *prefix = prefix_with_snippets(t, true);
         out->raw = fim_template_render(tmpl, prefix, t->suffix);

@@ -6,6 +6,7 @@
 
 static const char *const kind_names[TASK_KIND_COUNT] = {
     "inline", "refactor", "fix", "docs", "tests", "review", "explain", "architecture",
+    "next_edit",
 };
 
 const char *task_kind_name(enum task_kind kind)
@@ -37,6 +38,7 @@ void task_free(struct task *t)
 {
     free(t->language); free(t->path); free(t->prefix); free(t->suffix);
     free(t->selection); free(t->diagnostics); free(t->system); free(t->instructions);
+    free(t->completion_prompt);
     for (size_t i = 0; i < t->snippet_count; i++) {
         free(t->snippets[i].path);
         free(t->snippets[i].text);
@@ -65,6 +67,7 @@ long task_estimate_tokens(struct task *t)
 {
     long n = estimate_str(t->prefix) + estimate_str(t->suffix) + estimate_str(t->selection) +
              estimate_str(t->diagnostics) + estimate_str(t->system) + estimate_str(t->instructions);
+    if (t->kind == TASK_NEXT_EDIT && !t->instructions) n += estimate_str(t->completion_prompt);
     for (size_t i = 0; i < t->snippet_count; i++)
         n += estimate_str(t->snippets[i].path) + estimate_str(t->snippets[i].text);
     t->prompt_tokens_estimate = n;

@@ -17,6 +17,7 @@ enum task_kind {
     TASK_REVIEW,
     TASK_EXPLAIN,
     TASK_ARCHITECTURE,
+    TASK_NEXT_EDIT,      /* predict the next edit near the cursor (nes/) */
     TASK_KIND_COUNT
 };
 
@@ -44,7 +45,9 @@ struct task {
     char *selection;      /* actions: the selected code (may be empty) */
     char *diagnostics;    /* fix: diagnostics rendered as text, else NULL */
     char *system;         /* system instructions; NULL = adapter default for the kind */
-    char *instructions;   /* actions: the user prompt (a rendered template) */
+    char *instructions;   /* actions: the user prompt (a rendered template); next_edit:
+                             the chat prompt */
+    char *completion_prompt;  /* next_edit: the raw prompt for next_edit_format "zeta" */
     struct task_snippet *snippets;
     size_t snippet_count;
     int max_output_tokens;   /* 0 = model/adapter default */
@@ -79,6 +82,10 @@ enum fim_mode {
     FIM_CHAT,         /* chat prompt asking for the middle */
 };
 
+/* How a model is asked for a next edit (nes/prompt.h): chat messages, or the raw
+ * completion prompt of models trained in Zed's Zeta format. */
+enum next_edit_format { NEXT_EDIT_CHAT = 0, NEXT_EDIT_ZETA };
+
 struct model_price {   /* USD per million tokens; negative = unknown */
     double input;
     double output;
@@ -102,6 +109,7 @@ struct model_spec {
     double temperature;       /* negative = do not send */
     int max_output_tokens;    /* default output cap; 0 = adapter default */
     long context_window;      /* tokens; 0 = unknown */
+    enum next_edit_format next_edit_format;   /* how next_edit tasks are put to it */
     struct model_price price;
 };
 

@@ -32,6 +32,7 @@ static void task_clone(struct task *dst, const struct task *src)
     dst->diagnostics = dup_or_null(src->diagnostics);
     dst->system = dup_or_null(src->system);
     dst->instructions = dup_or_null(src->instructions);
+    dst->completion_prompt = dup_or_null(src->completion_prompt);
     dst->snippets = src->snippet_count ? xcalloc(src->snippet_count, sizeof *dst->snippets) : NULL;
     for (size_t i = 0; i < src->snippet_count; i++) {
         dst->snippets[i].path = dup_or_null(src->snippets[i].path);

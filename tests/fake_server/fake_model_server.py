@@ -58,8 +58,28 @@ def last_line(text):
     return lines[-1] if lines else ""
 
 
+REGION_START, REGION_END = "<|editable_region_start|>", "<|editable_region_end|>"
+CURSOR = "<|user_cursor_is_here|>"
+
+
+def next_edit_answer(prompt, rewrites):
+    """Plays a next-edit model: the editable region of the prompt with each scripted
+    {"from", "to"} replacement applied, between the region markers (no region in the
+    prompt: an answer without one)."""
+    start = prompt.find(REGION_START + "\n")   # the excerpt's marker, not a mention in prose
+    end = prompt.find(REGION_END, start) if start >= 0 else -1
+    if start < 0 or end < 0:
+        return "There is no editable region in this prompt."
+    region = prompt[start + len(REGION_START):end].replace(CURSOR, "")
+    for rw in rewrites:
+        region = region.replace(str(rw.get("from", "")), str(rw.get("to", "")))
+    return REGION_START + region + REGION_END
+
+
 def answer_text(req, beh):
     rule = beh.get("rule")
+    if rule == "next_edit":
+        return next_edit_answer(req.prompt, beh.get("rewrites") or [])
     if rule == "echo_prompt":
         return req.prompt
     if rule == "echo_suffix":

@@ -184,6 +184,12 @@ TEST(config_error_messages_providers_models)
                  "config.json: models.m.fim: provider kind 'openai' has no native fill-in-the-middle (use \"chat\")");
     EXPECT_ERROR("{" PROVIDERS ", \"models\": { \"m\": { \"provider\": \"local\", \"model\": \"x\", \"fim\": \"template\" } } }",
                  "config.json: models.m.fim_template: required when fim is \"template\"");
+    EXPECT_ERROR("{" PROVIDERS ", \"models\": { \"m\": { \"provider\": \"p\", \"model\": \"x\", \"next_edit_format\": \"zeta\" } } }",
+                 "config.json: models.m.next_edit_format: provider kind 'openai' cannot take a raw prompt (use \"chat\")");
+    EXPECT_ERROR("{" PROVIDERS ", \"models\": { \"m\": { \"provider\": \"p\", \"model\": \"x\", \"next_edit_format\": \"fim\" } } }",
+                 "config.json: models.m.next_edit_format: unknown value 'fim' (expected chat, zeta)");
+    EXPECT_ERROR("{" BASE ", \"next_edit\": { \"region_lines\": -1 } }",
+                 "config.json: next_edit.region_lines: must not be negative (got -1)");
     EXPECT_ERROR("{" PROVIDERS ", \"models\": { \"m\": { \"provider\": \"p\", \"model\": \"x\", \"temperature\": 3 } } }",
                  "config.json: models.m.temperature: must be at most 2 (got 3)");
     EXPECT_ERROR("{" PROVIDERS ", \"models\": { \"m\": { \"provider\": \"p\", \"model\": \"x\", \"price\": { \"input\": -0.5 } } } }",

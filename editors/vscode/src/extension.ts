@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { buildLaunchOptions, resolveServerPath, settingsToInitOptions } from './launch';
 import { formatCheck, runCheck } from './check';
+import { registerNextEdit } from './nextEdit';
 import { formatStatus, StatusPayload } from './status';
 import { addSignals, Send } from './signals';
 
@@ -43,6 +44,8 @@ export async function startClient(context: vscode.ExtensionContext): Promise<Lan
   });
   await c.start();
   context.subscriptions.push(c);
+  if (vscode.workspace.getConfiguration('switchboard').get('nextEdit.enabled'))
+    context.subscriptions.push(...registerNextEdit(c));
   return c;
 }
 
@@ -97,7 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       showText('switchboard stats', await execute('switchboard.stats', [{ format: 'text' }]))),
     vscode.commands.registerCommand('switchboard.showRoute', async () => {
       const task = await vscode.window.showQuickPick(
-        ['inline', 'refactor', 'fix', 'docs', 'tests', 'review', 'explain', 'architecture'],
+        ['inline', 'refactor', 'fix', 'docs', 'tests', 'review', 'explain', 'architecture', 'next_edit'],
         { placeHolder: 'Task kind to explain' });
       if (!task) return;
       const editor = vscode.window.activeTextEditor;

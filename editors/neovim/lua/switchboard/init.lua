@@ -16,9 +16,13 @@ local defaults = {
   settings = {},           -- passed as initializationOptions (deep-merged over the config file)
   ghost_text = true,       -- inline completions as virtual text
   debounce_ms = 150,
+  next_edit = false,       -- next-edit suggestions (textDocument/copilotInlineEdit): each
+                           -- pause after an edit may cost one model request
+  next_edit_debounce_ms = 300,
   keymaps = {
     accept = '<M-l>', accept_word = '<M-w>', accept_line = '<M-j>',
     next = '<M-]>', prev = '<M-[>', dismiss = '<C-]>',
+    next_edit_jump = '<M-n>', next_edit_accept = '<M-y>',
   },
 }
 
@@ -91,6 +95,10 @@ local function on_attach(client, bufnr)
   M.client_id = client.id
   if M.options.ghost_text then
     M.inline().attach(client, bufnr, M.options)
+  end
+  local experimental = client.server_capabilities and client.server_capabilities.experimental
+  if M.options.next_edit and type(experimental) == 'table' and experimental.copilotInlineEditProvider then
+    require('switchboard.nes').attach(client, bufnr, M.options)
   end
   if type(M.options.on_attach) == 'function' then M.options.on_attach(client, bufnr) end
 end

@@ -12,8 +12,26 @@ function createStatusBarItem(alignment, priority) {
   return item;
 }
 
+recorded.providers = { inline: [], codeActions: [] };
+
+class Range {
+  constructor(sl, sc, el, ec) { this.start = { line: sl, character: sc }; this.end = { line: el, character: ec }; }
+}
+class InlineCompletionItem { constructor(insertText, range) { this.insertText = insertText; this.range = range; } }
+class CodeAction { constructor(title, kind) { this.title = title; this.kind = kind; } }
+const CodeActionKind = { QuickFix: 'quickfix' };
+class WorkspaceEdit {
+  constructor() { this.replaced = []; }
+  replace(uri, range, text) { this.replaced.push({ uri, range, text }); }
+}
+
 module.exports = {
   recorded,
+  Range,
+  InlineCompletionItem,
+  CodeAction,
+  CodeActionKind,
+  WorkspaceEdit,
   ThemeColor,
   StatusBarAlignment,
   window: {
@@ -27,7 +45,11 @@ module.exports = {
   languages: {
     registerInlineCompletionItemProvider: (selector, provider) => {
       recorded.inlineProviders.push(provider);
+      recorded.providers.inline.push(provider);
       return { dispose() {} };
+    },
+    registerCodeActionsProvider: (selector, provider) => {
+      recorded.providers.codeActions.push(provider); return { dispose() {} };
     },
   },
   commands: {
