@@ -16,7 +16,8 @@ void services_stop(struct server *srv);
  * the editor's settings (NULL: the latest ones given) deep-merged over it. Returns 0,
  * or -1 with a message in err (the last good configuration stays). */
 int services_reload(struct server *srv, const cJSON *settings, char *err, size_t err_size);
-/* The switchboard/status payload: {"model", "in_flight", "spend_today_usd", "breakers"}. */
+/* The switchboard/status payload: {"model", "in_flight", "spend_today_usd", "breakers",
+ * "pins", and the features' own fields}. last_model NULL keeps the last one given. */
 cJSON *services_status(struct server *srv, const char *last_model);
 
 #endif
