@@ -2,6 +2,7 @@
  * applied with workspace/applyEdit), review diagnostics, or a Markdown explanation.
  * Every path ends the job once. */
 #include "actions/action_run.h"
+#include "actions/applied.h"
 #include "actions/action_files.h"
 #include "lsp/extract.h"
 #include "actions/review_parse.h"
@@ -176,6 +177,9 @@ static void output_replace(struct action_job *job, struct document *doc, const c
         };
         cJSON_AddItemToArray(edits, action_text_edit(range, code + e.new_start,
                                                      e.new_end - e.new_start));
+        applied_watch(code_action_state(job->srv)->applied, job->attempt_id, job->ref.uri,
+                      range.start, code + e.new_start, e.new_end - e.new_start,
+                      ACTION_REVERT_WINDOW_MS);
     } else {
         server_show_message(job->srv, 3, "AI: %s: %s suggested no change", job->def.name,
                             job->model);
@@ -351,7 +355,8 @@ static void output_review(struct action_job *job, struct document *doc, const ch
     }
     size_t count = f.count;
     review_findings_free(&f);
-    review_store_set(code_action_state(job->srv)->reviews, job->srv, doc, items, count);
+    review_store_set(code_action_state(job->srv)->reviews, job->srv, doc, items, count,
+                     job->attempt_id);
     if (count)
         server_show_message(job->srv, 3, "AI review by %s: %zu finding%s (%d errors, %d warnings, "
                             "%d infos, %d hints)", job->model, count, count == 1 ? "" : "s",

@@ -206,6 +206,7 @@ static void finish_with(struct action_job *job, const struct route_result *r)
         return;
     }
     if (r->model) snprintf(job->model, sizeof job->model, "%s", r->model);
+    if (r->attempt_id) snprintf(job->attempt_id, sizeof job->attempt_id, "%s", r->attempt_id);
     server_send_status(job->srv, job->model);
     if (r->text) {   /* the whole answer is authoritative over the streamed deltas */
         buf_reset(&job->answer);

@@ -53,6 +53,7 @@ struct action_job {
     struct progress *progress;
     struct buf answer;
     char model[96];                   /* model of the current attempt */
+    char attempt_id[64];              /* the answering attempt's ledger id, for signals */
     bool starting;                    /* inside router_run */
     void *early;                      /* result of a run that ended inside router_run */
     bool awaiting_client;             /* workspace/applyEdit sent, answer pending */
@@ -61,9 +62,12 @@ struct action_job {
 };
 
 /* The feature's per-server state. */
+struct applied_watches;
+
 struct code_action_state {
     struct action_job *jobs;
     struct review_store *reviews;
+    struct applied_watches *applied;   /* edits given to the editor, followed */
 };
 struct code_action_state *code_action_state(struct server *srv);
 

@@ -2,7 +2,9 @@
  * edit-producing ones, the switchboard.runAction command, progress cancellation,
  * and the document hooks that keep review diagnostics and running jobs honest. */
 #include "actions/code_action.h"
+#include "ledger/ledger.h"
 #include "actions/action_run.h"
+#include "actions/applied.h"
 #include "actions/action_files.h"
 #include "lsp/progress.h"
 #include "actions/review_store.h"
@@ -113,6 +115,22 @@ static cJSON *make_action(const struct action_def *def, const char *model,
     return a;
 }
 
+/* The ledger's "offered" lines, one per task kind listed, naming the model in the
+ * titles. Only for a menu the user asked for (context.triggerKind 1 Invoked, or no
+ * triggerKind: clients before LSP 3.17 ask only when invoked): editors that ask
+ * automatically at every cursor move would otherwise write a line per keystroke. */
+static void record_offered(struct server *srv, const cJSON *params, const struct plan_cache *cache,
+                           const long *offered)
+{
+    long trigger = 1;
+    json_get_int(params, "context.triggerKind", &trigger);
+    if (trigger != 1 || !server_ledger(srv)) return;
+    for (int k = 0; k < TASK_KIND_COUNT; k++)
+        if (offered[k] && cache->done[k] && strcmp(cache->model[k], "no model available") != 0)
+            ledger_offered(server_ledger(srv), task_kind_name((enum task_kind)k), cache->model[k],
+                           offered[k]);
+}
+
 static void handle_code_action(struct server *srv, struct rpc_request *req, const cJSON *params)
 {
     const char *uri = json_get_string(params, "textDocument.uri");
@@ -143,6 +161,7 @@ static void handle_code_action(struct server *srv, struct rpc_request *req, cons
     bool resolves = client_resolves_edit(srv), tag = client_knows_llm_tag(srv);
     struct plan_cache cache = {0};
     struct action_def def;
+    long offered[TASK_KIND_COUNT] = {0};
     for (size_t i = 0; action_at(cfg, i, &def); i++) {
         if (!action_kind_allowed(def.kind, only, only_count)) continue;
         if (def.needs_diagnostics && !diagnostics) continue;
@@ -153,7 +172,9 @@ static void handle_code_action(struct server *srv, struct rpc_request *req, cons
                                   def.needs_diagnostics ? diagnostics : NULL };
         const char *model = planned_model(srv, &cache, doc, def.task, sel_bytes);
         cJSON_AddItemToArray(result, make_action(&def, model, &ref, resolves, tag));
+        if (def.task < TASK_KIND_COUNT) offered[def.task]++;
     }
+    record_offered(srv, params, &cache, offered);
     cJSON_Delete(diagnostics);
     rpc_reply(req, result);
 }
@@ -222,6 +243,7 @@ static void init(struct server *srv)
 {
     struct code_action_state *st = xcalloc(1, sizeof *st);
     st->reviews = review_store_new();
+    st->applied = applied_watches_new(srv);
     server_set_feature_state(srv, &code_action_feature, st);
 }
 
@@ -247,6 +269,7 @@ static void shutdown_feature(struct server *srv)
         action_job_fail(job, RPC_SERVER_CANCELLED, "the server is shutting down");
     }
     review_store_free(st->reviews);
+    applied_watches_free(st->applied);
     free(st);
     server_set_feature_state(srv, &code_action_feature, NULL);
 }
@@ -257,6 +280,7 @@ static void document_changed(struct server *srv, struct document *doc)
     if (!st) return;
     action_jobs_document_changed(srv, document_uri(doc));
     review_store_document_changed(st->reviews, srv, doc);
+    applied_document_changed(st->applied, doc);
 }
 
 static void document_closed(struct server *srv, const char *uri)
@@ -265,6 +289,7 @@ static void document_closed(struct server *srv, const char *uri)
     if (!st) return;
     action_jobs_document_changed(srv, uri);
     review_store_document_closed(st->reviews, srv, uri);
+    applied_document_closed(st->applied, uri);
 }
 
 static const struct lsp_method methods[] = {

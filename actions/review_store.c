@@ -7,11 +7,13 @@
 #include "lsp/rpc.h"
 #include "lsp/text_diff.h"
 #include "base/xalloc.h"
+#include "ledger/ledger.h"
 #include <stdlib.h>
 #include <string.h>
 
 struct review_entry {
     char *uri;
+    char *attempt_id;         /* the review's attempt, for finding signals ("" = none) */
     char *snapshot;
     size_t snapshot_len;
     struct review_diagnostic *items;
@@ -29,9 +31,18 @@ static void free_items(struct review_diagnostic *items, size_t count)
     free(items);
 }
 
+/* One signal line per finding that went away (see review_store.h). */
+static void signal_findings(struct server *srv, const struct review_entry *e, size_t count,
+                            enum ledger_signal kind)
+{
+    for (size_t i = 0; i < count && srv && *e->attempt_id; i++)
+        ledger_signal(server_ledger(srv), kind, e->attempt_id, -1, -1);
+}
+
 static void entry_free(struct review_entry *e)
 {
     free(e->uri);
+    free(e->attempt_id);
     free(e->snapshot);
     free_items(e->items, e->count);
     free(e);
@@ -75,18 +86,20 @@ static void publish(struct server *srv, const char *uri, int version,
 }
 
 void review_store_set(struct review_store *store, struct server *srv, struct document *doc,
-                      struct review_diagnostic *items, size_t count)
+                      struct review_diagnostic *items, size_t count, const char *attempt_id)
 {
     struct review_entry **pp = find(store, document_uri(doc));
-    if (*pp) {
+    if (*pp) {   /* replaced by the new review: the old findings were left as they were */
         struct review_entry *old = *pp;
         *pp = old->next;
+        signal_findings(srv, old, old->count, SIGNAL_FINDING_DISMISSED);
         entry_free(old);
     }
     publish(srv, document_uri(doc), document_version(doc), items, count);
     if (!count) { free_items(items, count); return; }
     struct review_entry *e = xcalloc(1, sizeof *e);
     e->uri = xstrdup(document_uri(doc));
+    e->attempt_id = xstrdup(attempt_id ? attempt_id : "");
     e->snapshot = document_text(doc, &e->snapshot_len);
     e->items = items;
     e->count = count;
@@ -146,6 +159,7 @@ void review_store_document_changed(struct review_store *store, struct server *sr
         free(d.message);   /* the edit touched it */
     }
     bool dropped = kept != e->count;
+    signal_findings(srv, e, e->count - kept, SIGNAL_FINDING_FIXED);
     e->count = kept;
     free(e->snapshot);
     e->snapshot = text;
@@ -165,6 +179,7 @@ void review_store_document_closed(struct review_store *store, struct server *srv
     struct review_entry *e = *pp;
     *pp = e->next;
     publish(srv, uri, -1, NULL, 0);
+    signal_findings(srv, e, e->count, SIGNAL_FINDING_DISMISSED);
     entry_free(e);
 }
 

@@ -1,14 +1,73 @@
 /* Ledger and stats timing: what ledger_record costs the event loop per attempt, how
- * fast the queued lines reach the disk, and how long `switchboard stats` takes over a
- * full set of rotated files (10 MiB x 4). Usage: bench/ledger [RECORDS] (default 100000). */
+ * fast the queued lines reach the disk, how long `switchboard stats` takes over a
+ * full set of rotated files (10 MiB x 4), and how long ledger_signals_fold takes over
+ * a 100 MB ledger with signal lines (target: well under a second). Usage:
+ * bench/ledger [RECORDS] (default 100000). Prints figures; fails only on an error. */
 #include "ledger/ledger.h"
 #include "ledger/stats.h"
+#include "ledger/signals.h"
 #include "ledger/ledger_read.h"
 #include "router/quality.h"
 #include "base/clock.h"
 #include "base/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+
+struct fold_totals { size_t attempts, shown, accepted; long partial, retained; };
+
+static void count_attempt(void *data, const struct signal_record *r)
+{
+    struct fold_totals *t = data;
+    t->attempts++;
+    t->shown += r->shown;
+    t->accepted += r->entry.accepted;
+    t->partial += r->partial_chars;
+    t->retained += r->retained_chars;
+}
+
+/* Writes ~100 MB of attempt lines, each inline one followed by shown / partial /
+ * accept / retained lines as the server writes them, then folds it. */
+static int bench_fold(const char *dir)
+{
+    char *path = xasprintf("%s/fold.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) { free(path); return 1; }
+    long bytes = 0, attempts = 0;
+    int64_t base = clock_wall_ms() - 30LL * 86400 * 1000;
+    while (bytes < 100L * 1000 * 1000) {
+        char when[32];
+        ledger_format_time(base + attempts * 1000, when);
+        int n = fprintf(f, "{\"time\":\"%s\",\"request_id\":\"%ld\",\"attempt_id\":\"9f3a09c2-%ld\","
+                        "\"task\":\"inline\",\"trigger\":\"automatic\",\"route\":\"routes[0]\","
+                        "\"model\":\"fast\",\"provider\":\"deepseek\",\"attempt\":1,\"outcome\":\"ok\","
+                        "\"status\":200,\"first_token_ms\":180,\"total_ms\":420,\"tokens_in\":%ld,"
+                        "\"tokens_out\":24,\"tokens_cached\":0,\"tokens_reasoning\":0,\"estimated\":false,"
+                        "\"cost_usd\":0.000237,\"accepted\":false,\"language\":\"python\"}\n"
+                        "{\"time\":\"%s\",\"signal\":\"shown\",\"attempt_id\":\"9f3a09c2-%ld\"}\n",
+                        when, attempts, attempts, 800 + attempts % 500, when, attempts);
+        if (attempts % 3 == 0)
+            n += fprintf(f, "{\"time\":\"%s\",\"signal\":\"partial\",\"attempt_id\":\"9f3a09c2-%ld\",\"chars\":7}\n"
+                         "{\"time\":\"%s\",\"accept\":\"9f3a09c2-%ld\"}\n"
+                         "{\"time\":\"%s\",\"signal\":\"retained\",\"attempt_id\":\"9f3a09c2-%ld\",\"chars\":20,\"of\":24}\n",
+                         when, attempts, when, attempts, when, attempts);
+        if (n < 0) { fclose(f); free(path); return 1; }
+        bytes += n;
+        attempts++;
+    }
+    fclose(f);
+    struct fold_totals t = {0};
+    const struct signal_fold_callbacks cb = { count_attempt, NULL };
+    uint64_t t0 = clock_monotonic_us();
+    clock_t cpu0 = clock();   /* CPU time too: on a shared machine the wall time mostly waits */
+    int files = ledger_signals_fold(path, 0, &cb, &t);
+    double cpu_ms = (double)(clock() - cpu0) * 1000.0 / CLOCKS_PER_SEC;
+    uint64_t us = clock_monotonic_us() - t0;
+    free(path);
+    printf("signals fold over %.0f MB (%zu attempts, %zu shown, %zu accepted): %.1f ms (%.1f ms CPU)\n",
+           (double)bytes / 1e6, t.attempts, t.shown, t.accepted, (double)us / 1000, cpu_ms);
+    return files == 1 && t.attempts == (size_t)attempts && t.accepted == (size_t)((attempts + 2) / 3) ? 0 : 1;
+}
 
 struct replay {
     struct quality_table *q;
@@ -84,9 +143,11 @@ int main(int argc, char **argv)
     printf("adaptive replay of the same files: %.1f ms for %ld lines (%.2f us per line; off the loop)\n",
            (double)replay_us / 1000, r.lines, (double)replay_us / (double)(r.lines ? r.lines : 1));
     quality_free(q);
+    int fold_rc = bench_fold(dir);
+    if (fold_rc) fprintf(stderr, "signals fold: wrong totals\n");
     char *cmd = xasprintf("rm -rf '%s'", dir);
     int rc = system(cmd);
     free(cmd);
     free(path);
-    return rc == 0 ? 0 : 1;
+    return rc == 0 && fold_rc == 0 ? 0 : 1;
 }

@@ -81,6 +81,7 @@ struct inline_settings {
     int candidates;           /* invoked trigger: how many items; default 3 */
     int completion_wait_ms;   /* textDocument/completion: longest wait; default 800 */
     int cache_entries;        /* default 64 */
+    int retention_ms;         /* how long after acceptance retained chars are measured; 30000 */
 };
 
 struct retry_settings {

@@ -27,7 +27,7 @@ void cfg_set_defaults(struct config *cfg)
         .enabled = true, .debounce_ms = 150, .max_lines = 12, .multiline = MULTILINE_AUTO,
         .prefix_tokens = 1500, .suffix_tokens = 500, .snippets = true, .snippet_tokens = 500,
         .max_output_tokens = 128, .candidates = 3, .completion_wait_ms = 800,
-        .cache_entries = 64,
+        .cache_entries = 64, .retention_ms = 30000,
     };
     cfg->retry = (struct retry_settings){ 2, 250, 4000, 10000 };
     cfg->breaker = (struct breaker_settings){ 3, 0.5, 10, 60000, 30000 };
@@ -70,7 +70,7 @@ static int parse_inline(struct cfg_ctx *c, struct config *cfg, const cJSON *root
     static const char *const keys[] = {
         "enabled", "debounce_ms", "max_lines", "multiline", "prefix_tokens", "suffix_tokens",
         "snippets", "snippet_tokens", "max_output_tokens", "candidates", "completion_wait_ms",
-        "cache_entries", NULL,
+        "cache_entries", "retention_ms", NULL,
     };
     static const char *const modes[] = { "auto", "always", "never", NULL };
     const cJSON *o = NULL;
@@ -91,7 +91,8 @@ static int parse_inline(struct cfg_ctx *c, struct config *cfg, const cJSON *root
         cfg_get_int(c, o, "max_output_tokens", p, &s->max_output_tokens, 1) < 0 ||
         cfg_get_int(c, o, "candidates", p, &s->candidates, 1) < 0 ||
         cfg_get_int(c, o, "completion_wait_ms", p, &s->completion_wait_ms, 0) < 0 ||
-        cfg_get_int(c, o, "cache_entries", p, &s->cache_entries, 0) < 0)
+        cfg_get_int(c, o, "cache_entries", p, &s->cache_entries, 0) < 0 ||
+        cfg_get_int(c, o, "retention_ms", p, &s->retention_ms, 1) < 0)
         return -1;
     s->multiline = (enum multiline_mode)multiline;
     return 0;

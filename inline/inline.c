@@ -18,6 +18,7 @@
 #include "inline/inline_context.h"
 #include "inline/inline_items.h"
 #include "inline/postprocess.h"
+#include "inline/retention.h"
 #include "ledger/ledger.h"
 #include "router/router.h"
 #include <stdio.h>
@@ -75,6 +76,7 @@ struct inline_state {
      * setting wins over the global one; it is forgotten when the buffer closes. */
     bool off;
     cJSON *buffers;   /* {uri: enabled}, owned; NULL when none */
+    struct retention *retention;   /* offered and accepted suggestions, followed */
 };
 
 static size_t configured_cache_capacity(struct server *srv)
@@ -88,6 +90,7 @@ static struct inline_state *state_of(struct server *srv)
     struct inline_state *st = server_feature_state(srv, &inline_feature);
     if (!st) {
         st = xcalloc(1, sizeof *st);
+        st->retention = retention_new(srv);
         server_set_feature_state(srv, &inline_feature, st);
     }
     /* inline.cache_entries may change at a reload: a new size starts an empty cache. */
@@ -194,6 +197,13 @@ static cJSON *result_json(struct pending *p, char *const *texts, char *const *at
     cJSON *items = cJSON_AddArrayToObject(result, "items");
     struct lsp_range at = { p->pos, p->pos };
     for (size_t i = 0; i < count; i++) {
+        /* Remembered (in memory only) so an acceptance can be followed in the document. */
+        const char *before = p->kind == PENDING_COMPLETION ? p->word : p->has_selected ? p->selected_text : "";
+        struct lsp_position start = p->kind == PENDING_COMPLETION ? p->word_range.start
+                                    : p->has_selected ? p->selected_range.start : p->pos;
+        char *insert = xasprintf("%s%s", before ? before : "", texts[i]);
+        retention_offered(p->state->retention, attempts[i], p->uri, start, insert);
+        free(insert);
         if (p->kind == PENDING_COMPLETION)
             cJSON_AddItemToArray(items, inline_completion_item_json(p->word, texts[i], p->word_range,
                                                                     attempts[i], model, i));
@@ -503,17 +513,61 @@ static void handle_completion(struct server *srv, struct rpc_request *req, const
     handle(srv, req, params, PENDING_COMPLETION);
 }
 
-void inline_command_accept(struct server *srv, struct rpc_request *req, const cJSON *params)
+/* arguments[0]: the item's attempt id (from its switchboard.accept command). */
+static const char *attempt_argument(struct rpc_request *req, const cJSON *params, const char *command)
 {
     const cJSON *args = json_get(params, "arguments");
     const cJSON *id = cJSON_IsArray(args) ? cJSON_GetArrayItem(args, 0) : NULL;
     if (!cJSON_IsString(id) || !id->valuestring[0]) {
+        rpc_reply_error(req, RPC_INVALID_PARAMS, "%s: arguments[0] must be the attempt id of the item",
+                        command);
+        return NULL;
+    }
+    return id->valuestring;
+}
+
+void inline_command_accept(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    const char *id = attempt_argument(req, params, "switchboard.accept");
+    if (!id) return;
+    struct ledger *ledger = server_ledger(srv);
+    if (ledger) ledger_accept(ledger, id);
+    retention_accepted(state_of(srv)->retention, id, -1);
+    rpc_reply(req, NULL);
+}
+
+static void command_shown(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    const char *id = attempt_argument(req, params, "switchboard.shown");
+    if (!id) return;
+    ledger_signal(server_ledger(srv), SIGNAL_SHOWN, id, -1, -1);
+    rpc_reply(req, NULL);
+}
+
+static void command_rejected(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    const char *id = attempt_argument(req, params, "switchboard.rejected");
+    if (!id) return;
+    ledger_signal(server_ledger(srv), SIGNAL_REJECTED, id, -1, -1);
+    rpc_reply(req, NULL);
+}
+
+/* arguments: [attempt_id, chars]: chars = all characters accepted so far by word or
+ * line (Unicode code points of the item's insertText). */
+static void command_partial(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    const char *id = attempt_argument(req, params, "switchboard.partialAccept");
+    if (!id) return;
+    const cJSON *chars = cJSON_GetArrayItem(json_get(params, "arguments"), 1);
+    if (!cJSON_IsNumber(chars) || chars->valuedouble < 1 || chars->valuedouble > 1e9) {
         rpc_reply_error(req, RPC_INVALID_PARAMS,
-                        "switchboard.accept: arguments[0] must be the attempt id of the item");
+                        "switchboard.partialAccept: arguments[1] must be the number of characters "
+                        "accepted so far (a positive integer)");
         return;
     }
-    struct ledger *ledger = server_ledger(srv);
-    if (ledger) ledger_accept(ledger, id->valuestring);
+    long n = (long)chars->valuedouble;
+    ledger_signal(server_ledger(srv), SIGNAL_PARTIAL, id, n, -1);
+    retention_accepted(state_of(srv)->retention, id, n);
     rpc_reply(req, NULL);
 }
 
@@ -602,15 +656,24 @@ static void shutdown_feature(struct server *srv)
     }
     inline_cache_free(st->cache);
     cJSON_Delete(st->buffers);
+    retention_free(st->retention);
     free(st);
     server_set_feature_state(srv, &inline_feature, NULL);
+}
+
+static void document_changed(struct server *srv, struct document *doc)
+{
+    struct inline_state *st = server_feature_state(srv, &inline_feature);
+    if (st) retention_document_changed(st->retention, doc);
 }
 
 static void document_closed(struct server *srv, const char *uri)
 {
     struct inline_state *st = server_feature_state(srv, &inline_feature);
-    if (st) supersede(st, uri);
-    if (st && st->buffers && cJSON_GetObjectItemCaseSensitive(st->buffers, uri)) {
+    if (!st) return;
+    supersede(st, uri);
+    retention_document_closed(st->retention, uri);
+    if (st->buffers && cJSON_GetObjectItemCaseSensitive(st->buffers, uri)) {
         cJSON_DeleteItemFromObjectCaseSensitive(st->buffers, uri);
         publish_switch(srv, st);
     }
@@ -625,6 +688,9 @@ static const struct lsp_method methods[] = {
 static const struct lsp_command inline_commands[] = {
     { "switchboard.accept", inline_command_accept },
     { "switchboard.toggleInline", inline_command_toggle },
+    { "switchboard.shown", command_shown },
+    { "switchboard.partialAccept", command_partial },
+    { "switchboard.rejected", command_rejected },
     { NULL, NULL },
 };
 
@@ -634,7 +700,7 @@ const struct lsp_feature inline_feature = {
     .add_capabilities = add_capabilities,
     .init = init,
     .shutdown = shutdown_feature,
-    .document_changed = NULL,
+    .document_changed = document_changed,
     .document_closed = document_closed,
     .commands = inline_commands,
 };

@@ -214,19 +214,73 @@ void ledger_record(struct ledger *l, const struct ledger_entry *e)
     enqueue(l, format_entry(e));
 }
 
-void ledger_accept(struct ledger *l, const char *attempt_id)
+/* A line that starts with the current time; the caller adds its fields. */
+static cJSON *timed_line(void)
 {
-    if (!l || !attempt_id || l->closing) return;
     uv_timeval64_t now;
     uv_gettimeofday(&now);
     char when[32];
     ledger_format_time(now.tv_sec * 1000LL + now.tv_usec / 1000, when);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "time", when);
-    cJSON_AddStringToObject(o, "accept", attempt_id);
+    return o;
+}
+
+static void enqueue_json(struct ledger *l, cJSON *o)
+{
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     enqueue(l, text);
+}
+
+void ledger_accept(struct ledger *l, const char *attempt_id)
+{
+    if (!l || !attempt_id || l->closing) return;
+    cJSON *o = timed_line();
+    cJSON_AddStringToObject(o, "accept", attempt_id);
+    enqueue_json(l, o);
+}
+
+static const char *const signal_names[SIGNAL_COUNT] = {
+    "shown", "partial", "rejected", "retained", "offered", "applied", "reverted",
+    "finding_fixed", "finding_dismissed", "retry_stronger",
+};
+
+const char *ledger_signal_name(enum ledger_signal kind)
+{
+    return (unsigned)kind < SIGNAL_COUNT ? signal_names[kind] : NULL;
+}
+
+int ledger_signal_parse(const char *name)
+{
+    for (int i = 0; name && i < SIGNAL_COUNT; i++)
+        if (strcmp(name, signal_names[i]) == 0) return i;
+    return -1;
+}
+
+void ledger_signal(struct ledger *l, enum ledger_signal kind, const char *attempt_id,
+                   long chars, long of)
+{
+    if (!l || !attempt_id || !*attempt_id || l->closing || !ledger_signal_name(kind) ||
+        kind == SIGNAL_OFFERED)
+        return;
+    cJSON *o = timed_line();
+    cJSON_AddStringToObject(o, "signal", ledger_signal_name(kind));
+    cJSON_AddStringToObject(o, "attempt_id", attempt_id);
+    if (chars >= 0) cJSON_AddNumberToObject(o, "chars", (double)chars);
+    if (of >= 0) cJSON_AddNumberToObject(o, "of", (double)of);
+    enqueue_json(l, o);
+}
+
+void ledger_offered(struct ledger *l, const char *task, const char *model, long count)
+{
+    if (!l || l->closing || !task || !model) return;
+    cJSON *o = timed_line();
+    cJSON_AddStringToObject(o, "signal", "offered");
+    cJSON_AddStringToObject(o, "task", task);
+    cJSON_AddStringToObject(o, "model", model);
+    cJSON_AddNumberToObject(o, "count", (double)count);
+    enqueue_json(l, o);
 }
 
 double ledger_spend_since(struct ledger *l, int64_t since_ms, const char *model,

@@ -5,12 +5,16 @@
  *
  * Line format (design.md "Ledger"):
  * {"time":"2026-11-27T21:00:00.123Z","request_id":"7","attempt_id":"a1b2-3","task":"inline",
- *  "trigger":"automatic","route":"routes[0]","model":"fast","provider":"deepseek",
- *  "attempt":1,"outcome":"ok","status":200,"first_token_ms":180,"total_ms":420,
- *  "tokens_in":812,"tokens_out":24,"tokens_cached":0,"tokens_reasoning":0,
+ *  "trigger":"automatic","language":"python","route":"routes[0]","model":"fast",
+ *  "provider":"deepseek","attempt":1,"outcome":"ok","status":200,"first_token_ms":180,
+ *  "total_ms":420,"tokens_in":812,"tokens_out":24,"tokens_cached":0,"tokens_reasoning":0,
  *  "estimated":false,"cost_usd":0.000237,"accepted":false}
+ * ("language" is omitted when the editor did not say.)
  * Acceptance is a later line {"time":...,"accept":"<attempt_id>"} which readers fold
- * into the attempt's "accepted". */
+ * into the attempt's "accepted"; what the editor and the document did with an answer
+ * afterwards (shown, partial, rejected, retained, applied, reverted, ...) are signal
+ * lines, written by ledger_signal / ledger_offered (ledger/signals.h) and folded by
+ * ledger_signals_fold. */
 #ifndef LEDGER_LEDGER_H
 #define LEDGER_LEDGER_H
 #include <uv.h>
@@ -48,6 +52,33 @@ struct ledger *ledger_open(uv_loop_t *loop, const char *path, long max_bytes, in
                            char *err, size_t errlen);
 void ledger_record(struct ledger *ledger, const struct ledger_entry *entry);
 void ledger_accept(struct ledger *ledger, const char *attempt_id);
+/* What happened to an answer after it was given (docs/ledger-and-stats.md "Signals"). */
+enum ledger_signal {
+    SIGNAL_SHOWN = 0,          /* the editor displayed the suggestion */
+    SIGNAL_PARTIAL,            /* chars: cumulative characters accepted by word/line */
+    SIGNAL_REJECTED,           /* dismissed or typed over */
+    SIGNAL_RETAINED,           /* chars of the `of` accepted characters still there later */
+    SIGNAL_OFFERED,            /* code actions listed (no attempt: see ledger_offered) */
+    SIGNAL_APPLIED,            /* a code action's edit reached the document */
+    SIGNAL_REVERTED,           /* ... and was undone or rewritten soon after */
+    SIGNAL_FINDING_FIXED,      /* a review finding's range was edited, then it went away */
+    SIGNAL_FINDING_DISMISSED,  /* a review finding went away untouched */
+    SIGNAL_RETRY_STRONGER,     /* reserved: "Retry with <stronger model>" */
+    SIGNAL_COUNT
+};
+/* "shown", "partial", ... ; NULL for an unknown kind. */
+const char *ledger_signal_name(enum ledger_signal kind);
+/* The kind named, or -1. */
+int ledger_signal_parse(const char *name);
+
+/* A signal line about an earlier attempt: {"time","signal":NAME,"attempt_id"} plus
+ * "chars" when chars >= 0 and "of" when of >= 0 (partial: chars; retained: chars, of).
+ * Counts only: never text. */
+void ledger_signal(struct ledger *ledger, enum ledger_signal kind, const char *attempt_id,
+                   long chars, long of);
+/* {"time","signal":"offered","task","model","count"}: code actions listed in a menu
+ * before any attempt exists. */
+void ledger_offered(struct ledger *ledger, const char *task, const char *model, long count);
 /* Spend so far (USD) since a wall-clock time, from this process and earlier ones
  * (the file is scanned once at open). Optional filters may be NULL. */
 double ledger_spend_since(struct ledger *ledger, int64_t since_ms, const char *model,

@@ -17,9 +17,48 @@ void ledger_format_time(int64_t ms, char out[32])
     snprintf(out + n, 32 - n, ".%03dZ", millis);
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* The exact shape the ledger writes, "2026-11-27T21:00:00.123Z", without sscanf and
+ * timegm: folding a large ledger parses one per line. -2 when the text has another
+ * shape (the general parser then decides). */
+static int64_t parse_time_fast(const char *t)
+{
+    if (strlen(t) != 24 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' ||
+        t[16] != ':' || t[19] != '.' || t[23] != 'Z')
+        return -2;
+    int y = digits(t, 4), mo = digits(t + 5, 2), d = digits(t + 8, 2), h = digits(t + 11, 2),
+        mi = digits(t + 14, 2), s = digits(t + 17, 2), ms = digits(t + 20, 3);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        s < 0 || s > 60 || ms < 0)
+        return -2;
+    return ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)s * 1000 + ms;
+}
+
 int64_t ledger_parse_time(const char *text)
 {
     if (!text) return -1;
+    int64_t fast = parse_time_fast(text);
+    if (fast >= 0) return fast;
     struct tm tm = {0};
     int millis = 0, consumed = 0;
     if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
@@ -57,6 +96,7 @@ static void set_field(struct ledger_entry *e, const cJSON *item, const char **ti
     else if (strcmp(k, "model") == 0) e->model = s;
     else if (strcmp(k, "provider") == 0) e->provider = s;
     else if (strcmp(k, "outcome") == 0) e->outcome = s;
+    else if (strcmp(k, "language") == 0) e->language = s;
     else if (!is_num && strcmp(k, "estimated") == 0) e->estimated = cJSON_IsTrue(item);
     else if (!is_num && strcmp(k, "accepted") == 0) e->accepted = cJSON_IsTrue(item);
     else if (!is_num) return;

@@ -18,8 +18,10 @@ enum ledger_line_kind ledger_parse_line(const char *line, cJSON **root,
                                         struct ledger_entry *entry, const char **accept_id);
 
 /* Calls fn for every line (without its newline) of PATH.N ... PATH.1, PATH (rotated
- * files first, highest number = oldest). Returns the number of files read (0 when
- * none exists). */
+ * files first, highest number = oldest). The line is the reader's own getline buffer,
+ * valid during the call: the per-attempt fold (signals.c) unescapes it in place, which
+ * is why that buffer is never a string constant. Returns the number of files read (0
+ * when none exists). */
 typedef void (*ledger_line_fn)(void *data, const char *line);
 int ledger_read_all(const char *path, ledger_line_fn fn, void *data);
 

@@ -4,6 +4,7 @@
 #include "ledger/cost.h"
 #include "ledger/ledger.h"
 #include "ledger/ledger_read.h"
+#include "ledger/signals.h"
 #include "base/xalloc.h"
 #include <math.h>
 #include <stdlib.h>
@@ -12,9 +13,7 @@
 
 struct loader {
     struct stats_report *report;
-    size_t cap;
-    char **accepts;
-    size_t accept_count, accept_cap;
+    size_t cap, offer_cap;
 };
 
 int64_t stats_parse_duration(const char *text)
@@ -46,10 +45,11 @@ const char *stats_group_by_name(enum stats_group_by by)
 
 /* ---- loading ---- */
 
-static void add_record(struct loader *ld, const struct ledger_entry *e)
+static void add_record(void *data, const struct signal_record *sr)
 {
+    struct loader *ld = data;
     struct stats_report *r = ld->report;
-    if (e->time_ms < r->since_ms) return;
+    const struct ledger_entry *e = &sr->entry;
     if (r->record_count == ld->cap) {
         ld->cap = ld->cap ? ld->cap * 2 : 256;
         r->records = xrealloc(r->records, ld->cap * sizeof *r->records);
@@ -62,49 +62,25 @@ static void add_record(struct loader *ld, const struct ledger_entry *e)
         .status = e->status, .first_token_ms = e->first_token_ms, .total_ms = e->total_ms,
         .tokens_in = e->tokens_in, .tokens_out = e->tokens_out, .tokens_cached = e->tokens_cached,
         .tokens_reasoning = e->tokens_reasoning, .estimated = e->estimated,
-        .accepted = e->accepted, .cost_usd = e->cost_usd,
+        .accepted = e->accepted, .cost_usd = e->cost_usd, .language = xstrdup(e->language),
+        .shown = sr->shown, .rejected = sr->rejected, .applied = sr->applied,
+        .reverted = sr->reverted, .retained_known = sr->retained_known,
+        .partial_chars = sr->partial_chars, .retained_chars = sr->retained_chars,
+        .retained_of = sr->retained_of, .findings_fixed = sr->findings_fixed,
+        .findings_dismissed = sr->findings_dismissed,
     };
 }
 
-static void on_line(void *data, const char *line)
+static void add_offer(void *data, const struct signal_offer *o)
 {
     struct loader *ld = data;
-    cJSON *root;
-    struct ledger_entry e;
-    const char *accept;
-    switch (ledger_parse_line(line, &root, &e, &accept)) {
-    case LEDGER_LINE_ATTEMPT:
-        add_record(ld, &e);
-        break;
-    case LEDGER_LINE_ACCEPT:
-        if (ld->accept_count == ld->accept_cap) {
-            ld->accept_cap = ld->accept_cap ? ld->accept_cap * 2 : 64;
-            ld->accepts = xrealloc(ld->accepts, ld->accept_cap * sizeof *ld->accepts);
-        }
-        ld->accepts[ld->accept_count++] = xstrdup(accept);
-        break;
-    case LEDGER_LINE_INVALID:   /* a torn last line or a foreign line: skip it */
-        break;
+    struct stats_report *r = ld->report;
+    if (r->offer_count == ld->offer_cap) {
+        ld->offer_cap = ld->offer_cap ? ld->offer_cap * 2 : 64;
+        r->offers = xrealloc(r->offers, ld->offer_cap * sizeof *r->offers);
     }
-    cJSON_Delete(root);
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void fold_acceptance(struct loader *ld)
-{
-    if (ld->accept_count) qsort(ld->accepts, ld->accept_count, sizeof *ld->accepts, compare_strings);
-    for (size_t i = 0; i < ld->report->record_count; i++) {
-        struct stats_record *rec = &ld->report->records[i];
-        const char *key = rec->attempt_id;
-        if (*key && ld->accept_count && bsearch(&key, ld->accepts, ld->accept_count, sizeof *ld->accepts, compare_strings))
-            rec->accepted = true;
-    }
-    for (size_t i = 0; i < ld->accept_count; i++) free(ld->accepts[i]);
-    free(ld->accepts);
+    r->offers[r->offer_count++] = (struct stats_offer){ o->time_ms, xstrdup(o->task),
+                                                        xstrdup(o->model), o->count };
 }
 
 /* ---- runs: request id + attempt numbers (ids restart with every server session, so
@@ -295,6 +271,81 @@ static void build_groups(struct stats_report *r)
     free(group_of);
 }
 
+/* ---- what became of the answers, per task and model ---- */
+
+double stats_cost_per_accepted(const struct stats_signal_row *row)
+{
+    size_t n = row->accepted + row->partial;
+    return n ? row->cost_usd / (double)n : -1;
+}
+
+double stats_cost_per_retained_char(const struct stats_signal_row *row)
+{
+    return row->retained_chars > 0 ? row->cost_usd / (double)row->retained_chars : -1;
+}
+
+static size_t signal_row(struct stats_report *r, const char *task, const char *model)
+{
+    for (size_t i = 0; i < r->signal_row_count; i++)
+        if (strcmp(r->signal_rows[i].task, task) == 0 && strcmp(r->signal_rows[i].model, model) == 0)
+            return i;
+    r->signal_rows = xrealloc(r->signal_rows, (r->signal_row_count + 1) * sizeof *r->signal_rows);
+    r->signal_rows[r->signal_row_count] = (struct stats_signal_row){ .task = xstrdup(task),
+                                                                     .model = xstrdup(model) };
+    return r->signal_row_count++;
+}
+
+struct row_run { size_t row, run; };
+
+static int compare_row_run(const void *a, const void *b)
+{
+    const struct row_run *x = a, *y = b;
+    if (x->row != y->row) return x->row < y->row ? -1 : 1;
+    return x->run < y->run ? -1 : x->run > y->run;
+}
+
+static int compare_signal_rows(const void *a, const void *b)
+{
+    const struct stats_signal_row *x = a, *y = b;
+    int c = strcmp(x->task, y->task);
+    return c ? c : strcmp(x->model, y->model);
+}
+
+static void build_signal_rows(struct stats_report *r)
+{
+    struct row_run *pairs = xmalloc((r->record_count + 1) * sizeof *pairs);
+    for (size_t i = 0; i < r->record_count; i++) {
+        const struct stats_record *rec = &r->records[i];
+        size_t k = signal_row(r, rec->task, rec->model);
+        struct stats_signal_row *row = &r->signal_rows[k];
+        pairs[i] = (struct row_run){ k, rec->run };
+        row->cost_usd += rec->cost_usd;
+        row->shown += rec->shown;
+        /* The cache may offer one answer again: one accepted in the end was not rejected. */
+        row->rejected += rec->rejected && !rec->accepted && rec->partial_chars == 0;
+        row->accepted += rec->accepted;
+        if (!rec->accepted && rec->partial_chars > 0) row->partial++;
+        row->partial_chars += rec->partial_chars;
+        row->retained_chars += rec->retained_chars;
+        row->retained_of += rec->retained_of;
+        row->applied += rec->applied;
+        row->reverted += rec->reverted;
+        row->findings_fixed += rec->findings_fixed;
+        row->findings_dismissed += rec->findings_dismissed;
+        if (r->runs[rec->run].answer == i) row->answers++;
+    }
+    if (r->record_count) qsort(pairs, r->record_count, sizeof *pairs, compare_row_run);
+    for (size_t i = 0; i < r->record_count; i++)
+        if (i == 0 || compare_row_run(&pairs[i - 1], &pairs[i]) != 0) r->signal_rows[pairs[i].row].requests++;
+    free(pairs);
+    for (size_t o = 0; o < r->offer_count; o++) {
+        size_t k = signal_row(r, r->offers[o].task, r->offers[o].model);   /* may move the rows */
+        r->signal_rows[k].offered += (size_t)(r->offers[o].count > 0 ? r->offers[o].count : 0);
+    }
+    if (r->signal_row_count)
+        qsort(r->signal_rows, r->signal_row_count, sizeof *r->signal_rows, compare_signal_rows);
+}
+
 /* ---- baselines ---- */
 
 /* Prices for a model the config does not price: least squares of cost on input and
@@ -364,12 +415,13 @@ int stats_build(struct stats_report *r, const char *ledger_path, const struct co
     r->now_ms = now_ms;
     char *path = ledger_path ? xstrdup(ledger_path) : ledger_default_path();
     struct loader ld = { .report = r };
-    r->files_read = ledger_read_all(path, on_line, &ld);
+    static const struct signal_fold_callbacks fold = { add_record, add_offer };
+    r->files_read = ledger_signals_fold(path, since_ms, &fold, &ld);
     free(path);
-    fold_acceptance(&ld);
     assign_runs(r);
     summarise_runs(r);
     build_groups(r);
+    build_signal_rows(r);
     build_baselines(r, cfg);
     return 0;
 }
@@ -380,7 +432,18 @@ void stats_report_free(struct stats_report *r)
         struct stats_record *rec = &r->records[i];
         free(rec->request_id); free(rec->attempt_id); free(rec->task); free(rec->trigger);
         free(rec->route); free(rec->model); free(rec->provider); free(rec->outcome);
+        free(rec->language);
     }
+    for (size_t i = 0; i < r->signal_row_count; i++) {
+        free(r->signal_rows[i].task);
+        free(r->signal_rows[i].model);
+    }
+    free(r->signal_rows);
+    for (size_t i = 0; i < r->offer_count; i++) {
+        free(r->offers[i].task);
+        free(r->offers[i].model);
+    }
+    free(r->offers);
     free(r->records);
     free(r->runs);
     for (size_t g = 0; g < r->group_count; g++) free(r->groups[g].key);

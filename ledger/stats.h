@@ -11,7 +11,12 @@
  *   fallbacks      runs answered by an attempt on another model than the run's first
  *   retries        attempts that repeat the previous attempt's model
  *   latency        p50/p95 (nearest rank) over answering attempts
- *   acceptance     accepted inline answers / inline answers */
+ *   acceptance     accepted inline answers / inline answers
+ * and, per task and model, what happened to the answers (signal lines folded by
+ * ledger/signals.h): shown, accepted, partial, rejected, retained characters, code
+ * actions offered / applied / reverted, review findings fixed / dismissed, and
+ *   cost per accepted suggestion = cost of all the row's attempts / (accepted + partial)
+ *   cost per retained character  = cost of all the row's attempts / retained characters */
 #ifndef LEDGER_STATS_H
 #define LEDGER_STATS_H
 #include "config/config.h"
@@ -30,6 +35,10 @@ struct stats_record {
     long tokens_in, tokens_out, tokens_cached, tokens_reasoning;
     bool estimated, accepted;
     double cost_usd;
+    char *language;      /* "" when unknown */
+    /* folded signals (ledger/signals.h) */
+    bool shown, rejected, applied, reverted, retained_known;
+    long partial_chars, retained_chars, retained_of, findings_fixed, findings_dismissed;
     size_t run;          /* index into runs */
     bool retry;          /* same model as the run's previous attempt */
 };
@@ -50,6 +59,27 @@ struct stats_group {
     long ttft_p50, ttft_p95, total_p50, total_p95;   /* -1 when no answer */
 };
 
+/* One row per task and model: what became of the answers, and what they cost. */
+struct stats_signal_row {
+    char *task, *model;
+    size_t requests;           /* runs with an attempt of this task on this model */
+    size_t answers;            /* runs this model answered */
+    size_t shown, accepted;    /* answers shown; accepted in full */
+    size_t partial;            /* answers accepted only in part (word / line) */
+    size_t rejected;           /* rejected and never accepted, in full or in part */
+    long partial_chars;        /* characters accepted by the partial accepts */
+    long retained_chars, retained_of;   /* measured retention of accepted answers */
+    size_t offered, applied, reverted;  /* code actions */
+    long findings_fixed, findings_dismissed;
+    double cost_usd;           /* all attempts of the row, failed ones too */
+};
+
+/* cost / (accepted + partial) and cost / retained chars; -1 when the divisor is 0. */
+double stats_cost_per_accepted(const struct stats_signal_row *row);
+double stats_cost_per_retained_char(const struct stats_signal_row *row);
+
+struct stats_offer { int64_t time_ms; char *task, *model; long count; };
+
 struct stats_baseline {
     char *model;
     bool priced_from_config;   /* else prices derived from the ledger's cost per token */
@@ -69,6 +99,10 @@ struct stats_report {
     struct stats_group *groups;    /* sorted by key */
     size_t group_count;
     struct stats_group total;
+    struct stats_signal_row *signal_rows;   /* sorted by task, then model */
+    size_t signal_row_count;
+    struct stats_offer *offers;             /* "offered" lines in the period */
+    size_t offer_count;
     struct stats_baseline *baselines;   /* most expensive first */
     size_t baseline_count;
     int files_read;

@@ -1,8 +1,9 @@
 /* The HTML report: one self-contained XHTML-style page (no scripts, no external
  * assets) with the summary and savings tables and three inline SVG charts, each in its
  * own <section class="chart">: cost per day by model (stacked bars), latency
- * distribution per model (box plots of total time, p5-p25-p50-p75-p95), and share of
- * answered tasks per model (bars). */
+ * distribution per model (box plots of total time, p5-p25-p50-p75-p95), share of
+ * answered tasks per model (bars), and per day and model the cost per accepted
+ * suggestion and per retained character (points joined by lines). */
 #include "ledger/stats.h"
 #include "ledger/ledger_read.h"
 #include "base/buf.h"
@@ -214,6 +215,70 @@ static void chart_share(struct buf *b, const struct stats_report *r, const struc
     free(answered);
 }
 
+enum ratio_kind { PER_ACCEPTED, PER_RETAINED_CHAR };
+
+/* Per UTC day and model: the day's cost of the model's attempts over its accepted
+ * suggestions (in full or in part) or over its retained characters. A day without
+ * any has no point. */
+static void chart_ratio_per_day(struct buf *b, const struct stats_report *r, const struct names *models,
+                                enum ratio_kind kind)
+{
+    struct names days = {0};
+    char day[16];
+    for (size_t i = 0; i < r->record_count; i++) {
+        day_of(r->records[i].time_ms, day);
+        name_index(&days, day, true);
+    }
+    if (days.count) qsort(days.items, days.count, sizeof *days.items, compare_names);
+    size_t cells = days.count * models->count + 1;
+    double *cost = xcalloc(cells, sizeof *cost), *den = xcalloc(cells, sizeof *den), peak = 0;
+    for (size_t i = 0; i < r->record_count; i++) {
+        const struct stats_record *rec = &r->records[i];
+        day_of(rec->time_ms, day);
+        size_t c = name_index(&days, day, false) * models->count +
+                   name_index((struct names *)models, rec->model, false);
+        cost[c] += rec->cost_usd;
+        den[c] += kind == PER_ACCEPTED ? (double)(rec->accepted || rec->partial_chars > 0)
+                                       : (double)rec->retained_chars;
+    }
+    for (size_t c = 0; c + 1 < cells; c++)
+        if (den[c] > 0 && cost[c] / den[c] > peak) peak = cost[c] / den[c];
+    int plot_h = 200, top = 20, height = top + plot_h + 60 + 16 * (int)((models->count + 4) / 5);
+    buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">\n",
+               CHART_W, height);
+    buf_printf(b, "<text x=\"4\" y=\"%d\">$%.9f</text><text x=\"4\" y=\"%d\">$0</text>\n", top + 10,
+               peak, top + plot_h);
+    double slot = days.count ? (double)PLOT_W / (double)days.count : PLOT_W;
+    for (size_t d = 0; d < days.count; d++)
+        buf_printf(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>\n",
+                   PLOT_X + slot * (double)d + slot * 0.3, top + plot_h + 14, days.items[d] + 5);
+    for (size_t m = 0; m < models->count; m++) {
+        struct buf line = {0};
+        size_t points = 0;
+        for (size_t d = 0; d < days.count; d++) {
+            size_t c = d * models->count + m;
+            if (den[c] <= 0) continue;
+            double v = cost[c] / den[c], x = PLOT_X + slot * ((double)d + 0.5);
+            double y = top + plot_h - (peak > 0 ? v / peak * plot_h : 0);
+            buf_printf(&line, "%s%.1f,%.1f", points++ ? " " : "", x, y);
+            buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s ", x, y,
+                       palette[m % 10], days.items[d]);
+            put_escaped(b, models->items[m]);
+            buf_printf(b, " $%.9f per %s (%.0f)</title></circle>\n", v,
+                       kind == PER_ACCEPTED ? "accepted suggestion" : "retained character", den[c]);
+        }
+        if (points > 1)
+            buf_printf(b, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\"/>\n", buf_str(&line),
+                       palette[m % 10]);
+        buf_free(&line);
+    }
+    legend(b, models, top + plot_h + 40);
+    buf_puts(b, "</svg>\n");
+    free(cost);
+    free(den);
+    names_free(&days);
+}
+
 static void summary_table(struct buf *b, const struct stats_report *r)
 {
     buf_puts(b, "<table>\n<tr><th>");
@@ -288,6 +353,12 @@ char *stats_render_html(const struct stats_report *r)
     chart_latency(&b, r, &models);
     buf_puts(&b, "</section>\n<section class=\"chart\" id=\"share\">\n<h2>Share of tasks per model (answered)</h2>\n");
     chart_share(&b, r, &models);
+    buf_puts(&b, "</section>\n<section class=\"chart\" id=\"cost-per-accepted\">\n"
+                 "<h2>Cost per accepted suggestion (in full or in part), per day by model</h2>\n");
+    chart_ratio_per_day(&b, r, &models, PER_ACCEPTED);
+    buf_puts(&b, "</section>\n<section class=\"chart\" id=\"cost-per-retained-char\">\n"
+                 "<h2>Cost per retained character, per day by model</h2>\n");
+    chart_ratio_per_day(&b, r, &models, PER_RETAINED_CHAR);
     buf_puts(&b, "</section>\n</body>\n</html>\n");
     names_free(&models);
     return buf_steal(&b);

@@ -56,6 +56,37 @@ static cJSON *group_json(const struct stats_group *g)
     return o;
 }
 
+static void add_ratio(cJSON *o, const char *name, double value)
+{
+    if (value < 0) cJSON_AddNullToObject(o, name);
+    else cJSON_AddNumberToObject(o, name, round_to(value, 1e-9));
+}
+
+static cJSON *signal_row_json(const struct stats_signal_row *row)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "task", row->task);
+    cJSON_AddStringToObject(o, "model", row->model);
+    cJSON_AddNumberToObject(o, "requests", (double)row->requests);
+    cJSON_AddNumberToObject(o, "answers", (double)row->answers);
+    cJSON_AddNumberToObject(o, "shown", (double)row->shown);
+    cJSON_AddNumberToObject(o, "accepted", (double)row->accepted);
+    cJSON_AddNumberToObject(o, "partial", (double)row->partial);
+    cJSON_AddNumberToObject(o, "partial_chars", (double)row->partial_chars);
+    cJSON_AddNumberToObject(o, "rejected", (double)row->rejected);
+    cJSON_AddNumberToObject(o, "retained_chars", (double)row->retained_chars);
+    cJSON_AddNumberToObject(o, "retained_of", (double)row->retained_of);
+    cJSON_AddNumberToObject(o, "offered", (double)row->offered);
+    cJSON_AddNumberToObject(o, "applied", (double)row->applied);
+    cJSON_AddNumberToObject(o, "reverted", (double)row->reverted);
+    cJSON_AddNumberToObject(o, "findings_fixed", (double)row->findings_fixed);
+    cJSON_AddNumberToObject(o, "findings_dismissed", (double)row->findings_dismissed);
+    cJSON_AddNumberToObject(o, "cost_usd", round_to(row->cost_usd, 1e-9));
+    add_ratio(o, "cost_per_accepted_usd", stats_cost_per_accepted(row));
+    add_ratio(o, "cost_per_retained_char_usd", stats_cost_per_retained_char(row));
+    return o;
+}
+
 cJSON *stats_render_json(const struct stats_report *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -83,6 +114,9 @@ cJSON *stats_render_json(const struct stats_report *r)
         else cJSON_AddNullToObject(item, "savings_pct");
         cJSON_AddItemToArray(baselines, item);
     }
+    cJSON *signals = cJSON_AddArrayToObject(o, "signals");
+    for (size_t i = 0; i < r->signal_row_count; i++)
+        cJSON_AddItemToArray(signals, signal_row_json(&r->signal_rows[i]));
     return o;
 }
 
@@ -139,6 +173,44 @@ static void text_savings(struct buf *b, const struct stats_report *r)
     buf_printf(b, "  actual cost: %.6f USD\n", r->total.cost_usd);
 }
 
+static void cell_ratio(char *out, size_t n, double value)
+{
+    if (value < 0) snprintf(out, n, "-");
+    else snprintf(out, n, "%.9f", value);
+}
+
+/* Per task and model: what became of the answers (docs/ledger-and-stats.md). */
+static void text_signals(struct buf *b, const struct stats_report *r)
+{
+    if (r->signal_row_count == 0) return;
+    int taskw = 4, modelw = 5;
+    for (size_t i = 0; i < r->signal_row_count; i++) {
+        if ((int)strlen(r->signal_rows[i].task) > taskw) taskw = (int)strlen(r->signal_rows[i].task);
+        if ((int)strlen(r->signal_rows[i].model) > modelw) modelw = (int)strlen(r->signal_rows[i].model);
+    }
+    buf_printf(b, "\nWhat became of the answers, per task and model:\n");
+    buf_printf(b, "%-*s %-*s %8s %6s %8s %7s %8s %15s %7s %7s %8s %15s %12s %13s %13s\n", taskw,
+               "TASK", modelw, "MODEL", "REQUESTS", "SHOWN", "ACCEPTED", "PARTIAL", "REJECTED",
+               "RETAINED CHARS", "OFFERED", "APPLIED", "REVERTED", "FINDINGS FIX/DIS", "COST USD",
+               "USD/ACCEPTED", "USD/RET.CHAR");
+    for (size_t i = 0; i < r->signal_row_count; i++) {
+        const struct stats_signal_row *row = &r->signal_rows[i];
+        char retained[40], findings[40], per_accept[32], per_char[32];
+        snprintf(retained, sizeof retained, "%ld/%ld", row->retained_chars, row->retained_of);
+        snprintf(findings, sizeof findings, "%ld/%ld", row->findings_fixed, row->findings_dismissed);
+        cell_ratio(per_accept, sizeof per_accept, stats_cost_per_accepted(row));
+        cell_ratio(per_char, sizeof per_char, stats_cost_per_retained_char(row));
+        buf_printf(b, "%-*s %-*s %8zu %6zu %8zu %7zu %8zu %15s %7zu %7zu %8zu %15s %12.6f %13s %13s\n",
+                   taskw, row->task, modelw, row->model, row->requests, row->shown, row->accepted,
+                   row->partial, row->rejected, retained, row->offered, row->applied, row->reverted,
+                   findings, row->cost_usd, per_accept, per_char);
+    }
+    buf_printf(b, "(accepted: in full; partial: only in part, by word or line; retained: characters "
+                  "of accepted text still in the document 30 s later, of those accepted;\n"
+                  " USD/ACCEPTED: the row's cost over accepted + partial; USD/RET.CHAR: over "
+                  "retained characters)\n");
+}
+
 char *stats_render_text(const struct stats_report *r)
 {
     struct buf b = {0};
@@ -165,5 +237,6 @@ char *stats_render_text(const struct stats_report *r)
     text_row(&b, keyw, &r->total);
     buf_printf(&b, "(latency in ms over answering attempts; success excludes cancelled requests)\n");
     text_savings(&b, r);
+    text_signals(&b, r);
     return buf_steal(&b);
 }

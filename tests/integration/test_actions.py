@@ -7,6 +7,7 @@ templates, routing to the reasoning target with fallback, Explain documents and
 Generate tests placement."""
 import copy
 import json
+import time
 import os
 import stat
 import tempfile
@@ -193,6 +194,34 @@ class ActionsTest(unittest.TestCase):
                                                 only=["source.switchboard.review"])]
         self.assertEqual(only, ["source.switchboard.review"])
 
+    def test_offered_lines_in_ledger_only_when_invoked(self):
+        self.start()
+        uri = self.open_py()
+        ledger = os.path.join(self.root, "ledger.jsonl")
+
+        def offered():
+            if not os.path.exists(ledger):
+                return []
+            with open(ledger) as f:
+                return [o for o in map(json.loads, filter(str.strip, f)) if o.get("signal") == "offered"]
+        # Automatic (a lightbulb at each cursor move): listed, not recorded.
+        result, error = self.client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": rng(1, 0, 2, 16),
+            "context": {"diagnostics": [], "triggerKind": 2}})
+        self.assertIsNone(error)
+        self.assertTrue(result)
+        acts = self.actions(uri, rng(1, 0, 2, 16))   # no triggerKind: invoked
+        deadline = time.time() + 5
+        while sum(o["count"] for o in offered()) < len(acts) and time.time() < deadline:
+            time.sleep(0.05)
+        lines = offered()
+        self.assertEqual(sum(o["count"] for o in lines), len(acts))
+        self.assertEqual({o["model"] for o in lines}, {"reasoning"})
+        self.assertIn("refactor", {o["task"] for o in lines})
+        self.assertEqual(len({o["task"] for o in lines}), len(lines))   # one line per task
+        for o in lines:
+            self.assertEqual(set(o), {"time", "signal", "task", "model", "count"})
+
     def test_actions_without_resolve_support_carry_command(self):
         self.start(caps(**{"textDocument.codeAction.resolveSupport": None,
                            "textDocument.codeAction.tagSupport": None}))
@@ -222,6 +251,53 @@ class ActionsTest(unittest.TestCase):
         self.assertEqual(req["model"], "reason-model")
         self.assertIn("def area(self):", json.dumps(req["body"]))
         self.assertEqual(req["body"].get("reasoning_effort"), "high")   # the model's settings
+
+    def wait_signal(self, kind, attempt_id):
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            if any(o.get("signal") == kind and o.get("attempt_id") == attempt_id for o in self.ledger_lines()):
+                return
+            time.sleep(0.05)
+        self.fail("no %s line for %s: %s" % (kind, attempt_id, self.ledger_lines()))
+
+    def refactor_attempt(self):
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            done = [o for o in self.ledger_lines() if o.get("task") == "refactor" and o.get("outcome") == "ok"]
+            if done:
+                return done[-1]["attempt_id"]
+            time.sleep(0.05)
+        self.fail("no refactor attempt in the ledger")
+
+    def test_applied_then_undone_is_reverted(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```python\ndef area(self):\n    return width * height\n```")
+        result, error = self.resolve(self.pick(self.actions(uri, rng(1, 0, 2, 16)), "refactor.rewrite.switchboard"))
+        self.assertIsNone(error)
+        edit = result["edit"]["changes"][uri][0]
+        self.assertEqual(edit, {"range": rng(2, 15, 2, 16), "newText": "width * height"})
+        aid = self.refactor_attempt()
+        self.client.change(uri, 2, [{"range": edit["range"], "text": edit["newText"]}])   # applied
+        self.wait_signal("applied", aid)
+        self.client.change(uri, 3, [{"range": rng(2, 15, 2, 29), "text": "1"}])   # undo
+        self.wait_signal("reverted", aid)
+
+    def test_applied_then_touched_up_is_not_reverted(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```python\ndef area(self):\n    return width * height\n```")
+        result, _ = self.resolve(self.pick(self.actions(uri, rng(1, 0, 2, 16)), "refactor.rewrite.switchboard"))
+        edit = result["edit"]["changes"][uri][0]
+        aid = self.refactor_attempt()
+        self.client.change(uri, 2, [{"range": edit["range"], "text": edit["newText"]}])
+        self.wait_signal("applied", aid)
+        self.client.change(uri, 3, [{"range": rng(2, 23, 2, 24), "text": "+"}])   # "*" -> "+"
+        self.client.close_document(uri)
+        # A later line as a barrier: a reverted line would have come before it.
+        self.client.execute_command("switchboard.shown", ["barrier-1"])
+        self.wait_signal("shown", "barrier-1")
+        self.assertFalse(any(o.get("signal") == "reverted" for o in self.ledger_lines()))
 
     def test_resolve_unfenced_answer_and_document_changes(self):
         self.start(caps(**{"workspace.workspaceEdit.documentChanges": True}))
@@ -313,6 +389,39 @@ class ActionsTest(unittest.TestCase):
         self.client.change(uri, 3, [{"range": rng(2, 4, 2, 5), "text": "S"}])
         pub = self.client.wait_notification("textDocument/publishDiagnostics", after=count)
         self.assertEqual([d["range"]["start"]["line"] for d in pub["diagnostics"]], [3, 3])
+
+    def ledger_lines(self):
+        path = os.path.join(self.root, "ledger.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(l) for l in f if l.strip()]
+
+    def test_review_findings_fixed_by_an_edit_dismissed_at_close(self):
+        self.start()
+        text = "def f():\n    a = 1\n    b = 2\n    return a\n"
+        uri = self.open_py(text, "fixme.py")
+        self.answer("LINE 2 [warning]: a could be inlined\nLINE 3 [error]: b is unused\n"
+                    "LINE 4 [info]: fine\n")
+        action = self.pick(self.actions(uri, rng(0, 0, 4, 0)), "source.switchboard.review")
+        result, error = self.client.execute_command("switchboard.runAction",
+                                                    action["command"]["arguments"], timeout=15)
+        self.assertIsNone(error)
+        self.assertEqual(result["findings"], 3)
+        review = [o for o in self.ledger_lines() if o.get("task") == "review" and o.get("outcome") == "ok"][-1]
+        # Editing line 3 ("b = 2" -> "b = 3") touches that finding only: fixed.
+        self.client.change(uri, 2, [{"range": rng(2, 8, 2, 9), "text": "3"}])
+        deadline = time.time() + 5
+        while time.time() < deadline and not any(o.get("signal") == "finding_fixed" for o in self.ledger_lines()):
+            time.sleep(0.05)
+        self.client.close_document(uri)
+        deadline = time.time() + 5
+        def kinds():
+            return [o["signal"] for o in self.ledger_lines()
+                    if o.get("attempt_id") == review["attempt_id"] and "signal" in o]
+        while time.time() < deadline and len(kinds()) < 3:
+            time.sleep(0.05)
+        self.assertEqual(sorted(kinds()), ["finding_dismissed", "finding_dismissed", "finding_fixed"])
 
     def test_review_positions_in_utf8(self):
         self.start(caps(**{"general.positionEncodings": ["utf-8"]}))

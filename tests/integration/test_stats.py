@@ -128,6 +128,108 @@ class StatsFigures(unittest.TestCase):
         self.assertEqual(out["since"], "2026-11-27T00:00:00.000Z")
 
 
+def raw_signal_rows():
+    """Per (task, model), recomputed from the raw lines with the documented rules."""
+    attempts, signals, offers = {}, [], []
+    for path in (LEDGER + ".1", LEDGER):
+        for line in open(path):
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            if "signal" in o:
+                (offers if o["signal"] == "offered" else signals).append(o)
+            elif "accept" in o:
+                signals.append({"signal": "accept", "attempt_id": o["accept"]})
+            elif "model" in o and "outcome" in o:
+                attempts[o["attempt_id"]] = dict(o, shown=False, full=False, partial=0, retained=(0, 0),
+                                                 rejected=False, applied=False, reverted=False, fixed=0,
+                                                 dismissed=0)
+    for s in signals:
+        a = attempts.get(s["attempt_id"])
+        if a is None:
+            continue
+        kind = s["signal"]
+        if kind == "accept": a["full"] = True
+        elif kind == "shown": a["shown"] = True
+        elif kind == "rejected": a["rejected"] = True
+        elif kind == "partial": a["partial"] = max(a["partial"], s["chars"])
+        elif kind == "retained": a["retained"] = (s["chars"], s["of"])
+        elif kind == "applied": a["applied"] = True
+        elif kind == "reverted": a["reverted"] = True
+        elif kind == "finding_fixed": a["fixed"] += 1
+        elif kind == "finding_dismissed": a["dismissed"] += 1
+    rows = {}
+
+    def empty():
+        return dict(cost=0.0, shown=0, accepted=0, partial=0, rejected=0, retained=0, of=0,
+                    applied=0, reverted=0, fixed=0, dismissed=0, offered=0)
+    for a in attempts.values():
+        row = rows.setdefault((a["task"], a["model"]), empty())
+        row["cost"] += a["cost_usd"]
+        row["shown"] += a["shown"]
+        row["accepted"] += a["full"]
+        row["partial"] += (not a["full"]) and a["partial"] > 0
+        row["rejected"] += a["rejected"] and not a["full"] and a["partial"] == 0
+        row["retained"] += a["retained"][0]
+        row["of"] += a["retained"][1]
+        row["applied"] += a["applied"]
+        row["reverted"] += a["reverted"]
+        row["fixed"] += a["fixed"]
+        row["dismissed"] += a["dismissed"]
+    for o in offers:
+        rows.setdefault((o["task"], o["model"]), empty())["offered"] += o["count"]   # offers alone make a row
+    return rows
+
+
+class StatsSignals(unittest.TestCase):
+    """What became of the answers, per task and model, against the raw lines."""
+
+    def test_rows_match_raw_lines(self):
+        out = json.loads(run(*FIXED, "--json").stdout)
+        rows = raw_signal_rows()
+        self.assertEqual({(r["task"], r["model"]) for r in out["signals"]}, set(rows))
+        for r in out["signals"]:
+            want = rows[(r["task"], r["model"])]
+            self.assertEqual(r["shown"], want["shown"], r)
+            self.assertEqual(r["accepted"], want["accepted"], r)
+            self.assertEqual(r["partial"], want["partial"], r)
+            self.assertEqual(r["rejected"], want["rejected"], r)
+            self.assertEqual(r["retained_chars"], want["retained"], r)
+            self.assertEqual(r["retained_of"], want["of"], r)
+            self.assertEqual(r["offered"], want["offered"], r)
+            self.assertEqual(r["applied"], want["applied"], r)
+            self.assertEqual(r["reverted"], want["reverted"], r)
+            self.assertEqual(r["findings_fixed"], want["fixed"], r)
+            self.assertEqual(r["findings_dismissed"], want["dismissed"], r)
+            self.assertAlmostEqual(r["cost_usd"], want["cost"], places=9)
+            accepted = want["accepted"] + want["partial"]
+            if accepted:
+                self.assertAlmostEqual(r["cost_per_accepted_usd"], want["cost"] / accepted, places=9)
+            else:
+                self.assertIsNone(r["cost_per_accepted_usd"])
+            if want["retained"]:
+                self.assertAlmostEqual(r["cost_per_retained_char_usd"], want["cost"] / want["retained"], places=9)
+            else:
+                self.assertIsNone(r["cost_per_retained_char_usd"])
+
+    def test_inline_fast_figures(self):
+        # s-1, s-2, s-12, s-14 shown; s-1, s-12 accepted; s-14 partly (5 then 9 chars: the max counts); s-2 rejected;
+        # s-12 was rejected once, then accepted: accepted, not rejected;
+        # retained 30 of 40 (s-1) and 12 of 16 (s-12); an unknown signal and an unknown
+        # attempt id are ignored.
+        out = json.loads(run(*FIXED, "--json").stdout)
+        row = [r for r in out["signals"] if (r["task"], r["model"]) == ("inline", "fast")][0]
+        self.assertEqual((row["shown"], row["accepted"], row["partial"], row["partial_chars"], row["rejected"]),
+                         (4, 2, 1, 9, 1))
+        self.assertEqual((row["retained_chars"], row["retained_of"]), (42, 56))
+
+    def test_text_has_the_columns(self):
+        text = run(*FIXED).stdout
+        self.assertIn("USD/ACCEPTED", text)
+        self.assertIn("USD/RET.CHAR", text)
+
+
 class StatsHtml(unittest.TestCase):
     def test_well_formed_with_one_chart_per_section(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -139,7 +241,8 @@ class StatsHtml(unittest.TestCase):
         self.assertEqual(root.tag, XHTML + "html")
         sections = list(root.iter(XHTML + "section"))
         charts = [s for s in sections if s.get("class") == "chart"]
-        self.assertEqual([s.get("id") for s in charts], ["cost-per-day", "latency", "share"])
+        self.assertEqual([s.get("id") for s in charts], ["cost-per-day", "latency", "share",
+                                                         "cost-per-accepted", "cost-per-retained-char"])
         for s in charts:
             self.assertEqual(len(list(s.iter(SVG + "svg"))), 1, s.get("id"))
         # No external assets: nothing loads from elsewhere.
@@ -154,6 +257,15 @@ class StatsHtml(unittest.TestCase):
         # Share: answered runs per model, percentages add up to 100.
         shares = [float(t.text.split("%")[0]) for t in charts[2].iter(SVG + "text") if "%" in (t.text or "")]
         self.assertAlmostEqual(sum(shares), 100.0, delta=0.2)
+        # Per day: fast has accepted suggestions on 11-25 (s-1; the day cost s-1 + s-2 + s-3)
+        # and 11-27 (s-12, s-14 in
+        # part) and retained characters on both days: one point per (day, model).
+        for chart, per in ((charts[3], "accepted suggestion"), (charts[4], "retained character")):
+            points = [c.find(SVG + "title").text for c in chart.iter(SVG + "circle")]
+            self.assertEqual(len(points), 2, points)
+            self.assertTrue(all(" fast " in p and per in p for p in points), points)
+        first = [c.find(SVG + "title").text for c in charts[3].iter(SVG + "circle")][0]
+        self.assertIn("2026-11-25 fast $0.000581000 per accepted suggestion (1)", first)
 
     def test_escapes_names(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -56,7 +56,7 @@ TEST(review_store_shifts_and_drops)
     struct document *doc = document_new("file:///r.py", "python", 1, text, strlen(text));
     struct review_store *st = review_store_new();
     char got[64];
-    review_store_set(st, h.srv, doc, findings((int[]){ 1, 3, 5 }, 3), 3);
+    review_store_set(st, h.srv, doc, findings((int[]){ 1, 3, 5 }, 3), 3, NULL);
     last_lines(&h, got, sizeof got);
     ASSERT_STREQ(got, "1,3,5");
 
@@ -82,7 +82,7 @@ TEST(review_store_shifts_and_drops)
     ASSERT_STREQ(got, "");
     ASSERT_EQ(review_store_count(st, "file:///r.py"), 0);
 
-    review_store_set(st, h.srv, doc, findings((int[]){ 0 }, 1), 1);
+    review_store_set(st, h.srv, doc, findings((int[]){ 0 }, 1), 1, NULL);
     review_store_document_closed(st, h.srv, "file:///r.py");
     last_lines(&h, got, sizeof got);
     ASSERT_STREQ(got, "");

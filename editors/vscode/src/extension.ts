@@ -1,14 +1,16 @@
 // The VS Code side of switchboard: launches the binary over stdio with
 // vscode-languageclient 11 (inline completions come through the client), passes
 // switchboard.* settings as initializationOptions and on change, shows a status bar
-// item fed by switchboard/status (a click turns inline suggestions off and on), and
-// adds its commands. The server's own command ids (switchboard.pin, ...) are registered
-// by the language client, so the editor commands use other names.
+// item fed by switchboard/status (a click turns inline suggestions off and on), adds
+// its commands, and reports what became of inline suggestions (signals.ts). The
+// server's own command ids (switchboard.pin, ...) are registered by the language
+// client, so the editor commands use other names.
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { buildLaunchOptions, resolveServerPath, settingsToInitOptions } from './launch';
 import { formatStatus, StatusPayload } from './status';
 import { pinChoices, RouteExplanation } from './pin';
+import { addSignals, Send } from './signals';
 
 const TASKS = ['inline', 'refactor', 'fix', 'docs', 'tests', 'review', 'explain', 'architecture'];
 
@@ -40,9 +42,30 @@ export async function startClient(context: vscode.ExtensionContext): Promise<Lan
   };
   const c = new LanguageClient('switchboard', 'switchboard', serverOptions, clientOptions);
   c.onNotification('switchboard/status', (payload: StatusPayload) => updateStatus(payload));
+  installInlineSignals((command, args) => {
+    if (client) void client.sendRequest('workspace/executeCommand', { command, arguments: args }).catch(() => undefined);
+  });
   await c.start();
   context.subscriptions.push(c);
   return c;
+}
+
+// vscode-languageclient registers its inline completion provider itself; the signal
+// methods must be on it before VS Code sees it, so registration goes through here.
+// (Each extension has its own vscode API object: this changes nothing for others.)
+let signalsInstalled = false;
+function installInlineSignals(send: Send): void {
+  const languages = vscode.languages as unknown as Record<string, unknown>;
+  const original = languages?.registerInlineCompletionItemProvider;
+  if (signalsInstalled || typeof original !== 'function') return;
+  try {
+    languages.registerInlineCompletionItemProvider = (selector: unknown, provider: object) =>
+      (original as (s: unknown, p: object) => vscode.Disposable).call(vscode.languages, selector,
+        addSignals(provider, send));
+    signalsInstalled = true;
+  } catch {
+    // A frozen API object: no signals, everything else as before.
+  }
 }
 
 function updateStatus(payload: StatusPayload | undefined): void {

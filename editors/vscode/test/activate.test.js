@@ -44,6 +44,13 @@ test('activate starts the client with settings as initializationOptions and regi
   assert.deepStrictEqual(c.requests.at(-1), { method: 'workspace/executeCommand', params: { command: 'switchboard.toggleInline', arguments: [{}] } });
   await vscode.recorded.commands['switchboard.unpinModel']();   // the stub picks the first task
   assert.deepStrictEqual(c.requests.at(-1), { method: 'workspace/executeCommand', params: { command: 'switchboard.pin', arguments: [{ task: 'inline', model: null }] } });
+  // The inline provider the language client registers gets the signal methods, which
+  // report to the server.
+  vscode.languages.registerInlineCompletionItemProvider({ scheme: 'file' }, { provideInlineCompletionItems() {} });
+  const provider = vscode.recorded.inlineProviders.at(-1);
+  assert.strictEqual(typeof provider.handleDidShowCompletionItem, 'function');
+  provider.handleDidShowCompletionItem({ insertText: 'x', command: { command: 'switchboard.accept', arguments: ['a-9'] } });
+  assert.deepStrictEqual(c.requests.at(-1), { method: 'workspace/executeCommand', params: { command: 'switchboard.shown', arguments: ['a-9'] } });
   await ext.deactivate();
   assert.strictEqual(c.started, false);
 });

@@ -37,6 +37,15 @@ local function accepts_in_ledger()
   return n
 end
 
+-- Signal lines of that kind for that attempt id.
+local function signals_in_ledger(kind, attempt_id)
+  local found = {}
+  for _, entry in ipairs(T.read_jsonl(ledger)) do
+    if entry.signal == kind and entry.attempt_id == attempt_id then table.insert(found, entry) end
+  end
+  return found
+end
+
 -- Chooses the code action whose title starts with prefix through vim.ui.select, as a
 -- user would in the menu; returns the titles that were offered.
 local function choose_action(prefix)
@@ -112,6 +121,13 @@ T.test('accept inserts the suggestion and the ledger records the acceptance',
   local fast
   for _, g in ipairs(stats.groups) do if g.key == 'fast' then fast = g end end
   T.ok(fast and fast.accepted == 1, 'accepted on the fast model: ' .. vim.inspect(stats.groups))
+  -- The plugin reported the suggestion shown (own ghost text, or 0.12's through its
+  -- decoration provider), once. (The server's cache offered the same answer in the
+  -- previous test's buffer, where it went unaccepted: stats count an answer accepted
+  -- later as accepted, not rejected.)
+  local id = item.command.arguments[1]
+  T.wait_for(function() return #signals_in_ledger('shown', id) > 0 end, 'a shown line for ' .. id)
+  T.eq(#signals_in_ledger('shown', id), 1, 'shown once')
   T.feed('<Esc>')
 end)
 
@@ -131,6 +147,11 @@ T.test('accept word takes one word, the rest comes back, accept line takes the r
     'the rest of the line inserted (buffer: ' .. vim.inspect(lines(bufnr)) .. ')')
   T.wait_for(function() return accepts_in_ledger() == accepts_before + 1 end,
     'taking the last of it records one acceptance')
+  local partial = 0
+  for _, entry in ipairs(T.read_jsonl(ledger)) do
+    if entry.signal == 'partial' then partial = partial + 1 end
+  end
+  T.ok(partial >= 1, 'accept word wrote a partial line')
   T.feed('<Esc>')
 end)
 

@@ -6,7 +6,9 @@ local ghost = require('switchboard.ghost')
 local sb = require('switchboard')
 
 local function fake_client()
-  local c = { id = 4242, offset_encoding = 'utf-16', requests = {}, cancelled = {}, commands = {} }
+  -- commands: the items' own commands; signals: switchboard.shown / partialAccept / rejected.
+  local c = { id = 4242, offset_encoding = 'utf-16', requests = {}, cancelled = {}, commands = {},
+              signals = {} }
   -- 0.11+ calls client:request(...), before that client.request(...): take both.
   local function args(...)
     local a = { ... }
@@ -15,7 +17,10 @@ local function fake_client()
   end
   function c.request(...)
     local method, params, handler, bufnr = args(...)
-    if method == 'workspace/executeCommand' then
+    if method == 'workspace/executeCommand' and params.command ~= 'switchboard.accept'
+        and params.command:match('^switchboard%.') and params.command ~= 'switchboard.stats' then
+      table.insert(c.signals, { params.command, unpack(params.arguments or {}) })
+    elseif method == 'workspace/executeCommand' then
       table.insert(c.commands, params)
     else
       table.insert(c.requests, { method = method, params = params, handler = handler, bufnr = bufnr })
@@ -117,6 +122,43 @@ T.test('accept word and accept line take part; the command runs only for the who
   T.feed('<M-l>', true)
   T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x = compute(a)', 'y = x * 2' }, 'all')
   T.wait_for(function() return #client.commands == 1 end, 'the accept command after the last part')
+end)
+
+T.test('signals: shown once, partial counts cumulative characters, no rejection after a part', function()
+  require('switchboard.signals')._reset()
+  local bufnr, client, req = typed_buffer({ '' }, 'x')
+  answer(req, { items = { { insertText = ' = compute(a)\ny = é * 2',
+    command = { command = 'switchboard.accept', arguments = { 'att-s1' } } } } })
+  T.eq(client.signals, { { 'switchboard.shown', 'att-s1' } }, 'shown on display')
+  T.feed('<M-w>', true)
+  T.feed('<M-j>', true)
+  T.eq(client.signals[2], { 'switchboard.partialAccept', 'att-s1', 2 }, 'a word: " ="')
+  T.eq(client.signals[3], { 'switchboard.partialAccept', 'att-s1', 14 }, 'then the line, cumulative')
+  T.feed('<C-]>', true)
+  T.eq(#client.signals, 3, 'dismissing after a partial accept is not a rejection; shown once')
+  T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x = compute(a)', '' }, 'buffer')
+end)
+
+T.test('signals: dismissed or typed over is rejected once; accepted is not', function()
+  require('switchboard.signals')._reset()
+  local _, client, req = typed_buffer({ 'v = ' }, 'a')
+  answer(req, { items = { { insertText = 'bc',
+    command = { command = 'switchboard.accept', arguments = { 'att-s2' } } } } })
+  T.feed('<C-]>', true)
+  T.eq(client.signals, { { 'switchboard.shown', 'att-s2' }, { 'switchboard.rejected', 'att-s2' } },
+    'dismissed')
+  local _, client2, req2 = typed_buffer({ 'w = ' }, 'a')
+  answer(req2, { items = { { insertText = 'bc',
+    command = { command = 'switchboard.accept', arguments = { 'att-s3' } } } } })
+  T.feed('x')
+  T.wait_for(function() return #client2.signals == 2 end, 'typed over')
+  T.eq(client2.signals[2], { 'switchboard.rejected', 'att-s3' }, 'typed over is rejected')
+  local _, client3, req3 = typed_buffer({ 'z = ' }, 'a')
+  answer(req3, { items = { { insertText = 'bc',
+    command = { command = 'switchboard.accept', arguments = { 'att-s4' } } } } })
+  T.feed('<M-l>', true)
+  T.wait_for(function() return #client3.commands == 1 end, 'the accept command')
+  T.eq(client3.signals, { { 'switchboard.shown', 'att-s4' } }, 'accepted: no rejection')
 end)
 
 T.test('typing the suggestion keeps showing the remainder without a new request', function()

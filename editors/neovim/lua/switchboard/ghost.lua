@@ -1,12 +1,15 @@
 -- Ghost text for Neovim before 0.12: requests textDocument/inlineCompletion itself
 -- (debounced, cancelling the stale request), shows the current item as virtual text,
 -- and accepts all / a word / a line, cycles and dismisses. Accepting the whole
--- suggestion runs the item's command (switchboard.accept) so the server records it.
+-- suggestion runs the item's command (switchboard.accept) so the server records it;
+-- showing, accepting a part and dropping a shown suggestion are reported too (signals).
 local compat = require('switchboard.compat')
+local signals = require('switchboard.signals')
 local M = {}
 local ns = vim.api.nvim_create_namespace('switchboard_ghost')
 M.ns = ns
--- Per buffer: { client, timer, request_id, items, index, row, col, shown_text, attached }.
+-- Per buffer: { client, timer, request_id, items, index, row, col, shown_text, shown_item,
+-- attached }.
 -- row/col: where the request was made (0-based row, byte column); typed text after it
 -- is matched against the suggestion so it keeps showing while the user types it.
 local state = {}
@@ -19,6 +22,9 @@ M._state = buf_state
 
 function M.clear(bufnr)
   local st = buf_state(bufnr)
+  -- A suggestion that was on screen and goes away unaccepted was dismissed or typed over.
+  if st.shown_item then signals.dropped(st.client, st.shown_item, bufnr) end
+  st.shown_item = nil
   if vim.api.nvim_buf_is_valid(bufnr) then vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1) end
   st.items, st.index, st.shown_text = nil, nil, nil
 end
@@ -94,6 +100,8 @@ local function show(bufnr)
     hl_mode = 'combine',
   })
   st.shown_text = text
+  st.shown_item = item   -- kept while typing through it; clear reports it if unaccepted
+  signals.shown(st.client, item, item_text(item), bufnr)
   return true
 end
 
@@ -164,9 +172,13 @@ function M.accept(bufnr, how)
   vim.api.nvim_win_set_cursor(win, { end_row + 1, end_col })
   if part == text then
     -- The whole suggestion is in: record the acceptance, stop showing it.
+    signals.accepted(item)
     M.clear(bufnr)
     run_command(st.client, item, bufnr)
-  elseif #lines > 1 then
+    return true
+  end
+  signals.partial(st.client, item, text:sub(#part + 1), bufnr)
+  if #lines > 1 then
     -- A line was taken: what is left starts on the next line, without its anchor.
     local rest = text:sub(#part + 1)
     st.items = { { insertText = rest, command = item.command } }

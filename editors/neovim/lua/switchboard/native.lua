@@ -1,8 +1,12 @@
 -- Ghost text on Neovim 0.12+: Neovim's own vim.lsp.inline_completion requests, shows,
 -- cycles and accepts (running the item's command, so the server records the
--- acceptance). This adds what it lacks: accept a word, accept a line, and dismiss.
+-- acceptance). This adds what it lacks: accept a word, accept a line, and dismiss;
+-- and it reports what became of each suggestion (signals): shown when Neovim draws
+-- it, a part accepted, and rejected when it goes away unaccepted and no longer fits
+-- at the cursor (typed over) or is dismissed.
 local M = {}
 local api = vim.api
+local signals = require('switchboard.signals')
 
 -- Neovim's own namespace; nvim_create_namespace returns the existing one by name.
 M.ns = api.nvim_create_namespace('nvim.lsp.inline_completion')
@@ -44,7 +48,9 @@ function M.take(bufnr, item, how)
   local rest = M.remainder(bufnr, item, row, col)
   if not rest then return item end
   local part = require('switchboard.partial').take(rest, how)
-  if part == rest then return item end
+  if part == rest then signals.accepted({ command = item.command }); return item end
+  signals.partial(M.client_of(bufnr), { command = item.command, insert_text = item.insert_text },
+    rest:sub(#part + 1), bufnr)
   local lines = vim.split(part, '\n', { plain = true })
   api.nvim_buf_set_text(bufnr, row, col, row, col, lines)
   api.nvim_win_set_cursor(win, { row + #lines, (#lines == 1 and col or 0) + #lines[#lines] })
@@ -69,9 +75,55 @@ function M.current(bufnr)
   return item, shown_text(bufnr)
 end
 
+-- Per buffer: the client, and the item Neovim showed last ({command, insert_text, range}).
+local watched = {}
+
+function M.client_of(bufnr) return watched[bufnr] and watched[bufnr].client end
+
+-- The item Neovim shows changed: report the new one shown, the old one rejected when
+-- it went away unaccepted and what it would insert no longer fits at the cursor
+-- (accepted items fit exactly: nothing is left).
+local function on_current(bufnr, prev, cur)
+  local w = watched[bufnr]
+  if not w or not api.nvim_buf_is_valid(bufnr) then return end
+  if prev then
+    local row, col = require('switchboard.compat').cursor(bufnr)
+    local rest = row and M.remainder(bufnr, prev, row, col)
+    if rest == nil then signals.dropped(w.client, prev, bufnr) end
+  end
+  if cur then signals.shown(w.client, cur, cur.insert_text, bufnr) end
+end
+
+-- Neovim has no event for "shown": a decoration provider sees each redraw of a
+-- watched buffer and compares the completor's current item with the last one.
+local provider_set = false
+local function watch(client, bufnr)
+  watched[bufnr] = { client = client }
+  if provider_set then return end
+  provider_set = true
+  api.nvim_set_decoration_provider(api.nvim_create_namespace('switchboard_signals'), {
+    on_win = function(_, _, buf)
+      local w = watched[buf]
+      if not w then return false end
+      local c = completor(buf)
+      local cur = c and c.current or nil
+      if cur ~= w.raw then
+        w.raw = cur
+        local prev = w.last
+        w.last = cur and { command = cur.command, insert_text = cur.insert_text, range = cur.range } or nil
+        local now = w.last
+        vim.schedule(function() on_current(buf, prev, now) end)
+      end
+      return false
+    end,
+  })
+end
+
 -- Drops the shown item and any pending request. Returns whether one was shown.
 function M.dismiss(bufnr)
   local shown = shown_text(bufnr) ~= nil
+  local w = watched[bufnr]
+  if w and w.last then signals.dropped(w.client, w.last, bufnr) end
   local c = completor(bufnr)
   if c then
     shown = shown or c.current ~= nil
@@ -103,12 +155,18 @@ local function map(bufnr, lhs, fn, desc)
   end, { buffer = bufnr, expr = true, silent = true, desc = desc })
 end
 
-function M.attach(_, bufnr, opts)
+function M.attach(client, bufnr, opts)
   ic().enable(true, { bufnr = bufnr })
+  watch(client, bufnr)
   local k = opts.keymaps or {}
   local function accept(how)
     return function()
-      if how == 'all' then return ic().get({ bufnr = bufnr }) end
+      if how == 'all' then
+        return ic().get({ bufnr = bufnr, on_accept = function(item)
+          signals.accepted({ command = item.command })
+          return item
+        end })
+      end
       return ic().get({ bufnr = bufnr, on_accept = function(item) return M.take(bufnr, item, how) end })
     end
   end

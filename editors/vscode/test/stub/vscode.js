@@ -1,6 +1,6 @@
 // A minimal stand-in for the 'vscode' module: records what the extension does.
 'use strict';
-const recorded = { commands: {}, statusItems: [], errors: [], infos: [], config: {} };
+const recorded = { commands: {}, statusItems: [], errors: [], infos: [], config: {}, inlineProviders: [] };
 
 class ThemeColor { constructor(id) { this.id = id; } }
 const StatusBarAlignment = { Left: 1, Right: 2 };
@@ -23,6 +23,12 @@ module.exports = {
     showQuickPick: async (items) => items[0],
     showTextDocument: async () => ({}),
     activeTextEditor: undefined,
+  },
+  languages: {
+    registerInlineCompletionItemProvider: (selector, provider) => {
+      recorded.inlineProviders.push(provider);
+      return { dispose() {} };
+    },
   },
   commands: {
     registerCommand: (id, fn) => { recorded.commands[id] = fn; return { dispose() {} }; },
