@@ -114,7 +114,7 @@ static void describe_when(const struct route_rule *r, struct buf *b)
 
 static void print_routes(const struct config *cfg)
 {
-    static const char *const strategies[] = { "fallback", "split", "hedge" };
+    static const char *const strategies[] = { "fallback", "split", "hedge", "adaptive", "cascade" };
     printf("\nroutes (%zu)%s%s:\n", cfg->route_count, cfg->preset ? ", preset " : "",
            cfg->preset ? cfg->preset : "");
     for (size_t i = 0; i < cfg->route_count; i++) {

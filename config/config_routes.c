@@ -155,7 +155,7 @@ static int parse_weights(struct cfg_ctx *c, struct route_rule *r, const cJSON *r
     return 0;
 }
 
-static const char *const strategy_names[] = { "fallback", "split", "hedge", "adaptive", NULL };
+static const char *const strategy_names[] = { "fallback", "split", "hedge", "adaptive", "cascade", NULL };
 
 /* quality_floor, explore, min_observations: only the adaptive strategy reads them. */
 static int parse_adaptive(struct cfg_ctx *c, struct route_rule *r, const cJSON *rule, const char *path)

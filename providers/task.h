@@ -53,6 +53,9 @@ struct task {
     /* Split strategy: tasks with the same affinity get the same target, so one region
      * of one document keeps getting suggestions from one model (0 = none). */
     unsigned long long affinity;
+    /* A model (config name) this run tries first, like a user's pin and through the same
+     * checks: a cascade's next target or "Retry with <stronger model>". Not owned. */
+    const char *pin_model;
 };
 
 void task_free(struct task *task);   /* frees members, not the struct itself */

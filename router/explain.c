@@ -10,7 +10,7 @@
 static const char *strategy_name(enum route_strategy s)
 {
     return s == STRATEGY_SPLIT ? "split" : s == STRATEGY_HEDGE ? "hedge" :
-           s == STRATEGY_ADAPTIVE ? "adaptive" : "fallback";
+           s == STRATEGY_ADAPTIVE ? "adaptive" : s == STRATEGY_CASCADE ? "cascade" : "fallback";
 }
 
 /* One target's measured figures for an adaptive rule (per task and language). */

@@ -270,7 +270,7 @@ int route_plan_compute(const struct route_state *st, const struct task *t, uint6
     bool any_downgrade = false;
     /* A pin goes first, through the same checks; if it cannot serve, the rule's
      * own targets follow and its reason says why. */
-    const char *pinned = pin_table_lookup(st->pins, t->kind, t->language);
+    const char *pinned = t->pin_model ? t->pin_model : pin_table_lookup(st->pins, t->kind, t->language);
     int pin_model = pinned ? config_model_index(cfg, pinned) : -1;
     for (size_t k = pin_model >= 0 ? 0 : 1; k <= r->target_count && plan->count < ROUTE_PLAN_MAX; k++) {
         /* Split and adaptive put their pick first, then the rest in rule order as
