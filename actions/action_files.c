@@ -1,4 +1,4 @@
-/* URIs, test-file conventions and the Markdown files of Explain. */
+/* Test-file conventions and the Markdown files of Explain. */
 #include "actions/action_files.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
@@ -10,43 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-char *file_uri_to_path(const char *uri)
-{
-    if (!uri || strncmp(uri, "file://", 7) != 0) return NULL;
-    const char *p = uri + 7;
-    if (*p != '/') {   /* file://host/path: only localhost is ours */
-        if (strncmp(p, "localhost/", 10) != 0) return NULL;
-        p += 9;
-    }
-    struct buf b = {0};
-    for (; *p && *p != '?' && *p != '#'; p++) {
-        if (*p != '%') { buf_putc(&b, *p); continue; }
-        int hi = hex_value(p[1]), lo = hi < 0 ? -1 : hex_value(p[2]);
-        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) { buf_free(&b); return NULL; }
-        buf_putc(&b, (char)(hi * 16 + lo));
-        p += 2;
-    }
-    return buf_steal(&b);
-}
-
-char *file_path_to_uri(const char *path)
-{
-    struct buf b = {0};
-    buf_puts(&b, "file://");
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (isalnum(*p) || strchr("/-._~", *p)) buf_putc(&b, (char)*p);
-        else buf_printf(&b, "%%%02X", *p);
-    }
-    return buf_steal(&b);
-}
 
 static const char *base_name(const char *path)
 {

@@ -1,4 +1,4 @@
-/* Files the code actions touch: file:// URI <-> path, finding the test file that
+/* Files the code actions touch (their URIs are lsp/uri.h's): finding the test file that
  * belongs to a source file (foo.py -> test_foo.py, foo.go -> foo_test.go,
  * foo.ts -> foo.test.ts, ...), and the Markdown documents Explain writes under the
  * state directory. */
@@ -6,11 +6,6 @@
 #define ACTIONS_ACTION_FILES_H
 #include <stdbool.h>
 #include <stddef.h>
-
-/* "file:///a%20b/c.py" -> "/a b/c.py"; NULL for other schemes or bad escapes. */
-char *file_uri_to_path(const char *uri);
-/* "/a b/c.py" -> "file:///a%20b/c.py". */
-char *file_path_to_uri(const char *path);
 
 /* Candidate test files for the source file at path, most conventional first.
  * root (the workspace root, may be NULL) adds root/tests/... and root/test/...

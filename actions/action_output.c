@@ -5,6 +5,7 @@
 #include "actions/applied.h"
 #include "actions/action_files.h"
 #include "lsp/extract.h"
+#include "lsp/uri.h"
 #include "actions/review_parse.h"
 #include "actions/review_store.h"
 #include "lsp/text_diff.h"
@@ -83,7 +84,7 @@ char *action_find_test_file(struct server *srv, const char *path, const char *la
     char *found = NULL;
     *text = NULL;
     for (char **c = candidates; *c && !found; c++) {
-        char *uri = file_path_to_uri(*c);
+        char *uri = uri_from_file_path(*c);
         struct document *doc = document_store_get(server_documents(srv), uri);
         size_t len;
         struct stat st;
@@ -210,7 +211,7 @@ static bool ends_with_break(const char *s, size_t n)
 static cJSON *append_to_test_file(struct action_job *job, const char *found, const char *text,
                                   const char *code, size_t code_len)
 {
-    char *uri = file_path_to_uri(found);
+    char *uri = uri_from_file_path(found);
     struct document *open = document_store_get(server_documents(job->srv), uri);
     struct document *doc = open ? open
         : document_new(uri, document_language(document_store_get(server_documents(job->srv),
@@ -239,7 +240,7 @@ static cJSON *append_to_test_file(struct action_job *job, const char *found, con
 static cJSON *create_test_file(struct action_job *job, const char *path, const char *code,
                                size_t code_len)
 {
-    char *uri = file_path_to_uri(path);
+    char *uri = uri_from_file_path(path);
     cJSON *we = cJSON_CreateObject();
     cJSON *changes = cJSON_AddArrayToObject(we, "documentChanges");
     cJSON *create = cJSON_CreateObject();
@@ -295,7 +296,7 @@ static void output_tests(struct action_job *job, struct document *doc, const cha
         action_job_fail(job, RPC_REQUEST_FAILED, "the answer of %s held no code", job->model);
         return;
     }
-    char *path = file_uri_to_path(job->ref.uri), *text = NULL, *found = NULL;
+    char *path = uri_to_file_path(job->ref.uri), *text = NULL, *found = NULL;
     if (path) found = action_find_test_file(job->srv, path, document_language(doc), &text);
     char **candidates = path ? action_test_candidates(path, document_language(doc),
                                                       server_root_path(job->srv)) : NULL;
@@ -397,7 +398,7 @@ static void output_document(struct action_job *job, const char *summary)
         buf_free(&md);
         if (file) {
             cJSON *params = cJSON_CreateObject();
-            char *uri = file_path_to_uri(file);
+            char *uri = uri_from_file_path(file);
             cJSON_AddStringToObject(params, "uri", uri);
             cJSON_AddBoolToObject(params, "takeFocus", true);
             free(uri);

@@ -137,9 +137,14 @@ static void put_numbered(struct buf *b, const char *text)
 static void put_tests(struct buf *b, const struct action_context *ctx)
 {
     if (!ctx->test_path) return;
+    if (!ctx->test_text) {   /* excluded by the privacy settings: its place, not its text */
+        buf_printf(b, "\nThe tests go at the end of the existing test file %s (its content is "
+                      "not shown).\nReply only with the new tests to append.\n", ctx->test_path);
+        return;
+    }
     buf_printf(b, "\nThe tests go at the end of the existing test file %s:\n```\n%s\n```\n"
                   "Reply only with the new tests to append (no imports it already has).\n",
-               ctx->test_path, ctx->test_text ? ctx->test_text : "");
+               ctx->test_path, ctx->test_text);
 }
 
 /* Appends the value of variable name; false when the name is unknown. */

@@ -54,7 +54,7 @@ struct action_context {
     const char *after;
     const char *diagnostics;      /* rendered "line N: severity: message" lines */
     const char *test_path;        /* tests: the existing test file, if any */
-    const char *test_text;        /* its content (bounded) */
+    const char *test_text;        /* its content (bounded); NULL when privacy excludes it */
 };
 
 /* Expands {{name}} (spaces inside the braces allowed); unknown names stay as written.

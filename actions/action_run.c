@@ -5,8 +5,7 @@
 #include "actions/action_run.h"
 #include "lsp/privacy.h"
 #include "lsp/progress.h"
-#include "actions/action_files.h"
-#include "base/glob.h"
+#include "lsp/uri.h"
 #include "lsp/rpc.h"
 #include "router/router.h"
 #include "router/plan.h"
@@ -264,6 +263,10 @@ static bool cascade_escalate(struct action_job *job, struct document *doc)
 static void finish_with(struct action_job *job, const struct route_result *r)
 {
     if (!r->ok) {
+        /* The status line hears about every run that ends, so an idle server's last
+         * status says nothing is in flight. */
+        if (r->model) snprintf(job->model, sizeof job->model, "%s", r->model);
+        server_send_status(job->srv, job->model[0] ? job->model : NULL);
         action_job_fail(job, RPC_REQUEST_FAILED, "%s",
                         r->message[0] ? r->message : "the model call failed");
         return;
@@ -385,24 +388,34 @@ static char *render_diagnostics(const cJSON *diagnostics)
     return b.len ? buf_steal(&b) : (buf_free(&b), NULL);
 }
 
+/* A test file the privacy settings exclude lends its place, never its text. */
+static bool test_file_excluded(const struct config *cfg, const char *test_path)
+{
+    char *uri = uri_from_file_path(test_path);
+    bool hit = privacy_uri_excluded(cfg->exclude_globs, uri);
+    free(uri);
+    return hit;
+}
+
 static void build_task(struct action_job *job, struct document *doc)
 {
-    char *path = file_uri_to_path(job->ref.uri);
+    char *path = uri_to_file_path(job->ref.uri);
     char *before = document_prefix(doc, job->sel_start, BEFORE_BYTES, BEFORE_LINES, NULL);
     char *after = document_suffix(doc, job->sel_end, AFTER_BYTES, AFTER_LINES, NULL);
     char *diagnostics = render_diagnostics(job->ref.diagnostics);
     char *test_text = NULL, *test_path = NULL;
     if (job->def.output == ACTION_OUTPUT_TESTS && path)
         test_path = action_find_test_file(job->srv, path, document_language(doc), &test_text);
+    if (test_path && test_file_excluded(job->cfg, test_path)) {
+        free(test_text);   /* its place is still used for the answer, its text not sent */
+        test_text = NULL;
+    }
     if (test_text && strlen(test_text) > TEST_FILE_BYTES) {
         size_t cut = strlen(test_text) - TEST_FILE_BYTES;
         while (cut && ((unsigned char)test_text[cut] & 0xC0) == 0x80) cut++;
         memmove(test_text, test_text + cut, strlen(test_text + cut) + 1);
     }
-    const char *root = server_root_path(job->srv);
-    const char *shown = path ? path : job->ref.uri;
-    if (path && root && strncmp(path, root, strlen(root)) == 0 && path[strlen(root)] == '/')
-        shown = path + strlen(root) + 1;
+    char *shown = uri_display_path(job->ref.uri, server_root_path(job->srv));
     /* Obvious secrets never leave the machine; those in the selection come back into
      * the answer before it is applied (actions/secret_restore.h). */
     char *selection = NULL;
@@ -424,16 +437,9 @@ static void build_task(struct action_job *job, struct document *doc)
     };
     action_build_task(&job->def, &ctx, &job->task);
     free(selection);
-    free(path); free(before); free(after); free(diagnostics); free(test_text); free(test_path);
+    free(path); free(shown); free(before); free(after); free(diagnostics); free(test_text); free(test_path);
 }
 
-static bool excluded(struct config *cfg, const char *uri)
-{
-    char *path = file_uri_to_path(uri);
-    bool hit = glob_match_any(cfg->exclude_globs, path ? path : uri);
-    free(path);
-    return hit;
-}
 
 void action_job_start(struct server *srv, struct rpc_request *req, enum action_mode mode,
                       struct action_ref *ref, cJSON *code_action, const cJSON *token)
@@ -449,22 +455,24 @@ void action_job_start(struct server *srv, struct rpc_request *req, enum action_m
     job->next = st->jobs;
     st->jobs = job;
 
+    struct router *router = server_router(srv);
+    struct config *cfg = router ? router_config(router) : server_config(srv);
+    /* Privacy first: an excluded file gets this answer whatever else is wrong with
+     * the request (a crafted one for a file never offered actions included). */
+    if (privacy_uri_excluded(cfg ? cfg->exclude_globs : NULL, job->ref.uri)) {
+        action_job_fail(job, RPC_REQUEST_FAILED, "this file is excluded by the privacy settings");
+        return;
+    }
     struct document *doc = document_store_get(server_documents(srv), job->ref.uri);
     if (!doc || document_generation(doc) != job->ref.generation) {
         action_job_fail(job, RPC_CONTENT_MODIFIED, "the document changed since the action was offered");
         return;
     }
-    struct router *router = server_router(srv);
-    struct config *cfg = router ? router_config(router) : server_config(srv);
     if (!cfg || !action_find(cfg, job->ref.action, &job->def)) {
         action_job_fail(job, RPC_INVALID_PARAMS, "unknown action '%s'", job->ref.action);
         return;
     }
     job->cfg = config_ref(cfg);
-    if (excluded(cfg, job->ref.uri)) {
-        action_job_fail(job, RPC_REQUEST_FAILED, "this file is excluded by the privacy settings");
-        return;
-    }
     if (!router) {
         action_job_fail(job, RPC_REQUEST_FAILED, "no model is configured");
         return;

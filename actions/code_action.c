@@ -4,13 +4,14 @@
 #include "actions/code_action.h"
 #include "ledger/ledger.h"
 #include "actions/action_run.h"
+#include "lsp/privacy.h"
+#include "lsp/uri.h"
 #include "actions/applied.h"
 #include "actions/action_files.h"
 #include "lsp/progress.h"
 #include "actions/review_store.h"
 #include "lsp/rpc.h"
 #include "router/router.h"
-#include "base/glob.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include <stdio.h>
@@ -77,7 +78,7 @@ static const char *planned_model(struct server *srv, struct plan_cache *cache,
         cache->done[kind] = true;
         struct task task = { .kind = kind, .trigger = TRIGGER_INVOKED };
         task.language = (char *)document_language(doc);
-        char *path = file_uri_to_path(document_uri(doc));
+        char *path = uri_to_file_path(document_uri(doc));
         task.path = path;
         /* Selection plus the context action_run sends, roughly. */
         task.prompt_tokens_estimate = estimate_tokens(NULL, selection_bytes + 12000 + 1000);
@@ -143,10 +144,10 @@ static void handle_code_action(struct server *srv, struct rpc_request *req, cons
     struct router *router = server_router(srv);
     struct config *cfg = router ? router_config(router) : server_config(srv);
     cJSON *result = cJSON_CreateArray();
-    char *path = file_uri_to_path(uri);
-    bool excluded = cfg && glob_match_any(cfg->exclude_globs, path ? path : uri);
-    free(path);
-    if (!doc || !cfg || excluded) { rpc_reply(req, result); return; }
+    if (!doc || !cfg || privacy_uri_excluded(cfg->exclude_globs, uri)) {
+        rpc_reply(req, result);
+        return;
+    }
 
     const char *only[MAX_ONLY];
     size_t only_count = 0;

@@ -3,6 +3,7 @@
  * small hand-written matcher rather than a regex so every accepted variant is visible
  * here and nothing backtracks on a hostile answer. */
 #include "actions/review_parse.h"
+#include "base/json.h"
 #include "base/xalloc.h"
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -66,10 +67,10 @@ static bool parse_json(const char *answer, size_t len, uint32_t line_count,
     if (!cJSON_IsArray(list)) { cJSON_Delete(list); return false; }
     const cJSON *item;
     cJSON_ArrayForEach(item, list) {
-        const cJSON *line = cJSON_GetObjectItemCaseSensitive(item, "line");
-        const cJSON *end = cJSON_GetObjectItemCaseSensitive(item, "end_line");
-        const cJSON *sev = cJSON_GetObjectItemCaseSensitive(item, "severity");
-        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(item, "message");
+        const cJSON *line = json_member(item, "line");
+        const cJSON *end = json_member(item, "end_line");
+        const cJSON *sev = json_member(item, "severity");
+        const cJSON *msg = json_member(item, "message");
         if (!cJSON_IsNumber(line) || !cJSON_IsString(msg)) continue;
         int severity = cJSON_IsString(sev)
             ? review_severity_parse(sev->valuestring, strlen(sev->valuestring)) : 0;

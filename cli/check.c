@@ -8,11 +8,14 @@
 #include "providers/probe.h"
 #include "providers/http.h"
 #include "providers/http_policy.h"
+#include "telemetry/setup.h"
+#include "telemetry/telemetry.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CHECK_PROBE_MS 200
 
@@ -148,6 +151,45 @@ static void print_budgets(const struct config *cfg)
     }
 }
 
+/* What the last server session exported and dropped (written by it at exit). */
+static void print_last_session(const char *path)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    char line[512] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f)) line[0] = '\0';
+        fclose(f);
+    }
+    long long ended = 0;
+    long sent = 0, dropped = 0, spans = 0, retries = 0;
+    if (sscanf(line, "{\"ended_unix_ms\":%lld,\"batches_sent\":%ld,\"batches_dropped\":%ld,"
+                     "\"spans_dropped\":%ld,\"retries\":%ld", &ended, &sent, &dropped, &spans, &retries) != 5) {
+        printf("  last session: none recorded (a running server reports drops in switchboard/status)\n");
+        return;
+    }
+    time_t secs = (time_t)(ended / 1000);
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&secs));
+    printf("  last session (ended %s): %ld batches sent, %ld dropped, %ld spans dropped, %ld retries\n",
+           when, sent, dropped, spans, retries);
+}
+
+/* Where telemetry would go, as the server resolves it; headers are never shown. */
+static void print_telemetry(const struct config *cfg, struct buf *missing)
+{
+    struct telemetry_options o;
+    char err[512] = "", line[1024];
+    printf("\ntelemetry:\n");
+    if (telemetry_options_resolve(&o, cfg, NULL, NULL, err, sizeof err) < 0) {
+        printf("  off: %s\n", err);
+        buf_printf(missing, "  telemetry: %s\n", err);
+    } else {
+        printf("  %s\n", telemetry_describe(&o, line, sizeof line));
+        if (telemetry_options_active(&o)) print_last_session(o.status_path);
+    }
+    telemetry_options_free(&o);
+}
+
 static int parse_args(int argc, char **argv, const char **config_path)
 {
     for (int i = 1; i < argc; i++) {
@@ -188,6 +230,7 @@ int cli_check(int argc, char **argv)
     print_models(cfg);
     print_routes(cfg);
     print_budgets(cfg);
+    print_telemetry(cfg, &missing);
     size_t nwarn = 0;
     while (cfg->warnings[nwarn]) nwarn++;
     if (nwarn) {

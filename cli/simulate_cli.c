@@ -1,31 +1,28 @@
 /* `switchboard simulate WORKLOAD.json [--config PATH] [--json]` and its text table. */
 #include "router/simulate.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static double number(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 /* The "quality" replay: what users keep under each policy, side by side. */
 static void render_quality(struct buf *b, const cJSON *q)
 {
     buf_printf(b, "\nWhat users keep (simulated user, seed %.0f; figures are expectations):\n",
-               number(q, "seed"));
+               json_get_number(q, "seed", 0));
     buf_printf(b, "  %-24s %11s %10s %9s %14s %14s %12s\n", "POLICY", "COST USD", "ACCEPTED",
                "VS ALL", "RETAINED CHR", "$/ACCEPTED", "COST VS ALL");
     const cJSON *p;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(q, "policies")) {
+    cJSON_ArrayForEach(p, json_member(q, "policies")) {
         buf_printf(b, "  %-24s %11.4f %10.1f %8.1f%% %14.0f %14.6f %11.1f%%\n",
-                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "policy")), number(p, "cost_usd"),
-                   number(p, "accepted"), number(p, "acceptance_vs_strongest") * 100,
-                   number(p, "retained_chars"), number(p, "cost_per_accepted_usd"),
-                   number(p, "cost_vs_strongest") * 100);
+                   json_get_string(p, "policy"), json_get_number(p, "cost_usd", 0),
+                   json_get_number(p, "accepted", 0),
+                   json_get_number(p, "acceptance_vs_strongest", 0) * 100,
+                   json_get_number(p, "retained_chars", 0),
+                   json_get_number(p, "cost_per_accepted_usd", 0),
+                   json_get_number(p, "cost_vs_strongest", 0) * 100);
     }
     buf_printf(b, "  (VS ALL: acceptance, and COST VS ALL: cost, against \"all to the strongest\")\n");
 }
@@ -33,36 +30,41 @@ static void render_quality(struct buf *b, const cJSON *q)
 char *simulate_render_text(const cJSON *r)
 {
     struct buf b = {0};
-    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "workload"));
+    const char *name = json_get_string(r, "workload");
     buf_printf(&b, "simulation%s%s: %.0f tasks, %.0f served", name ? " of " : "", name ? name : "",
-               number(r, "tasks"), number(r, "served"));
-    if (number(r, "failed") > 0) buf_printf(&b, ", %.2f failed on every target", number(r, "failed"));
-    if (number(r, "blocked") > 0) buf_printf(&b, ", %.2f refused by budgets", number(r, "blocked"));
-    if (number(r, "days") > 1) buf_printf(&b, " over %.0f days", number(r, "days"));
-    if (number(r, "unrouted") > 0) buf_printf(&b, ", %.0f matched no route", number(r, "unrouted"));
+               json_get_number(r, "tasks", 0), json_get_number(r, "served", 0));
+    static const struct { const char *key, *format; double above; } notes[] = {
+        { "failed", ", %.2f failed on every target", 0 }, { "blocked", ", %.2f refused by budgets", 0 },
+        { "days", " over %.0f days", 1 }, { "unrouted", ", %.0f matched no route", 0 },
+    };
+    for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
+        double v = json_get_number(r, notes[i].key, 0);
+        if (v > notes[i].above) buf_printf(&b, notes[i].format, v);
+    }
     buf_printf(&b, "\n\n%-16s %12s %8s %14s %12s %12s\n", "MODEL", "TASKS", "SHARE", "TOKENS IN",
                "TOKENS OUT", "COST USD");
     const cJSON *m;
-    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(r, "models")) {
+    cJSON_ArrayForEach(m, json_member(r, "models")) {
         buf_printf(&b, "%-16s %12.2f %7.2f%% %14.0f %12.0f %12.6f\n",
-                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "model")), number(m, "tasks"),
-                   number(m, "share_pct"), number(m, "tokens_in"), number(m, "tokens_out"), number(m, "cost_usd"));
+                   json_get_string(m, "model"), json_get_number(m, "tasks", 0),
+                   json_get_number(m, "share_pct", 0), json_get_number(m, "tokens_in", 0),
+                   json_get_number(m, "tokens_out", 0), json_get_number(m, "cost_usd", 0));
     }
-    buf_printf(&b, "%-16s %12.2f %8s %14s %12s %12.6f\n", "total", number(r, "served"), "", "", "",
-               number(r, "total_cost_usd"));
+    buf_printf(&b, "%-16s %12.2f %8s %14s %12s %12.6f\n", "total", json_get_number(r, "served", 0),
+               "", "", "", json_get_number(r, "total_cost_usd", 0));
     buf_printf(&b, "\nAgainst single-model baselines (every served task sent to one model):\n");
     buf_printf(&b, "  %-16s %14s %14s %9s\n", "ALL TO", "BASELINE USD", "SAVED USD", "SAVED");
-    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(r, "baselines")) {
-        const cJSON *pct = cJSON_GetObjectItemCaseSensitive(m, "savings_pct");
+    cJSON_ArrayForEach(m, json_member(r, "baselines")) {
+        const cJSON *pct = json_member(m, "savings_pct");
         char saved[32];
         if (cJSON_IsNumber(pct)) snprintf(saved, sizeof saved, "%.2f%%", pct->valuedouble);
         else snprintf(saved, sizeof saved, "-");
         buf_printf(&b, "  %-16s %14.6f %14.6f %9s%s\n",
-                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "model")), number(m, "cost_usd"),
-                   number(m, "savings_usd"), saved,
-                   cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "priced")) ? "" : "  (no prices)");
+                   json_get_string(m, "model"), json_get_number(m, "cost_usd", 0),
+                   json_get_number(m, "savings_usd", 0), saved,
+                   json_get_true(m, "priced") ? "" : "  (no prices)");
     }
-    const cJSON *quality = cJSON_GetObjectItemCaseSensitive(r, "quality");
+    const cJSON *quality = json_member(r, "quality");
     if (quality) render_quality(&b, quality);
     return buf_steal(&b);
 }
@@ -91,7 +93,7 @@ static char *read_file(const char *path)
 static char *config_path_for(const char *explicit_path, const char *workload_path, const cJSON *workload)
 {
     if (explicit_path) return xstrdup(explicit_path);
-    const char *named = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(workload, "config"));
+    const char *named = json_get_string(workload, "config");
     if (named && *named == '/') return xstrdup(named);
     if (named) {
         const char *slash = strrchr(workload_path, '/');

@@ -47,7 +47,8 @@ static void config_free(struct config *cfg)
     cfg_free_strv(cfg->exclude_globs);
     cfg_free_strv(cfg->insecure_hosts);
     cfg_free_strv(cfg->warnings);
-    free(cfg->source); free(cfg->ledger_path); free(cfg->preset);
+    free(cfg->source); free(cfg->ledger_path); free(cfg->preset); free(cfg->refusal);
+    cfg_free_telemetry(&cfg->telemetry);
     free(cfg);
 }
 
@@ -121,12 +122,12 @@ static int check_duplicates(struct cfg_ctx *c, const cJSON *node, const char *pa
 
 static const char *const top_keys[] = {
     "$schema", "providers", "models", "routes", "budgets", "timeouts", "inline", "retry",
-    "breaker", "privacy", "actions", "ledger", "insecure_hosts", "preset", NULL,
+    "breaker", "privacy", "actions", "ledger", "insecure_hosts", "preset", "telemetry", NULL,
 };
 
 static int expand_preset(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
 {
-    bool routes_written = cJSON_GetObjectItemCaseSensitive(root, "routes") != NULL;
+    bool routes_written = json_member(root, "routes") != NULL;
     if (!cfg->preset && (routes_written || cfg->model_count == 0)) return 0;
     if (!cfg->preset) cfg->preset = xstrdup("speed-depth");
     char note[256];
@@ -155,9 +156,9 @@ static struct config *build(const cJSON *root, const char *name, const char *sou
         if (cfg_get_string_list(&c, root, "insecure_hosts", "", false, &cfg->insecure_hosts) == 0 &&
             cfg_get_enum(&c, root, "preset", "", preset_names, &preset) == 0 &&
             cfg_parse_providers(&c, cfg, root) == 0 && cfg_parse_models(&c, cfg, root) == 0 &&
-            cfg_parse_routes(&c, cfg, cJSON_GetObjectItemCaseSensitive(root, "routes"), "routes") == 0 &&
+            cfg_parse_routes(&c, cfg, json_member(root, "routes"), "routes") == 0 &&
             cfg_parse_budgets(&c, cfg, root) == 0 && cfg_parse_settings(&c, cfg, root) == 0 &&
-            cfg_parse_actions(&c, cfg, root) == 0) {
+            cfg_parse_actions(&c, cfg, root) == 0 && cfg_parse_telemetry(&c, cfg, root) == 0) {
             if (preset >= 0) cfg->preset = xstrdup(preset_names[preset]);
             expand_preset(&c, cfg, root);
         }
@@ -235,6 +236,17 @@ static char *read_file(const char *path, char *err, size_t errlen)
         return NULL;
     }
     return data;
+}
+
+struct config *config_refusing(const char *source, const char *reason)
+{
+    struct config *cfg = xcalloc(1, sizeof *cfg);
+    cfg->refcount = 1;
+    cfg->source = xstrdup(source ? source : "(no configuration)");
+    cfg_set_defaults(cfg);
+    cfg->warnings = xcalloc(1, sizeof *cfg->warnings);
+    cfg->refusal = xstrdup(reason && *reason ? reason : "the configuration is invalid");
+    return cfg;
 }
 
 struct config *config_load(const char *path, const cJSON *overrides, char *err, size_t errlen)

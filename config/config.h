@@ -110,6 +110,25 @@ struct action_config {        /* user-defined code action */
     char *prompt;             /* template with {{selection}} {{language}} {{path}} ... */
 };
 
+/* The "telemetry" section (docs/telemetry.md). Only the configuration file sets it:
+ * editor settings may not (a workspace must not redirect telemetry). Laid over the
+ * OTEL_* variables by telemetry/setup.c; 0 / NULL / -1 mean "not set here". */
+struct telemetry_config {
+    int enabled;                    /* -1 unset, 0 off, 1 on */
+    char *endpoint;                 /* OTLP base: /v1/traces and /v1/metrics appended */
+    char *traces_endpoint, *metrics_endpoint;
+    int protocol;                   /* -1 unset, 0 http/protobuf, 1 http/json */
+    char **headers;                 /* "Name: value"; secrets, masked in logs */
+    long timeout_ms, metric_interval_ms, span_delay_ms, flush_deadline_ms;
+    int max_queue, max_batch;
+    char *service_name;
+    char **resource_attributes;     /* "key=value" */
+    bool export_paths, export_workspace_name;
+    char *remote_write_url;
+    char **remote_write_headers;
+    long remote_write_interval_ms;
+};
+
 struct config {
     int refcount;
     char *source;             /* file path, "defaults", or "defaults+initializationOptions" */
@@ -136,7 +155,11 @@ struct config {
     int ledger_keep;                /* rotated files kept; default 3 */
     char **insecure_hosts;          /* NULL-terminated */
     char *preset;                   /* name when a preset generated the routes */
+    struct telemetry_config telemetry;
     char **warnings;                /* unknown keys etc.; NULL-terminated */
+    /* Non-NULL: this configuration serves nothing and every task is refused with this
+     * text (the load error). See config_refusing. */
+    char *refusal;
 };
 
 struct config *config_ref(struct config *cfg);
@@ -153,6 +176,13 @@ struct config *config_load(const char *path, const cJSON *overrides, char *err, 
 /* Same from JSON text already in memory (tests). name is used in messages. */
 struct config *config_load_text(const char *text, const char *name, const cJSON *overrides,
                                 char *err, size_t errlen);
+
+/* A configuration that serves nothing: no providers, models or routes, default
+ * settings, and refusal = reason (a load error, "FILE: json.path: problem"). The
+ * server runs on it when the file is invalid at start-up, so a mistake in the file
+ * never sends code anywhere the file did not name (zero-config is only for when no
+ * file exists). source names the file. */
+struct config *config_refusing(const char *source, const char *reason);
 
 int config_model_index(const struct config *cfg, const char *name);   /* -1 if unknown */
 const struct provider_config *config_model_provider(const struct config *cfg, size_t model);
@@ -173,5 +203,13 @@ bool config_kind_is_local(const char *kind);
 bool config_model_fim_capable(const struct model_spec *model);
 /* The model's API answers instructions (code actions); FIM-only APIs do not. */
 bool config_model_chat_capable(const struct model_spec *model);
+/* The model's API can run a code action at all: a chat API, or a raw prompt the
+ * request is flattened into (openai-completions, llamacpp). Only FIM-only APIs
+ * (mistral-fim) cannot. Weaker than chat_capable, which presets rank actions by. */
+bool config_model_action_capable(const struct model_spec *model);
+/* The model thinks before its first token: a reasoning model at any effort above
+ * "minimal". Inline completion avoids those (its first-token limit is 1.5 s). A
+ * thinking_budget does not count: adapters never send it for inline completion. */
+bool config_model_thinks(const struct model_spec *model);
 
 #endif

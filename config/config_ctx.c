@@ -148,15 +148,10 @@ void cfg_join_names(char *out, size_t n, const char *const *names)
     }
 }
 
-static const cJSON *find(const cJSON *obj, const char *key)
-{
-    return obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-}
-
 int cfg_get_object(struct cfg_ctx *c, const cJSON *obj, const char *key, const char *path,
                    const cJSON **out)
 {
-    const cJSON *item = find(obj, key);
+    const cJSON *item = json_member(obj, key);
     if (!item) return 0;
     char p[CFG_PATH_MAX];
     cfg_path_key(p, path, key);
@@ -171,7 +166,7 @@ int cfg_get_object(struct cfg_ctx *c, const cJSON *obj, const char *key, const c
 int cfg_get_string(struct cfg_ctx *c, const cJSON *obj, const char *key, const char *path,
                    char **out)
 {
-    const cJSON *item = find(obj, key);
+    const cJSON *item = json_member(obj, key);
     if (!item) return 0;
     char p[CFG_PATH_MAX];
     cfg_path_key(p, path, key);
@@ -187,7 +182,7 @@ int cfg_get_string(struct cfg_ctx *c, const cJSON *obj, const char *key, const c
 int cfg_get_bool(struct cfg_ctx *c, const cJSON *obj, const char *key, const char *path,
                  bool *out)
 {
-    const cJSON *item = find(obj, key);
+    const cJSON *item = json_member(obj, key);
     if (!item) return 0;
     char p[CFG_PATH_MAX];
     cfg_path_key(p, path, key);
@@ -202,7 +197,7 @@ int cfg_get_bool(struct cfg_ctx *c, const cJSON *obj, const char *key, const cha
 int cfg_get_long(struct cfg_ctx *c, const cJSON *obj, const char *key, const char *path,
                  long *out, long min)
 {
-    const cJSON *item = find(obj, key);
+    const cJSON *item = json_member(obj, key);
     if (!item) return 0;
     char p[CFG_PATH_MAX];
     cfg_path_key(p, path, key);
@@ -242,7 +237,7 @@ int cfg_get_int(struct cfg_ctx *c, const cJSON *obj, const char *key, const char
 int cfg_get_double(struct cfg_ctx *c, const cJSON *obj, const char *key, const char *path,
                    double *out, double min, double max)
 {
-    const cJSON *item = find(obj, key);
+    const cJSON *item = json_member(obj, key);
     if (!item) return 0;
     char p[CFG_PATH_MAX];
     cfg_path_key(p, path, key);
@@ -288,7 +283,7 @@ int cfg_get_enum(struct cfg_ctx *c, const cJSON *obj, const char *key, const cha
 int cfg_get_string_list(struct cfg_ctx *c, const cJSON *obj, const char *key, const char *path,
                         bool single_ok, char ***out)
 {
-    const cJSON *item = find(obj, key);
+    const cJSON *item = json_member(obj, key);
     if (!item) return 0;
     char p[CFG_PATH_MAX], ip[CFG_PATH_MAX];
     cfg_path_key(p, path, key);

@@ -6,6 +6,7 @@
 #ifndef CONFIG_CONFIG_INTERNAL_H
 #define CONFIG_CONFIG_INTERNAL_H
 #include "config/config.h"
+#include "base/json.h"
 #include <stdbool.h>
 
 #define CFG_PATH_MAX 256
@@ -69,6 +70,9 @@ int cfg_parse_routes(struct cfg_ctx *c, struct config *cfg, const cJSON *routes,
 int cfg_parse_budgets(struct cfg_ctx *c, struct config *cfg, const cJSON *root);
 int cfg_parse_settings(struct cfg_ctx *c, struct config *cfg, const cJSON *root);
 int cfg_parse_actions(struct cfg_ctx *c, struct config *cfg, const cJSON *root);
+/* config_telemetry.c */
+int cfg_parse_telemetry(struct cfg_ctx *c, struct config *cfg, const cJSON *root);
+void cfg_free_telemetry(struct telemetry_config *t);
 void cfg_set_defaults(struct config *cfg);
 
 

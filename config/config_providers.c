@@ -49,6 +49,19 @@ static void kind_names(char *out, size_t len)
     cfg_join_names(out, len, names);
 }
 
+bool config_model_action_capable(const struct model_spec *m)
+{
+    /* What prompt_build needs for an action: a chat API or a raw prompt to flatten
+     * the request into. Weaker than k->actions, which presets rank by. */
+    const struct provider_ops *k = provider_find(m->provider_kind);
+    return k && (k->caps & (PROVIDER_CAP_CHAT | PROVIDER_CAP_RAW_PROMPT));
+}
+
+bool config_model_thinks(const struct model_spec *m)
+{
+    return m->reasoning && !(m->reasoning_effort && strcmp(m->reasoning_effort, "minimal") == 0);
+}
+
 static bool host_allowed_insecure(const struct config *cfg, const char *host)
 {
     for (size_t i = 0; cfg->insecure_hosts && cfg->insecure_hosts[i]; i++)
@@ -258,7 +271,7 @@ static void apply_price_list(struct model_spec *m, const cJSON *obj)
     if (!found && config_kind_is_local(m->provider_kind))
         m->price = (struct model_price){ 0, 0, 0, -1 };   /* your own hardware */
     m->context_window = info.context_window;
-    if (!cJSON_GetObjectItemCaseSensitive(obj, "reasoning")) m->reasoning = info.reasoning;
+    if (!json_member(obj, "reasoning")) m->reasoning = info.reasoning;
 }
 
 static int check_fim(struct cfg_ctx *c, struct model_spec *m, const char *path)

@@ -23,7 +23,7 @@ static int parse_mask(struct cfg_ctx *c, const cJSON *when, const char *key, con
     char **names = NULL;
     if (cfg_get_string_list(c, when, key, path, true, &names) < 0) return -1;
     if (!names) return 0;
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(when, key);
+    const cJSON *item = json_member(when, key);
     char kp[CFG_PATH_MAX], ip[CFG_PATH_MAX];
     cfg_path_key(kp, path, key);
     int rc = 0;
@@ -115,7 +115,7 @@ static int parse_targets(struct cfg_ctx *c, const struct config *cfg, struct rou
 static int parse_weights(struct cfg_ctx *c, struct route_rule *r, const cJSON *rule,
                          const char *path)
 {
-    const cJSON *weights = cJSON_GetObjectItemCaseSensitive(rule, "weights");
+    const cJSON *weights = json_member(rule, "weights");
     char wp[CFG_PATH_MAX], ip[CFG_PATH_MAX];
     cfg_path_key(wp, path, "weights");
     r->weights = xcalloc(r->target_count, sizeof *r->weights);
@@ -155,6 +155,24 @@ static int parse_weights(struct cfg_ctx *c, struct route_rule *r, const cJSON *r
     return 0;
 }
 
+/* A rule that can match a code action but names a model whose API only fills in
+ * the middle (mistral-fim): valid (the same rule may serve inline completion), but
+ * the router skips that target for actions, which the user should know. */
+static void warn_fim_only_targets(struct cfg_ctx *c, const struct config *cfg,
+                                  const struct route_rule *r, const char *path)
+{
+    if (r->task_mask && !(r->task_mask & ~(1u << TASK_INLINE))) return;   /* inline only */
+    char tp[CFG_PATH_MAX], ip[CFG_PATH_MAX];
+    cfg_path_key(tp, path, "targets");
+    for (size_t i = 0; i < r->target_count; i++) {
+        const struct model_spec *m = &cfg->models[r->targets[i]];
+        if (config_model_action_capable(m)) continue;
+        cfg_path_index(ip, tp, i);
+        cfg_warn(c, ip, "model '%s' (kind %s) does inline completion only; code actions routed "
+                 "here skip it", m->name, m->provider_kind);
+    }
+}
+
 static const char *const strategy_names[] = { "fallback", "split", "hedge", "adaptive", "cascade", NULL };
 
 /* quality_floor, explore, min_observations: only the adaptive strategy reads them. */
@@ -166,7 +184,7 @@ static int parse_adaptive(struct cfg_ctx *c, struct route_rule *r, const cJSON *
     r->min_observations = 20;
     char kp[CFG_PATH_MAX];
     for (size_t i = 0; keys[i]; i++) {
-        if (!cJSON_GetObjectItemCaseSensitive(rule, keys[i]) || r->strategy == STRATEGY_ADAPTIVE) continue;
+        if (!json_member(rule, keys[i]) || r->strategy == STRATEGY_ADAPTIVE) continue;
         cfg_path_key(kp, path, keys[i]);
         cfg_warn(c, kp, "ignored: only the adaptive strategy uses it");
     }
@@ -199,8 +217,9 @@ static int parse_rule(struct cfg_ctx *c, const struct config *cfg, struct route_
         return -1;
     r->strategy = (enum route_strategy)strategy;
     if (!r->label) r->label = xstrdup(path);
+    warn_fim_only_targets(c, cfg, r, path);
     if (parse_adaptive(c, r, rule, path) < 0) return -1;
-    if (r->strategy != STRATEGY_SPLIT && cJSON_GetObjectItemCaseSensitive(rule, "weights")) {
+    if (r->strategy != STRATEGY_SPLIT && json_member(rule, "weights")) {
         char wp[CFG_PATH_MAX];
         cfg_path_key(wp, path, "weights");
         cfg_warn(c, wp, "ignored: only the split strategy uses weights");
@@ -285,7 +304,7 @@ static int parse_budget(struct cfg_ctx *c, const struct config *cfg, struct budg
 
 int cfg_parse_budgets(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
 {
-    const cJSON *budgets = cJSON_GetObjectItemCaseSensitive(root, "budgets");
+    const cJSON *budgets = json_member(root, "budgets");
     if (!budgets) return 0;
     if (!cJSON_IsArray(budgets)) {
         cfg_error(c, "budgets", "expected an array, got %s", cfg_type_name(budgets));

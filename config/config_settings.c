@@ -36,6 +36,8 @@ void cfg_set_defaults(struct config *cfg)
     cfg->ledger_path = default_ledger_path();
     cfg->ledger_max_bytes = 10L * 1024 * 1024;
     cfg->ledger_keep = 3;
+    cfg->telemetry.enabled = -1;
+    cfg->telemetry.protocol = -1;
 }
 
 static int parse_timeouts_of(struct cfg_ctx *c, const cJSON *timeouts, const char *key,
@@ -234,7 +236,7 @@ static int parse_action(struct cfg_ctx *c, struct config *cfg, struct action_con
 
 int cfg_parse_actions(struct cfg_ctx *c, struct config *cfg, const cJSON *root)
 {
-    const cJSON *actions = cJSON_GetObjectItemCaseSensitive(root, "actions");
+    const cJSON *actions = json_member(root, "actions");
     if (!actions) return 0;
     if (!cJSON_IsArray(actions)) {
         cfg_error(c, "actions", "expected an array, got %s", cfg_type_name(actions));

@@ -9,6 +9,7 @@
  * server); SWITCHBOARD_OLLAMA_MODEL picks the Ollama model (default qwen2.5-coder:1.5b). */
 #include "config/defaults.h"
 #include "providers/probe.h"
+#include "base/json.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,10 @@ static const struct default_provider remote[] = {
       { { "claude-sonnet", "claude-sonnet-4-5", NULL, NULL },
         { "claude-haiku", "claude-haiku-4-5", NULL, NULL } } },
     { "OPENAI_API_KEY", "openai", "openai", "https://api.openai.com/v1",
-      { { "gpt-5", "gpt-5", NULL, "medium" }, { "gpt-5-mini", "gpt-5-mini", NULL, "low" } } },
+      /* Every GPT-5 model reasons; nano at "minimal" effort is the one that answers
+       * inline completion within its first-token limit. */
+      { { "gpt-5", "gpt-5", NULL, "medium" }, { "gpt-5-mini", "gpt-5-mini", NULL, "low" },
+        { "gpt-5-nano", "gpt-5-nano", NULL, "minimal" } } },
     { "GEMINI_API_KEY", "gemini", "gemini", "https://generativelanguage.googleapis.com/v1beta",
       { { "gemini-pro", "gemini-2.5-pro", NULL, NULL },
         { "gemini-flash", "gemini-2.5-flash", NULL, NULL } } },
@@ -80,7 +84,7 @@ static cJSON *add_provider(cJSON *root, const char *name, const char *kind, cons
 static void add_model(cJSON *root, const char *provider, const struct default_model *m)
 {
     cJSON *models = cJSON_GetObjectItem(root, "models");
-    if (cJSON_GetObjectItemCaseSensitive(models, m->name)) return;   /* first provider wins */
+    if (json_member(models, m->name)) return;   /* first provider wins */
     cJSON *o = cJSON_AddObjectToObject(models, m->name);
     cJSON_AddStringToObject(o, "provider", provider);
     cJSON_AddStringToObject(o, "model", m->model);

@@ -71,13 +71,14 @@ static void collect(const struct config *cfg, struct ranking *r, enum pick pick)
     }
 }
 
-/* Drops reasoning models unless nothing else is left: they think before the first
- * token, far too slow for completion as you type. */
+/* Drops models that think before the first token (config_model_thinks: reasoning
+ * above "minimal" effort) unless nothing else is left: far too slow for completion
+ * as you type. */
 static void drop_reasoning(const struct config *cfg, struct ranking *r)
 {
     struct ranking out = { .count = 0 };
     for (size_t i = 0; i < r->count; i++)
-        if (!cfg->models[r->idx[i]].reasoning) out.idx[out.count++] = r->idx[i];
+        if (!config_model_thinks(&cfg->models[r->idx[i]])) out.idx[out.count++] = r->idx[i];
     if (out.count) *r = out;
 }
 

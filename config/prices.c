@@ -2,7 +2,7 @@
  * embedded JSON on each lookup: lookups happen only while a configuration loads, so
  * a cached table would add global state without saving anything noticeable. */
 #include "config/prices.h"
-#include <cjson/cJSON.h>
+#include "base/json.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -10,21 +10,15 @@ extern const unsigned char switchboard_prices_json[];
 
 const char *price_list_json(void) { return (const char *)switchboard_prices_json; }
 
-static double number_or(const cJSON *obj, const char *key, double fallback)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : fallback;
-}
-
 static void fill(struct price_info *out, const cJSON *entry)
 {
-    out->price.input = number_or(entry, "input", -1);
-    out->price.output = number_or(entry, "output", -1);
-    out->price.cached_input = number_or(entry, "cached_input", -1);
-    out->price.reasoning_output = number_or(entry, "reasoning_output", -1);
-    out->context_window = (long)number_or(entry, "context_window", 0);
-    out->fim = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(entry, "fim"));
-    out->reasoning = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(entry, "reasoning"));
+    out->price.input = json_get_number(entry, "input", -1);
+    out->price.output = json_get_number(entry, "output", -1);
+    out->price.cached_input = json_get_number(entry, "cached_input", -1);
+    out->price.reasoning_output = json_get_number(entry, "reasoning_output", -1);
+    out->context_window = (long)json_get_number(entry, "context_window", 0);
+    out->fim = json_get_true(entry, "fim");
+    out->reasoning = json_get_true(entry, "reasoning");
     snprintf(out->id, sizeof out->id, "%s", entry->string);
 }
 
@@ -34,7 +28,7 @@ bool price_lookup(const char *model_id, struct price_info *out)
     out->price = (struct model_price){ -1, -1, -1, -1 };
     if (!model_id || !*model_id) return false;
     cJSON *root = cJSON_Parse(price_list_json());
-    const cJSON *models = cJSON_GetObjectItemCaseSensitive(root, "models");
+    const cJSON *models = json_member(root, "models");
     const cJSON *best = NULL;
     size_t best_len = 0;
     for (const cJSON *e = models ? models->child : NULL; e; e = e->next) {

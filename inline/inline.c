@@ -1,9 +1,10 @@
 /* Inline completion feature (see inline.h and docs/inline.md).
  *
- * Each editor request becomes a `pending`: it waits out the debounce (automatic
- * triggers), builds the task from the document as it is then, answers from
- * the cache when it can, else starts one router run per candidate and answers when
- * they end. A newer request for the same document, $/cancelRequest, closing the
+ * Each editor request becomes a `pending`: it builds the task from the document,
+ * answers from the cache at once when it can, else waits out the debounce (automatic
+ * triggers; a newer request for the document supersedes it meanwhile, so the task
+ * still matches the document) and starts one router run per candidate, answering
+ * when they end. A newer request for the same document, $/cancelRequest, closing the
  * document or shutdown end it early: its runs are cancelled (the router closes the
  * upstream connection) and the editor gets RequestCancelled. For
  * textDocument/completion a timer bounds the wait: at completion_wait_ms the answer
@@ -20,6 +21,8 @@
 #include "inline/postprocess.h"
 #include "inline/retention.h"
 #include "ledger/ledger.h"
+#include "lsp/services.h"
+#include "telemetry/telemetry.h"
 #include "router/router.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,8 +303,11 @@ static void on_done(void *data, const struct route_result *result)
 
 /* ---- starting ---- */
 
-/* The first model the router would use: part of the cache key. */
-static char *variant_of(struct server *srv, const struct task *task, bool multiline)
+/* The first model the router would use and the multiline setting: the cache key's
+ * variant. Not the single/multi-line decision itself: the context in the key already
+ * fixes it for exact hits, and typed-through must reach a suggestion shown on an
+ * empty line (multi-line) from the same line once it is typed into (single-line). */
+static char *variant_of(struct server *srv, const struct task *task, enum multiline_mode mode)
 {
     struct router *router = server_router(srv);
     struct config *cfg = server_config(srv);
@@ -315,7 +321,7 @@ static char *variant_of(struct server *srv, const struct task *task, bool multil
             }
         }
     }
-    return xasprintf("%s|%s", model ? model : "", multiline ? "multi" : "single");
+    return xasprintf("%s|%d", model ? model : "", (int)mode);
 }
 
 /* With selectedCompletionInfo the model sees the selected item as already typed. */
@@ -354,7 +360,7 @@ static int prepare(struct pending *p, struct document *doc)
         p->word_range.start = document_position_at(doc, wstart, enc);
         p->word_range.end = p->pos;
     }
-    p->variant = variant_of(srv, &p->task, p->pp.multiline);
+    p->variant = variant_of(srv, &p->task, cfg->inline_opts.multiline);
     return 0;
 }
 
@@ -368,6 +374,45 @@ static size_t wanted_runs(const struct pending *p, const struct config *cfg)
                                                                  : INLINE_MAX_RUNS;
 }
 
+/* A cache hit is an editor request with no upstream attempt: a request span (and a
+ * requests/suggestions count) with switchboard.cache_hit, so dashboards see it. */
+static void telemetry_cache_hit(struct pending *p, const struct inline_cache_hit *hit)
+{
+    struct telemetry *t = services_telemetry(p->srv);
+    if (!t) return;
+    struct telemetry_span_context ctx;
+    telemetry_request_begin(t, &ctx);
+    struct telemetry_request_info info = {
+        .task = task_kind_name(p->task.kind), .trigger = task_trigger_name(p->task.trigger),
+        .outcome = "served", .model = hit->model, .path = p->task.path, .cache_hit = true,
+        .shown = hit->count > 0,
+    };
+    telemetry_request_end(t, &ctx, &info);
+}
+
+/* A single-line request typed into a multi-line suggestion: each rest keeps its first
+ * line only (as a fresh single-line answer would); empty and repeated ones go. */
+static void keep_first_lines(struct inline_cache_hit *hit)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < hit->count; i++) {
+        char *text = hit->texts[i];
+        size_t len = strcspn(text, "\n");
+        if (len > 0 && text[len - 1] == '\r') len--;
+        text[len] = '\0';
+        bool repeated = false;
+        for (size_t k = 0; k < kept && !repeated; k++) repeated = strcmp(hit->texts[k], text) == 0;
+        if (!len || repeated) {
+            free(text);
+            free(hit->attempt_ids[i]);
+            continue;
+        }
+        hit->texts[kept] = text;
+        hit->attempt_ids[kept++] = hit->attempt_ids[i];
+    }
+    hit->count = kept;
+}
+
 /* A hit made with fewer candidates than the request wants (one automatic answer, when
  * the user now asks for several) is not used: the request goes upstream for the set. */
 static bool answer_from_cache(struct pending *p, size_t want)
@@ -376,6 +421,11 @@ static bool answer_from_cache(struct pending *p, size_t want)
     if (!inline_cache_lookup(p->state->cache, p->task.prefix, strlen(p->task.prefix), p->task.suffix,
                              strlen(p->task.suffix), p->variant, &hit))
         return false;
+    if (hit.typed_through && !p->pp.multiline) keep_first_lines(&hit);
+    if (!hit.count) {   /* typed up to the end of the suggestion's first line */
+        inline_cache_hit_free(&hit);
+        return false;
+    }
     if (hit.asked < want) {
         log_debug("inline %s: cached answer asked for %zu of %zu candidates, asking", p->uri,
                   hit.asked, want);
@@ -384,6 +434,7 @@ static bool answer_from_cache(struct pending *p, size_t want)
     }
     log_debug("inline %s: %s hit, %zu items", p->uri, hit.typed_through ? "typed-through" : "cache",
               hit.count);
+    telemetry_cache_hit(p, &hit);
     reply_result(p, result_json(p, hit.texts, hit.attempt_ids, hit.count, hit.model));
     inline_cache_hit_free(&hit);
     return true;
@@ -397,28 +448,46 @@ static void on_wait_over(uv_timer_t *timer)
     reply_result(p, result_json(p, p->texts, p->attempts, p->result_count, p->model));
 }
 
-static void start(struct pending *p)
+/* The document as the request saw it, or NULL (answered empty and closed) when it is
+ * gone or changed since: a newer request will come. */
+static struct document *current_document(struct pending *p)
 {
     struct server *srv = p->srv;
-    struct config *cfg = server_config(srv);
-    struct router *router = server_router(srv);
     struct document *doc = document_store_get(server_documents(srv), p->uri);
-    if (!cfg || !router || !doc || document_generation(doc) != p->generation) {
-        reply_empty(p);   /* gone or changed since: a newer request will come */
+    if (!server_config(srv) || !server_router(srv) || !doc || document_generation(doc) != p->generation) {
+        reply_empty(p);
         pending_close(p);
-        return;
+        return NULL;
     }
+    return doc;
+}
+
+/* Builds the task and answers what needs no backend: excluded files and cache hits.
+ * Returns true when p is answered (and closed), false when it must go upstream. */
+static bool answer_locally(struct pending *p)
+{
+    struct document *doc = current_document(p);
+    if (!doc) return true;
     if (prepare(p, doc) < 0) {
         log_debug("inline %s: excluded by privacy globs, nothing sent", p->uri);
         reply_empty(p);
         pending_close(p);
-        return;
+        return true;
     }
-    size_t runs = wanted_runs(p, cfg);
-    if (answer_from_cache(p, runs)) {
+    if (answer_from_cache(p, wanted_runs(p, server_config(p->srv)))) {
         pending_close(p);
-        return;
+        return true;
     }
+    return false;
+}
+
+/* Starts the router runs for the prepared task. */
+static void launch(struct pending *p)
+{
+    struct server *srv = p->srv;
+    struct config *cfg = server_config(srv);
+    struct router *router = server_router(srv);
+    size_t runs = wanted_runs(p, cfg);
     static const struct route_callbacks callbacks = {
         .on_attempt = NULL, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
     };
@@ -426,6 +495,7 @@ static void start(struct pending *p)
     for (size_t i = 0; i < runs; i++) {
         struct run_slot *slot = &p->slots[p->slot_count++];
         slot->owner = p;
+        p->task.candidate = (int)i;   /* each candidate samples differently (router copies the task) */
         slot->run = router_run(router, &p->task, p->request_id, &callbacks, slot);
         if (!slot->run) p->slots_done++;   /* could not start: no callback comes */
     }
@@ -443,9 +513,12 @@ static void start(struct pending *p)
     }
 }
 
+/* The debounce is over and no newer request superseded this one, so the document is
+ * as the task was built from it (else it is answered empty). */
 static void on_debounced(uv_timer_t *timer)
 {
-    start(timer->data);
+    struct pending *p = timer->data;
+    if (current_document(p)) launch(p);
 }
 
 /* ---- requests ---- */
@@ -495,12 +568,15 @@ static void handle(struct server *srv, struct rpc_request *req, const cJSON *par
         p->has_selected = true;
         p->selected_text = xstrdup(sel_text);
     }
-    /* Automatic triggers of both methods wait out the debounce: a burst of
-     * keystrokes costs one upstream request, not a string of cancelled ones. */
+    /* What needs no backend is answered at once, cache and typed-through hits
+     * included. Only what goes upstream waits out the debounce on automatic triggers
+     * of both methods: a burst of keystrokes costs one upstream request, not a string
+     * of cancelled ones. */
+    if (answer_locally(p)) return;
     if (trigger == TRIGGER_AUTOMATIC && cfg->inline_opts.debounce_ms > 0)
         uv_timer_start(&p->timer, on_debounced, (uint64_t)cfg->inline_opts.debounce_ms, 0);
     else
-        start(p);
+        launch(p);
 }
 
 static void handle_inline(struct server *srv, struct rpc_request *req, const cJSON *params)
@@ -532,6 +608,7 @@ void inline_command_accept(struct server *srv, struct rpc_request *req, const cJ
     if (!id) return;
     struct ledger *ledger = server_ledger(srv);
     if (ledger) ledger_accept(ledger, id);
+    telemetry_suggestion_accepted(services_telemetry(srv), id);
     retention_accepted(state_of(srv)->retention, id, -1);
     rpc_reply(req, NULL);
 }

@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "lsp/privacy.h"
+#include "lsp/uri.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,48 +30,6 @@ size_t inline_cut_suffix(const char *text, size_t len, size_t budget)
     end = budget;
     while (end > 0 && utf8_continuation(text[end])) end--;
     return end;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static char *file_uri_path(const char *uri)
-{
-    if (strncmp(uri, "file://", 7) != 0) return NULL;
-    const char *p = uri + 7;
-    if (*p != '/') p = strchr(p, '/');   /* file://host/path */
-    if (!p) return xstrdup("/");
-    struct buf out = {0};
-    for (; *p; p++) {
-        int hi, lo;
-        if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0) {
-            buf_putc(&out, (char)(hi * 16 + lo));
-            p += 2;
-        } else {
-            buf_putc(&out, *p);
-        }
-    }
-    return buf_steal(&out);
-}
-
-char *inline_uri_to_path(const char *uri, const char *root)
-{
-    if (!uri) return NULL;
-    char *path = file_uri_path(uri);
-    if (!path) return xstrdup(uri);
-    size_t rl = root ? strlen(root) : 0;
-    while (rl > 1 && root[rl - 1] == '/') rl--;
-    if (rl && strncmp(path, root, rl) == 0 && path[rl] == '/') {
-        char *rel = xstrdup(path + rl + 1);
-        free(path);
-        return rel;
-    }
-    return path;
 }
 
 unsigned long long inline_affinity(const char *uri, uint32_t line)
@@ -124,15 +83,12 @@ static void add_snippets(struct task *task, const struct inline_context_input *i
     for (size_t i = 0; i < count && budget > 0; i++) {
         const struct inline_snippet_source *s = order[i];
         if (!s->text || !s->len || (in->uri && s->uri && strcmp(s->uri, in->uri) == 0)) continue;
-        char *abs = inline_uri_to_path(s->uri, NULL);
-        bool excluded = privacy_is_excluded(exclude_globs, abs);
-        free(abs);
-        if (excluded) continue;
+        if (privacy_uri_excluded(exclude_globs, s->uri)) continue;
         size_t end = inline_cut_suffix(s->text, s->len, budget);
         if (end == 0 || (end < s->len && s->text[end - 1] != '\n')) continue;   /* whole lines only */
         task->snippets = xrealloc(task->snippets, (task->snippet_count + 1) * sizeof *task->snippets);
         struct task_snippet *snip = &task->snippets[task->snippet_count++];
-        snip->path = inline_uri_to_path(s->uri, in->root);
+        snip->path = uri_display_path(s->uri, in->root);
         snip->text = maybe_redact(s->text, end, in->redact);
         budget -= end;
     }
@@ -147,7 +103,7 @@ void inline_context_task(struct task *task, const struct inline_context_input *i
     task->kind = TASK_INLINE;
     task->trigger = in->trigger;
     task->language = xstrdup(in->language);
-    task->path = inline_uri_to_path(in->uri, in->root);
+    task->path = uri_display_path(in->uri, in->root);
     size_t pbudget = (size_t)(opts->prefix_tokens > 0 ? opts->prefix_tokens : 0) * INLINE_BYTES_PER_TOKEN;
     size_t sbudget = (size_t)(opts->suffix_tokens > 0 ? opts->suffix_tokens : 0) * INLINE_BYTES_PER_TOKEN;
     const char *prefix = in->prefix ? in->prefix : "";

@@ -41,7 +41,8 @@ struct inline_snippet_source {
 
 /* Fills task (zeroed first). Sources of other documents (the caller picks those of
  * the same language) are taken most recently edited first, whole lines only, skipping
- * the document itself and paths matching exclude_globs (NULL: the defaults). */
+ * the document itself and documents privacy_uri_excluded excludes (exclude_globs,
+ * NULL: the defaults). Paths are uri_display_path's, relative to root. */
 void inline_context_task(struct task *task, const struct inline_context_input *in,
                          const struct inline_snippet_source *sources, size_t source_count,
                          const struct inline_settings *opts, char *const *exclude_globs);
@@ -60,10 +61,6 @@ size_t inline_cut_prefix(const char *text, size_t len, size_t budget);
 /* Where to end a suffix of at most budget bytes: after a whole line (or a UTF-8
  * boundary when a single line is longer). */
 size_t inline_cut_suffix(const char *text, size_t len, size_t budget);
-
-/* A file path for a URI: file:// URIs decoded (%XX), made relative to root when
- * under it; other schemes returned as they are. malloc'd. */
-char *inline_uri_to_path(const char *uri, const char *root);
 
 /* Same region of the same document -> same value (never 0): 16-line bands. */
 unsigned long long inline_affinity(const char *uri, uint32_t line);

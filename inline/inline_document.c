@@ -14,10 +14,7 @@ int inline_context_build(struct task *task, struct document_store *store, struct
 {
     memset(task, 0, sizeof *task);
     const char *uri = document_uri(doc);
-    char *abs = inline_uri_to_path(uri, NULL);
-    bool excluded = privacy_is_excluded(cfg->exclude_globs, abs);
-    free(abs);
-    if (excluded) return -1;
+    if (privacy_uri_excluded(cfg->exclude_globs, uri)) return -1;
     const struct inline_settings *opts = &cfg->inline_opts;
     size_t offset = document_offset_at(doc, pos, enc);
     *cursor = offset;

@@ -1,5 +1,6 @@
 /* Inline and completion items (see inline_items.h). */
 #include "inline/inline_items.h"
+#include "lsp/server.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include <ctype.h>
@@ -8,22 +9,6 @@
 #include <string.h>
 
 #define LABEL_MAX 60
-
-static cJSON *position_json(struct lsp_position pos)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "line", pos.line);
-    cJSON_AddNumberToObject(o, "character", pos.character);
-    return o;
-}
-
-static cJSON *range_json(struct lsp_range range)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "start", position_json(range.start));
-    cJSON_AddItemToObject(o, "end", position_json(range.end));
-    return o;
-}
 
 static cJSON *accept_command(const char *attempt_id, const char *model)
 {
@@ -43,7 +28,7 @@ cJSON *inline_item_json(const char *before, const char *text, struct lsp_range r
     char *insert = xasprintf("%s%s", before ? before : "", text);
     cJSON_AddStringToObject(item, "insertText", insert);
     free(insert);
-    cJSON_AddItemToObject(item, "range", range_json(range));
+    cJSON_AddItemToObject(item, "range", range_to_json(range));
     cJSON_AddItemToObject(item, "command", accept_command(attempt_id, model));
     return item;
 }
@@ -107,7 +92,7 @@ cJSON *inline_completion_item_json(const char *word, const char *text, struct ls
     cJSON_AddNumberToObject(item, "insertTextFormat", 1);  /* plain text: no snippet syntax */
     cJSON_AddNumberToObject(item, "insertTextMode", 1);    /* asIs: indentation already right */
     cJSON *edit = cJSON_AddObjectToObject(item, "textEdit");
-    cJSON_AddItemToObject(edit, "range", range_json(range));
+    cJSON_AddItemToObject(edit, "range", range_to_json(range));
     cJSON_AddStringToObject(edit, "newText", full);
     cJSON *doc = cJSON_AddObjectToObject(item, "documentation");
     cJSON_AddStringToObject(doc, "kind", "plaintext");

@@ -158,6 +158,7 @@ static char *format_entry(const struct ledger_entry *e)
     add_string(o, "model", e->model);
     add_string(o, "provider", e->provider);
     cJSON_AddNumberToObject(o, "attempt", e->attempt);
+    if (e->candidate > 0) cJSON_AddNumberToObject(o, "candidate", e->candidate);
     add_string(o, "outcome", e->outcome);
     cJSON_AddNumberToObject(o, "status", e->status);
     if (e->first_token_ms >= 0) cJSON_AddNumberToObject(o, "first_token_ms", (double)e->first_token_ms);

@@ -14,7 +14,8 @@
  * into the attempt's "accepted"; what the editor and the document did with an answer
  * afterwards (shown, partial, rejected, retained, applied, reverted, ...) are signal
  * lines, written by ledger_signal / ledger_offered (ledger/signals.h) and folded by
- * ledger_signals_fold. */
+ * ledger_signals_fold. The runs of the extra candidates of one editor request carry
+ * "candidate":k (k >= 1) after "attempt"; readers count them as that request. */
 #ifndef LEDGER_LEDGER_H
 #define LEDGER_LEDGER_H
 #include <uv.h>
@@ -35,6 +36,9 @@ struct ledger_entry {
     const char *model;
     const char *provider;
     int attempt;                /* 1-based across the run */
+    int candidate;              /* 0, or k for the k-th extra candidate an explicit inline
+                                   trigger asked for (its own run, same request_id);
+                                   written as "candidate" only when > 0 */
     const char *outcome;        /* ok, cancelled, timeout, rate_limited, overloaded, server_error,
                                    auth, quota, bad_request, context_length, budget, network */
     int status;

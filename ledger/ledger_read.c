@@ -101,6 +101,7 @@ static void set_field(struct ledger_entry *e, const cJSON *item, const char **ti
     else if (!is_num && strcmp(k, "accepted") == 0) e->accepted = cJSON_IsTrue(item);
     else if (!is_num) return;
     else if (strcmp(k, "attempt") == 0) e->attempt = (int)n;
+    else if (strcmp(k, "candidate") == 0) e->candidate = n > 0 && n < 64 ? (int)n : 0;
     else if (strcmp(k, "status") == 0) e->status = (int)n;
     else if (strcmp(k, "first_token_ms") == 0) e->first_token_ms = (long)n;
     else if (strcmp(k, "total_ms") == 0) e->total_ms = (long)n;

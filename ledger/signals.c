@@ -118,6 +118,7 @@ static bool on_field(void *data, const struct scan_field *fd)
         break;
     case 'c':
         if (strcmp(k, "cost_usd") == 0) e->cost_usd = n;
+        else if (num && strcmp(k, "candidate") == 0) e->candidate = n > 0 && n < 64 ? (int)n : 0;
         else if (num && strcmp(k, "chars") == 0) { l->chars = n; l->has_chars = true; }
         else if (strcmp(k, "count") == 0) l->count = n;
         break;

@@ -59,6 +59,7 @@ static void add_record(void *data, const struct signal_record *sr)
         .attempt_id = xstrdup(e->attempt_id), .task = xstrdup(e->task),
         .trigger = xstrdup(e->trigger), .route = xstrdup(e->route), .model = xstrdup(e->model),
         .provider = xstrdup(e->provider), .outcome = xstrdup(e->outcome), .attempt = e->attempt,
+        .candidate = e->candidate,
         .status = e->status, .first_token_ms = e->first_token_ms, .total_ms = e->total_ms,
         .tokens_in = e->tokens_in, .tokens_out = e->tokens_out, .tokens_cached = e->tokens_cached,
         .tokens_reasoning = e->tokens_reasoning, .estimated = e->estimated,
@@ -84,7 +85,10 @@ static void add_offer(void *data, const struct signal_offer *o)
 }
 
 /* ---- runs: request id + attempt numbers (ids restart with every server session, so
- * a request id whose attempt number was already seen starts a new run) ---- */
+ * a request id whose attempt number was already seen starts a new run). The candidate
+ * runs of one explicit inline trigger share the request id and are one run: the
+ * editor asked once and showed one list, so acceptance counts once per request.
+ * Their attempts are told apart by candidate and attempt number. ---- */
 
 struct run_slot { const char *key; size_t run; };
 
@@ -93,6 +97,16 @@ static size_t hash_string(const char *s)
     size_t h = 1469598103934665603ULL;
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
+}
+
+/* The bit of a run's seen set an attempt takes: candidate 0 its attempt number (1-39;
+ * 39 for anything else); candidates 1-7 three attempt slots each above that. */
+static unsigned long long seen_bit(const struct stats_record *rec)
+{
+    int a = rec->attempt;
+    if (rec->candidate <= 0) return 1ULL << (a > 0 && a < 39 ? a : 39);
+    int c = rec->candidate < 7 ? rec->candidate : 7;
+    return 1ULL << (40 + (c - 1) * 3 + (a > 1 ? (a < 3 ? a : 3) : 1) - 1);
 }
 
 static void assign_runs(struct stats_report *r)
@@ -104,7 +118,7 @@ static void assign_runs(struct stats_report *r)
     for (size_t i = 0; i < r->record_count; i++) {
         struct stats_record *rec = &r->records[i];
         const char *key = *rec->request_id ? rec->request_id : rec->attempt_id;
-        unsigned long long bit = 1ULL << (rec->attempt > 0 && rec->attempt < 64 ? rec->attempt : 63);
+        unsigned long long bit = seen_bit(rec);
         size_t h = hash_string(key) & (cap - 1);
         while (slots[h].key && strcmp(slots[h].key, key) != 0) h = (h + 1) & (cap - 1);
         if (!slots[h].key || !*key || (seen[slots[h].run] & bit)) {
@@ -124,6 +138,7 @@ static int compare_by_run(const void *a, const void *b, void *base)
     const struct stats_record *records = base;
     const struct stats_record *x = &records[*(const size_t *)a], *y = &records[*(const size_t *)b];
     if (x->run != y->run) return x->run < y->run ? -1 : 1;
+    if (x->candidate != y->candidate) return x->candidate < y->candidate ? -1 : 1;
     if (x->attempt != y->attempt) return x->attempt < y->attempt ? -1 : 1;
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
@@ -143,8 +158,10 @@ static void summarise_runs(struct stats_report *r)
             struct stats_record *rec = &r->records[order[end]];
             if (end > k) {
                 const struct stats_record *prev = &r->records[order[end - 1]];
-                rec->retry = prev->attempt == rec->attempt - 1 && strcmp(prev->model, rec->model) == 0;
+                rec->retry = prev->candidate == rec->candidate && prev->attempt == rec->attempt - 1 &&
+                             strcmp(prev->model, rec->model) == 0;
             }
+            s->accepted |= rec->accepted;
             if (s->answer == SIZE_MAX && strcmp(rec->outcome, "ok") == 0) s->answer = order[end];
         }
         const struct stats_record *last = &r->records[order[end - 1]];
@@ -221,7 +238,7 @@ static void fill_group(struct stats_report *r, struct stats_group *g, const size
         total[ntotal++] = rec->total_ms;
         if (strcmp(rec->task, "inline") == 0) {
             g->inline_ok++;
-            g->accepted += rec->accepted;
+            g->accepted += run->accepted;
         }
     }
     g->ttft_p50 = percentile(ttft, nttft, 50);

@@ -6,12 +6,13 @@
  * model (prices from the config, else derived from the ledger's own costs).
  *
  * Definitions (also in docs/ledger-and-stats.md):
- *   requests       distinct runs with an attempt in the group
+ *   requests       distinct runs with an attempt in the group; the candidate runs of
+ *                  one explicit inline trigger are one run (one editor request)
  *   success_rate   runs answered in the group / (requests - runs ended by cancellation)
  *   fallbacks      runs answered by an attempt on another model than the run's first
  *   retries        attempts that repeat the previous attempt's model
  *   latency        p50/p95 (nearest rank) over answering attempts
- *   acceptance     accepted inline answers / inline answers
+ *   acceptance     answered inline runs with an accepted item / answered inline runs
  * and, per task and model, what happened to the answers (signal lines folded by
  * ledger/signals.h): shown, accepted, partial, rejected, retained characters, code
  * actions offered / applied / reverted, review findings fixed / dismissed, and
@@ -31,6 +32,7 @@ struct stats_record {
     int64_t time_ms;
     char *request_id, *attempt_id, *task, *trigger, *route, *model, *provider, *outcome;
     int attempt, status;
+    int candidate;       /* 0, or the extra candidate's number (see ledger.h) */
     long first_token_ms, total_ms;
     long tokens_in, tokens_out, tokens_cached, tokens_reasoning;
     bool estimated, accepted;
@@ -48,6 +50,7 @@ struct stats_run {
     size_t answer;       /* record that answered ok, or SIZE_MAX */
     bool cancelled;      /* no answer and the last attempt was cancelled */
     bool fell_back;      /* answered on another model than the first attempt's */
+    bool accepted;       /* an item of the run (any candidate) was accepted */
 };
 
 struct stats_group {

@@ -3,6 +3,7 @@
  * runs an inline item's command only when its id is listed there). */
 #include "lsp/commands.h"
 #include "lsp/service_commands.h"
+#include "lsp/lifecycle.h"
 #include "base/log.h"
 #include <string.h>
 
@@ -48,6 +49,9 @@ static void execute_command(struct server *srv, struct rpc_request *req, const c
         rpc_reply_error(req, RPC_INVALID_PARAMS, "unknown command %s", name);
         return;
     }
+    /* Feature commands (runAction, accept) reach models; the service commands do not
+     * and must work with an invalid configuration (reloadConfig is the way out). */
+    if (!lsp_command_find(service_commands, name) && lifecycle_refuse(srv, req)) return;
     cmd->run(srv, req, params);
 }
 

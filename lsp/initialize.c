@@ -1,13 +1,13 @@
 /* The initialize request: reads the client's process id, capabilities, workspace
  * root, trace level and initializationOptions; negotiates the position encoding;
- * starts services and features; answers with the capabilities every feature adds
- * (so only what is implemented is advertised) and serverInfo. */
+ * answers with the capabilities every feature adds (so only what is implemented is
+ * advertised) and serverInfo; then starts services and features. */
 #include "lsp/lifecycle.h"
 #include "lsp/server_internal.h"
 #include "lsp/services.h"
+#include "lsp/uri.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,42 +26,13 @@ enum position_encoding lifecycle_negotiate_encoding(const cJSON *capabilities)
     return ENCODING_UTF16;
 }
 
-static int hex_value(char c)
-{
-    if (isdigit((unsigned char)c)) return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
-char *lifecycle_uri_to_path(const char *uri)
-{
-    if (!uri || strncmp(uri, "file://", 7) != 0) return NULL;
-    const char *p = uri + 7;
-    if (*p != '/') {                       /* file://host/path: skip the authority */
-        p = strchr(p, '/');
-        if (!p) return NULL;
-    }
-    char *out = xmalloc(strlen(p) + 1), *o = out;
-    for (; *p && *p != '?' && *p != '#'; p++) {
-        int hi, lo;
-        if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            p += 2;
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 static char *root_from_params(const cJSON *params)
 {
-    char *path = lifecycle_uri_to_path(json_get_string(params, "rootUri"));
+    char *path = uri_to_file_path(json_get_string(params, "rootUri"));
     if (path) return path;
     const cJSON *folders = json_get(params, "workspaceFolders");
     if (cJSON_IsArray(folders) && cJSON_GetArraySize(folders) > 0) {
-        path = lifecycle_uri_to_path(json_get_string(cJSON_GetArrayItem(folders, 0), "uri"));
+        path = uri_to_file_path(json_get_string(cJSON_GetArrayItem(folders, 0), "uri"));
         if (path) return path;
     }
     return xstrdup(json_get_string(params, "rootPath"));
@@ -117,16 +88,22 @@ void lifecycle_initialize(struct server *srv, struct rpc_request *req, const cJS
              position_encoding_name(srv->encoding), srv->root_path ? srv->root_path : "(none)");
 
     srv->state = SERVER_RUNNING;
-    if (services_start(srv) == 0) srv->services_up = true;
-    else log_warn("services failed to start; running without them");
-    srv->features_up = true;
-    for (const struct lsp_feature *const *f = lsp_features; *f; f++)
-        if ((*f)->init) (*f)->init(srv);
-
+    /* The capabilities depend on the client alone, so the editor gets its answer
+     * before the services start: the configuration with the zero-config probes of
+     * local servers, curl and TLS initialisation, the ledger and the features'
+     * start-up (connection warming) come after it. The write goes out at once (an
+     * empty pipe takes it without waiting for the loop) and the next message is
+     * read only after this handler returns, so nothing meets a half-started server. */
     cJSON *result = cJSON_CreateObject();
     cJSON_AddItemToObject(result, "capabilities", build_capabilities(srv));
     cJSON *info = cJSON_AddObjectToObject(result, "serverInfo");
     cJSON_AddStringToObject(info, "name", "switchboard");
     cJSON_AddStringToObject(info, "version", SWITCHBOARD_VERSION);
     rpc_reply(req, result);
+
+    if (services_start(srv) == 0) srv->services_up = true;
+    else log_warn("services failed to start; running without them");
+    srv->features_up = true;
+    for (const struct lsp_feature *const *f = lsp_features; *f; f++)
+        if ((*f)->init) (*f)->init(srv);
 }

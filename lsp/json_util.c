@@ -1,43 +1,6 @@
-/* Safe readers for LSP params (see server.h): every accessor returns NULL / false
- * for a missing member or one of the wrong type, so handlers never dereference
- * unchecked JSON. */
+/* LSP positions and ranges to and from JSON (see server.h), on base/json.h's safe
+ * readers: malformed input gives false, never a dereference of unchecked JSON. */
 #include "lsp/server.h"
-#include <math.h>
-#include <limits.h>
-#include <string.h>
-
-const cJSON *json_get(const cJSON *obj, const char *dotted_path)
-{
-    if (!obj || !dotted_path) return NULL;
-    const char *p = dotted_path;
-    while (obj && *p) {
-        const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
-        if (!cJSON_IsObject(obj)) return NULL;
-        const cJSON *child = NULL;
-        for (const cJSON *c = obj->child; c; c = c->next)
-            if (c->string && strlen(c->string) == n && memcmp(c->string, p, n) == 0) { child = c; break; }
-        obj = child;
-        p += n + (dot ? 1 : 0);
-        if (dot && !*p) return NULL;   /* trailing dot */
-    }
-    return obj;
-}
-
-const char *json_get_string(const cJSON *obj, const char *dotted_path)
-{
-    return cJSON_GetStringValue(json_get(obj, dotted_path));
-}
-
-bool json_get_int(const cJSON *obj, const char *dotted_path, long *out)
-{
-    const cJSON *v = json_get(obj, dotted_path);
-    if (!cJSON_IsNumber(v)) return false;
-    double d = v->valuedouble;
-    if (!isfinite(d) || d != floor(d) || d < (double)LONG_MIN || d > (double)LONG_MAX) return false;
-    *out = (long)d;
-    return true;
-}
 
 static bool get_u32(const cJSON *obj, const char *name, uint32_t *out)
 {

@@ -3,6 +3,7 @@
  * (except exit); after shutdown, requests get InvalidRequest; exit ends the process
  * with 0 only after shutdown. */
 #include "lsp/lifecycle.h"
+#include "lsp/commands.h"
 #include "lsp/server_internal.h"
 #include "lsp/services.h"
 #include "base/log.h"
@@ -62,12 +63,26 @@ void lifecycle_request(struct server *srv, struct rpc_request *req, const char *
         handle_shutdown(srv, req);
         return;
     }
-    const struct lsp_method *m = find_method(method, NULL);
+    const struct lsp_feature *owner = NULL;
+    const struct lsp_method *m = find_method(method, &owner);
     if (!m || !m->request) {
         rpc_reply_error(req, RPC_METHOD_NOT_FOUND, "unknown method %s", method);
         return;
     }
+    /* Features above the protocol (inline, actions) serve from models: with no valid
+     * configuration they answer with its problem. workspace/executeCommand checks
+     * per command (reloadConfig must still work). */
+    if (owner != &commands_feature && lifecycle_refuse(srv, req)) return;
     m->request(srv, req, params);
+}
+
+bool lifecycle_refuse(struct server *srv, struct rpc_request *req)
+{
+    const char *refusal = services_refusal(srv);
+    if (!refusal) return false;
+    rpc_reply_error(req, RPC_REQUEST_FAILED, "switchboard: configuration not applied, nothing is "
+                    "sent to any model until it is fixed: %s", refusal);
+    return true;
 }
 
 static void handle_set_trace(struct server *srv, const cJSON *params)

@@ -8,6 +8,10 @@
 void lifecycle_request(struct server *srv, struct rpc_request *req, const char *method,
                        const cJSON *params);
 void lifecycle_notification(struct server *srv, const char *method, const cJSON *params);
+/* While the configuration refuses everything (services_refusal), answers req with
+ * RequestFailed naming the problem and returns true; else false. For requests that
+ * would send code to a model. */
+bool lifecycle_refuse(struct server *srv, struct rpc_request *req);
 /* Cancels pending requests, then runs every feature's shutdown and stops services
  * (once). */
 void lifecycle_shutdown_features(struct server *srv);
@@ -17,7 +21,5 @@ void lifecycle_watch_pid(struct server *srv, long pid);
 void lifecycle_initialize(struct server *srv, struct rpc_request *req, const cJSON *params);
 /* Picks the position encoding from the client's general.positionEncodings. */
 enum position_encoding lifecycle_negotiate_encoding(const cJSON *capabilities);
-/* file:// URI -> local path (percent-decoded), or NULL. Caller frees. */
-char *lifecycle_uri_to_path(const char *uri);
 
 #endif

@@ -3,6 +3,7 @@
  * each span replaced by the placeholder. A hand-written scanner instead of regular
  * expressions: one linear pass, no allocation per match. */
 #include "lsp/privacy.h"
+#include "lsp/uri.h"
 #include "base/buf.h"
 #include "base/glob.h"
 #include "base/xalloc.h"
@@ -15,10 +16,13 @@ char *const privacy_default_excludes[] = {
     ".env*", "*.pem", "*.key", "id_rsa*", "**/secrets/**", NULL,
 };
 
-bool privacy_is_excluded(char *const *globs, const char *path)
+bool privacy_uri_excluded(char *const *globs, const char *uri)
 {
-    if (!path || !*path) return false;
-    return glob_match_any(globs ? globs : privacy_default_excludes, path);
+    char *path;
+    if (uri_decode(uri, &path) == URI_BAD) return true;
+    bool hit = glob_match_any(globs ? globs : privacy_default_excludes, path);
+    free(path);
+    return hit;
 }
 
 double privacy_entropy(const char *s, size_t len)

@@ -18,8 +18,13 @@
  * anything under a directory named secrets. */
 extern char *const privacy_default_excludes[];
 
-/* True when path matches one of the NULL-terminated globs (NULL globs: the defaults). */
-bool privacy_is_excluded(char *const *globs, const char *path);
+/* The one rule for "may this document's content go to a model": true (excluded)
+ * when the decoded path of uri (lsp/uri.h) matches one of the NULL-terminated globs
+ * (NULL globs: the defaults), and when uri is NULL, empty or cannot be decoded: a
+ * URI we cannot read could name any file, so privacy fails closed. Every request
+ * that reads a document for a model (inline, completion, code actions, resolve,
+ * runAction, review, snippets of other documents, test files) asks this first. */
+bool privacy_uri_excluded(char *const *globs, const char *uri);
 
 /* A copy of text with secrets replaced (malloc'd, NUL-terminated; *out_len set when
  * not NULL). *count (when not NULL) receives how many secrets were replaced. */

@@ -140,7 +140,7 @@ void progress_end(struct progress *p, const char *message)
 
 void progress_cancel_notification(struct server *srv, const cJSON *params)
 {
-    const cJSON *token = cJSON_GetObjectItemCaseSensitive(params, "token");
+    const cJSON *token = json_member(params, "token");
     if (!token) return;
     for (struct progress *p = live; p; p = p->next) {
         if (p->srv != srv || !p->token || p->ended || !cJSON_Compare(p->token, token, true))

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/utf8.h"
+#include "base/json.h"
 #include "base/xalloc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -243,7 +244,7 @@ static void cancel_request(struct rpc_request *req, const char *why)
 
 static void handle_cancel(struct rpc *rpc, const cJSON *params)
 {
-    const cJSON *id = params ? cJSON_GetObjectItemCaseSensitive(params, "id") : NULL;
+    const cJSON *id = json_member(params, "id");
     if (!id || !(cJSON_IsNumber(id) || cJSON_IsString(id))) {
         log_warn("$/cancelRequest without a valid id");
         return;
@@ -293,10 +294,10 @@ static void handle_response(struct rpc *rpc, const cJSON *msg, const cJSON *id)
     struct rpc_call *call = *p;
     *p = call->next;
     rpc->call_count--;
-    const cJSON *result = cJSON_GetObjectItemCaseSensitive(msg, "result");
-    const cJSON *error = cJSON_GetObjectItemCaseSensitive(msg, "error");
+    const cJSON *result = json_member(msg, "result");
+    const cJSON *error = json_member(msg, "error");
     if (error) log_debug("%s failed: %s", call->method,
-                         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(error, "message")));
+                         json_get_string(error, "message"));
     if (call->cb) call->cb(rpc->srv, error ? NULL : result, error, call->data);
     free(call->method);
     free(call);
@@ -311,10 +312,10 @@ static void handle_message(struct rpc *rpc, cJSON *msg)
         cJSON_Delete(msg);
         return;
     }
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
-    const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-    const cJSON *params = cJSON_GetObjectItemCaseSensitive(msg, "params");
-    const char *version = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "jsonrpc"));
+    const cJSON *id = json_member(msg, "id");
+    const cJSON *method = json_member(msg, "method");
+    const cJSON *params = json_member(msg, "params");
+    const char *version = json_get_string(msg, "jsonrpc");
     bool id_ok = id && (cJSON_IsNumber(id) || cJSON_IsString(id));
     char *id_text = id_ok ? cJSON_PrintUnformatted(id) : NULL;
     const char *problem = NULL;

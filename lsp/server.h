@@ -6,6 +6,7 @@
 #define LSP_SERVER_H
 #include "lsp/document.h"
 #include "lsp/rpc.h"
+#include "base/json.h"
 #include <cjson/cJSON.h>
 #include <uv.h>
 
@@ -79,11 +80,7 @@ void server_send_status(struct server *srv, const char *last_model);
  * takes value. last_model NULL in server_send_status keeps the last model named. */
 void server_set_status_field(struct server *srv, const char *key, cJSON *value);
 
-/* Helpers to read params safely: NULL / default when missing or of the wrong type. */
-const cJSON *json_get(const cJSON *obj, const char *dotted_path);
-const char *json_get_string(const cJSON *obj, const char *dotted_path);
-bool json_get_int(const cJSON *obj, const char *dotted_path, long *out);
-/* Parses an LSP Position / Range object; returns false when malformed. */
+/* Params are read with base/json.h (included here for every handler). Parses an LSP Position / Range object; returns false when malformed. */
 bool json_to_position(const cJSON *obj, struct lsp_position *out);
 bool json_to_range(const cJSON *obj, struct lsp_range *out);
 cJSON *position_to_json(struct lsp_position pos);

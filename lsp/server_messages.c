@@ -43,7 +43,11 @@ int server_reload_config(struct server *srv, const cJSON *overrides)
         return 0;
     }
     log_error("configuration not applied: %s", err);
-    server_show_message(srv, 1, "switchboard: configuration not applied (keeping the last good one): %s", err);
+    if (services_refusal(srv))
+        server_show_message(srv, 1, "switchboard: configuration not applied (still sending nothing "
+                            "to any model until it is fixed): %s", err);
+    else
+        server_show_message(srv, 1, "switchboard: configuration not applied (keeping the last good one): %s", err);
     return -1;
 }
 

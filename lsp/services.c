@@ -1,7 +1,8 @@
 /* Services bridge (see services.h): the configuration, HTTP engine, ledger and router
  * the features use. Created after initialize, so initializationOptions can be merged
- * over the file; a bad configuration at start-up is reported and the server runs on
- * zero-config defaults, a bad one on reload is reported and the last good one stays. */
+ * over the file. A bad configuration never widens where code goes: at start-up it is
+ * reported once and the server serves nothing (config_refusing) until a reload applies
+ * a valid one; on reload it is reported and the last good one stays. */
 #include "lsp/services.h"
 #include "lsp/server_internal.h"
 #include "config/config.h"
@@ -9,6 +10,8 @@
 #include "router/router.h"
 #include "router/status.h"
 #include "providers/http.h"
+#include "telemetry/setup.h"
+#include "telemetry/telemetry.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -18,6 +21,7 @@
 
 struct services {
     char *config_file;     /* resolved path, NULL = zero-config defaults */
+    struct telemetry *telemetry;   /* NULL when export is off (the default) */
     cJSON *settings;       /* the latest didChangeConfiguration settings, owned */
     char *last_model;      /* the model that answered last (status sent without one keeps it) */
     cJSON *status_fields;  /* features' own status fields (server_set_status_field), owned */
@@ -34,10 +38,11 @@ static struct services *services_of(struct server *srv)
  * way. They may not name a program to run (api_key_cmd), a file to write (ledger.path),
  * allow plain http to other hosts (allow_insecure, insecure_hosts), or say where a key
  * goes (a provider's base_url, api_key_env, headers): those are dropped with a warning
- * and only the configuration file can set them. */
+ * and only the configuration file can set them. Nor may they touch "telemetry" at all:
+ * a repository must not be able to redirect (or switch on) export of the team's data. */
 static void drop_key(cJSON *obj, const char *key, const char *where)
 {
-    if (!cJSON_GetObjectItemCaseSensitive(obj, key)) return;
+    if (!json_member(obj, key)) return;
     cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
     log_warn("editor settings: %s%s ignored (only the configuration file may set it)", where, key);
 }
@@ -62,6 +67,7 @@ static void drop_untrusted(cJSON *overrides)
     cJSON *ledger = cJSON_GetObjectItemCaseSensitive(overrides, "ledger");
     if (cJSON_IsObject(ledger)) drop_key(ledger, "path", "ledger.");
     drop_key(overrides, "insecure_hosts", "");
+    drop_key(overrides, "telemetry", "");
 }
 
 /* initializationOptions with the latest settings deep-merged over them, minus what the
@@ -78,8 +84,27 @@ static cJSON *effective_overrides(struct server *srv, const cJSON *settings)
 static void report_warnings(struct server *srv, const struct config *cfg)
 {
     for (size_t i = 0; cfg->warnings && cfg->warnings[i]; i++) log_warn("config: %s", cfg->warnings[i]);
-    if (cfg->model_count == 0)
+    if (cfg->model_count == 0 && !cfg->refusal)
         server_show_message(srv, 2, "switchboard: %s", config_setup_hint());
+}
+
+/* Off unless OTEL_* or the file's "telemetry" section names a destination. A bad
+ * telemetry setting never stops the server: it runs without export and says why. */
+static void start_telemetry(struct server *srv, struct services *svc, const struct config *cfg)
+{
+    struct telemetry_options o;
+    char err[512] = "";
+    const char *root = server_root_path(srv);
+    const char *workspace = root ? strrchr(root, '/') : NULL;
+    workspace = workspace && workspace[1] ? workspace + 1 : root;
+    if (telemetry_options_resolve(&o, cfg, NULL, workspace, err, sizeof err) == 0)
+        svc->telemetry = telemetry_new(srv->loop, &o, err, sizeof err);
+    if (!svc->telemetry && err[0]) {
+        log_error("telemetry disabled: %s", err);
+        server_show_message(srv, 2, "switchboard: telemetry export disabled: %s", err);
+    }
+    telemetry_options_free(&o);
+    router_set_telemetry(srv->router, svc->telemetry);
 }
 
 int services_start(struct server *srv)
@@ -92,10 +117,12 @@ int services_start(struct server *srv)
     struct config *cfg = config_load(svc->config_file, overrides, err, sizeof err);
     cJSON_Delete(overrides);
     if (!cfg) {
+        /* Not the zero-config defaults: they would send code to whatever keys the
+         * environment holds, places a (say, local-only) file never named. */
         log_error("configuration not applied: %s", err);
-        server_show_message(srv, 1, "switchboard: configuration not applied, running on defaults: %s", err);
-        cfg = config_load(NULL, NULL, err, sizeof err);
-        if (!cfg) return -1;
+        server_show_message(srv, 1, "switchboard: configuration not applied, nothing is sent to any "
+                            "model until it is fixed and reloaded: %s", err);
+        cfg = config_refusing(svc->config_file, err);
     }
     report_warnings(srv, cfg);
     srv->config = cfg;
@@ -110,7 +137,9 @@ int services_start(struct server *srv)
     }
     srv->router = router_new(srv->loop, srv->http, srv->ledger, cfg);
     router_learn(srv->router, true);   /* off the loop: the first answer does not wait */
-    router_warm_inline(srv->router);
+    start_telemetry(srv, svc, cfg);
+    /* No connection warming here: the inline feature does it once, at its init,
+     * when inline completion is enabled (the only task a cold connection hurts). */
     log_info("services up: %zu models, %zu routes (config: %s)", cfg->model_count, cfg->route_count,
              cfg->source ? cfg->source : "defaults");
     return 0;
@@ -121,6 +150,12 @@ void services_stop(struct server *srv)
     /* Router first (it cancels transfers and writes their ledger lines), then the
      * ledger (flushes), then the engine (closes its handles while the loop runs). */
     if (srv->router) router_free(srv->router);
+    /* After the router (its cancelled runs are the last spans); flushes within its
+     * short deadline on its own engine, then frees. */
+    if (srv->services) {
+        telemetry_close(srv->services->telemetry);
+        srv->services->telemetry = NULL;
+    }
     if (srv->ledger) ledger_close(srv->ledger);
     if (srv->http) http_engine_free(srv->http);
     if (srv->config) config_unref(srv->config);
@@ -189,6 +224,11 @@ int services_reload(struct server *srv, const cJSON *settings, char *err, size_t
     return 0;
 }
 
+const char *services_refusal(struct server *srv)
+{
+    return srv->config ? srv->config->refusal : NULL;
+}
+
 cJSON *services_status(struct server *srv, const char *last_model)
 {
     struct services *svc = services_of(srv);
@@ -198,12 +238,22 @@ cJSON *services_status(struct server *srv, const char *last_model)
     }
     int in_flight = srv->router ? router_in_flight(srv->router) : 0;
     cJSON *breakers = srv->router ? router_breaker_states(srv->router) : NULL;
-    cJSON *o = status_payload(srv->ledger, svc->last_model, in_flight, breakers, clock_wall_ms());
-    cJSON_AddItemToObject(o, "pins", srv->router ? router_pins_json(srv->router) : cJSON_CreateArray());
+    cJSON *status = status_payload(srv->ledger, svc->last_model, in_flight, breakers, clock_wall_ms());
+    struct telemetry *t = srv->services ? srv->services->telemetry : NULL;
+    if (t) {   /* drops are visible where the user looks: the status line's payload */
+        struct telemetry_counters c;
+        telemetry_counters(t, &c);
+        cJSON *o = cJSON_AddObjectToObject(status, "telemetry");
+        cJSON_AddNumberToObject(o, "batches_sent", (double)c.batches_sent);
+        cJSON_AddNumberToObject(o, "batches_dropped", (double)c.batches_dropped);
+        cJSON_AddNumberToObject(o, "spans_dropped", (double)c.spans_dropped);
+        cJSON_AddNumberToObject(o, "retries", (double)c.retries);
+    }
+    cJSON_AddItemToObject(status, "pins", srv->router ? router_pins_json(srv->router) : cJSON_CreateArray());
     cJSON *field;
     cJSON_ArrayForEach(field, svc->status_fields)
-        cJSON_AddItemToObject(o, field->string, cJSON_Duplicate(field, 1));
-    return o;
+        cJSON_AddItemToObject(status, field->string, cJSON_Duplicate(field, 1));
+    return status;
 }
 
 void server_set_status_field(struct server *srv, const char *key, cJSON *value)
@@ -214,4 +264,9 @@ void server_set_status_field(struct server *srv, const char *key, cJSON *value)
         cJSON_ReplaceItemInObjectCaseSensitive(svc->status_fields, key, value);
     else
         cJSON_AddItemToObject(svc->status_fields, key, value);
+}
+
+struct telemetry *services_telemetry(struct server *srv)
+{
+    return srv->services ? srv->services->telemetry : NULL;
 }

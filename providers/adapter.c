@@ -77,25 +77,6 @@ void adapter_add_stops(cJSON *obj, const char *key, char *const *stop, size_t co
     for (size_t i = 0; i < count; i++) cJSON_AddItemToArray(arr, cJSON_CreateString(stop[i]));
 }
 
-const char *json_string(const cJSON *obj, const char *key)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-long json_long(const cJSON *obj, const char *key, long fallback)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsNumber(item)) return fallback;
-    double v = item->valuedouble;   /* token counts: clamp so the cast stays defined */
-    return v >= 1e15 ? (long)1e15 : v <= -1e15 ? (long)-1e15 : (long)v;
-}
-
-bool json_true(const cJSON *obj, const char *key)
-{
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
-}
-
 cJSON *adapter_parse(const char *data, size_t len)
 {
     return cJSON_ParseWithLength(data, len);
@@ -109,6 +90,21 @@ void adapter_emit(struct provider_stream *st, const char *text)
 void adapter_set_finish(struct provider_stream *st, const char *reason)
 {
     snprintf(st->finish_reason, sizeof st->finish_reason, "%s", reason);
+}
+
+int adapter_thinking_budget(const struct model_spec *spec, const struct task *task)
+{
+    return task->kind == TASK_INLINE ? 0 : spec->thinking_budget;
+}
+
+double adapter_temperature(const struct model_spec *spec, const struct task *task)
+{
+    if (task->candidate <= 0) return spec->temperature;
+    /* k/(k+1) of the way from the base to the cap: every candidate different, none
+     * past the cap, however many are asked for. */
+    double base = spec->temperature >= 0 ? spec->temperature : ADAPTER_CANDIDATE_BASE;
+    double cap = base < 1.0 ? 1.0 : base + 0.5;
+    return base + (cap - base) * task->candidate / (task->candidate + 1.0);
 }
 
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen)
@@ -159,9 +155,9 @@ cJSON *adapter_event_object(struct provider_stream *st, const char *data, size_t
         return NULL;
     }
     /* OpenAI-style {"error":{...}}, or Mistral's own {"object":"error",...} sent in band. */
-    const cJSON *object = cJSON_GetObjectItemCaseSensitive(root, "object");
+    const cJSON *object = json_member(root, "object");
     bool mistral_error = cJSON_IsString(object) && strcmp(object->valuestring, "error") == 0;
-    if (is_error || mistral_error || cJSON_GetObjectItemCaseSensitive(root, "error")) {
+    if (is_error || mistral_error || json_member(root, "error")) {
         adapter_stream_error(st, root);
         cJSON_Delete(root);
         *rc = 0;

@@ -1,9 +1,10 @@
 /* Helpers shared by the provider adapters (not a public contract: only the providers/ sources
- * include this). URL joining, request headers, small cJSON accessors, stream
+ * include this). URL joining, request headers, stream
  * bookkeeping, and the error classifier every adapter's classify_error builds on. */
 #ifndef PROVIDERS_ADAPTER_H
 #define PROVIDERS_ADAPTER_H
 #include "providers/provider.h"
+#include "base/json.h"
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
@@ -17,8 +18,19 @@ extern const struct provider_ops provider_gemini;
 extern const struct provider_ops provider_ollama;
 extern const struct provider_ops provider_llamacpp;
 
+/* The temperature to send, negative for none: the spec's for a task's first candidate;
+ * for each extra candidate (task->candidate k > 0) k/(k+1) of the way from the spec's
+ * (ADAPTER_CANDIDATE_BASE when it sets none) up to 1, so no two candidates of one
+ * request send the same body (none configured: none, then 0.6, 0.73, 0.8, ...). */
+#define ADAPTER_CANDIDATE_BASE 0.2
+double adapter_temperature(const struct model_spec *spec, const struct task *task);
+
 /* -1 with a message when the spec lacks what every request needs (base_url, model). */
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen);
+/* The thinking budget to send for this task: the model's, except 0 for inline
+ * completion, which must answer within its first-token limit (1.5 s by default) and
+ * never thinks first. Anthropic and Gemini take it. */
+int adapter_thinking_budget(const struct model_spec *spec, const struct task *task);
 
 /* OpenAI-style SSE chunks (chat deltas, completions text, Mistral FIM), shared by
  * openai, openai-completions and mistral-fim: text, usage from the usage chunk (or a
@@ -62,10 +74,6 @@ void adapter_set_body(struct provider_request *req, cJSON *root);
 /* Adds "stop" (or the given key) as an array of at most max strings (0 = no cap). */
 void adapter_add_stops(cJSON *obj, const char *key, char *const *stop, size_t count, size_t max);
 
-/* cJSON accessors that tolerate missing keys and wrong types. */
-const char *json_string(const cJSON *obj, const char *key);
-long json_long(const cJSON *obj, const char *key, long fallback);
-bool json_true(const cJSON *obj, const char *key);
 cJSON *adapter_parse(const char *data, size_t len);   /* NULL when not JSON */
 
 /* Sends text to st->on_text when non-empty. */

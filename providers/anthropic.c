@@ -52,8 +52,8 @@ static int anthropic_build(const struct model_spec *spec, const struct task *tas
     provider_request_add_header(out, "anthropic-version: " ANTHROPIC_VERSION);
     adapter_extra_headers(out, spec);
 
-    int budget = spec->thinking_budget > 0
-        ? (spec->thinking_budget < THINKING_MIN_BUDGET ? THINKING_MIN_BUDGET : spec->thinking_budget) : 0;
+    int thinking = adapter_thinking_budget(spec, task);   /* none for inline */
+    int budget = thinking > 0 ? (thinking < THINKING_MIN_BUDGET ? THINKING_MIN_BUDGET : thinking) : 0;
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "model", spec->model);
     cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens + budget);   /* budget counts toward it */
@@ -68,8 +68,8 @@ static int anthropic_build(const struct model_spec *spec, const struct task *tas
         cJSON *thinking = cJSON_AddObjectToObject(root, "thinking");
         cJSON_AddStringToObject(thinking, "type", "enabled");
         cJSON_AddNumberToObject(thinking, "budget_tokens", budget);
-    } else if (spec->temperature >= 0) {
-        cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+    } else if (adapter_temperature(spec, task) >= 0) {
+        cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
     }
     cJSON_AddBoolToObject(root, "stream", 1);
     adapter_set_body(out, root);
@@ -81,15 +81,15 @@ static void anthropic_usage(struct provider_stream *st, const cJSON *usage)
 {
     if (!cJSON_IsObject(usage)) return;
     struct provider_usage *u = &st->usage;
-    long read = json_long(usage, "cache_read_input_tokens", -1);
-    if (cJSON_GetObjectItemCaseSensitive(usage, "input_tokens")) {
-        u->input_tokens = json_long(usage, "input_tokens", 0) + (read > 0 ? read : 0) +
-                          json_long(usage, "cache_creation_input_tokens", 0);
+    long read = json_get_long(usage, "cache_read_input_tokens", -1);
+    if (json_member(usage, "input_tokens")) {
+        u->input_tokens = json_get_long(usage, "input_tokens", 0) + (read > 0 ? read : 0) +
+                          json_get_long(usage, "cache_creation_input_tokens", 0);
     }
     if (read >= 0) u->cached_tokens = read;
-    u->output_tokens = json_long(usage, "output_tokens", u->output_tokens);
-    const cJSON *details = cJSON_GetObjectItemCaseSensitive(usage, "output_tokens_details");
-    u->reasoning_tokens = json_long(details, "thinking_tokens", u->reasoning_tokens);
+    u->output_tokens = json_get_long(usage, "output_tokens", u->output_tokens);
+    const cJSON *details = json_member(usage, "output_tokens_details");
+    u->reasoning_tokens = json_get_long(details, "thinking_tokens", u->reasoning_tokens);
     u->reported = true;
 }
 
@@ -107,22 +107,22 @@ static const char *normalise_stop(const char *reason)
 
 static void block_start(struct provider_stream *st, const cJSON *block)
 {
-    const char *type = json_string(block, "type");
+    const char *type = json_get_string(block, "type");
     if (type && (strcmp(type, "thinking") == 0 || strcmp(type, "redacted_thinking") == 0))
         state_of(st)->block = BLOCK_THINKING;
     else if (type && strcmp(type, "text") == 0) {
         state_of(st)->block = BLOCK_TEXT;
-        adapter_emit(st, json_string(block, "text"));
+        adapter_emit(st, json_get_string(block, "text"));
     } else
         state_of(st)->block = BLOCK_TOOL;
 }
 
 static void block_delta(struct provider_stream *st, const cJSON *delta)
 {
-    const char *type = json_string(delta, "type");
+    const char *type = json_get_string(delta, "type");
     /* thinking_delta, signature_delta and input_json_delta are not the answer */
     if (type && strcmp(type, "text_delta") == 0 && state_of(st)->block != BLOCK_THINKING)
-        adapter_emit(st, json_string(delta, "text"));
+        adapter_emit(st, json_get_string(delta, "text"));
 }
 
 static int anthropic_parse(struct provider_stream *st, const char *event, const char *data, size_t len)
@@ -132,20 +132,20 @@ static int anthropic_parse(struct provider_stream *st, const char *event, const 
         cJSON_Delete(root);
         return -1;
     }
-    const char *type = json_string(root, "type");
+    const char *type = json_get_string(root, "type");
     if (!type) type = event ? event : "";
     if (strcmp(type, "message_start") == 0) {
-        anthropic_usage(st, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "message"), "usage"));
+        anthropic_usage(st, json_get(root, "message.usage"));
     } else if (strcmp(type, "content_block_start") == 0) {
-        block_start(st, cJSON_GetObjectItemCaseSensitive(root, "content_block"));
+        block_start(st, json_member(root, "content_block"));
     } else if (strcmp(type, "content_block_delta") == 0) {
-        block_delta(st, cJSON_GetObjectItemCaseSensitive(root, "delta"));
+        block_delta(st, json_member(root, "delta"));
     } else if (strcmp(type, "content_block_stop") == 0) {
         state_of(st)->block = BLOCK_TEXT;
     } else if (strcmp(type, "message_delta") == 0) {
-        const char *reason = json_string(cJSON_GetObjectItemCaseSensitive(root, "delta"), "stop_reason");
+        const char *reason = json_get_string(root, "delta.stop_reason");
         if (reason) adapter_set_finish(st, normalise_stop(reason));
-        anthropic_usage(st, cJSON_GetObjectItemCaseSensitive(root, "usage"));
+        anthropic_usage(st, json_member(root, "usage"));
     } else if (strcmp(type, "message_stop") == 0) {
         st->done = true;
     } else if (strcmp(type, "error") == 0) {

@@ -143,9 +143,9 @@ static long gemini_retry_delay(const cJSON *details)
 {
     const cJSON *d;
     cJSON_ArrayForEach(d, details) {
-        const char *type = json_string(d, "@type");
+        const char *type = json_get_string(d, "@type");
         if (type && strstr(type, "google.rpc.RetryInfo"))
-            return retry_parse_duration(json_string(d, "retryDelay"));
+            return retry_parse_duration(json_get_string(d, "retryDelay"));
     }
     return -1;
 }
@@ -231,7 +231,7 @@ static void read_fields(const cJSON *root, struct error_fields *f)
 {
     memset(f, 0, sizeof *f);
     if (!cJSON_IsObject(root)) return;
-    const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+    const cJSON *err = json_member(root, "error");
     if (cJSON_IsString(err)) {                          /* Ollama */
         f->message = err->valuestring;
         return;
@@ -239,17 +239,17 @@ static void read_fields(const cJSON *root, struct error_fields *f)
     if (!cJSON_IsObject(err)) {                         /* Mistral gateway / FastAPI / llama.cpp old */
         err = root;
     }
-    f->type = json_string(err, "type");
-    if (!f->type) f->type = json_string(err, "status");
-    f->code = json_string(err, "code");
-    f->code_number = (int)json_long(err, "code", 0);
-    f->message = json_string(err, "message");
-    if (!f->message) f->message = json_string(err, "detail");
-    if (!f->message) f->message = json_string(root, "message");
-    f->details = cJSON_GetObjectItemCaseSensitive(err, "details");
+    f->type = json_get_string(err, "type");
+    if (!f->type) f->type = json_get_string(err, "status");
+    f->code = json_get_string(err, "code");
+    f->code_number = (int)json_get_long(err, "code", 0);
+    f->message = json_get_string(err, "message");
+    if (!f->message) f->message = json_get_string(err, "detail");
+    if (!f->message) f->message = json_get_string(root, "message");
+    f->details = json_member(err, "details");
     const cJSON *d;
     cJSON_ArrayForEach(d, f->details)
-        if (json_string(d, "reason")) f->reason = json_string(d, "reason");
+        if (json_get_string(d, "reason")) f->reason = json_get_string(d, "reason");
 }
 
 static bool is_context_error(const struct error_fields *f)

@@ -21,14 +21,14 @@ static cJSON *text_parts(const char *text)
     return obj;
 }
 
-/* thinking_budget > 0: that budget; < 0: dynamic (-1); 0: off for non-reasoning
- * models (fast inline answers), the model's default for reasoning ones (some cannot
- * turn thinking off and reject 0). */
-static void thinking_config(cJSON *gen, const struct model_spec *spec)
+/* budget (adapter_thinking_budget: 0 for inline) > 0: that budget; < 0: dynamic
+ * (-1); 0: off for non-reasoning models (fast inline answers), the model's default
+ * for reasoning ones (some cannot turn thinking off and reject 0). */
+static void thinking_config(cJSON *gen, const struct model_spec *spec, int budget)
 {
-    if (spec->thinking_budget == 0 && spec->reasoning) return;
+    if (budget == 0 && spec->reasoning) return;
     cJSON *tc = cJSON_AddObjectToObject(gen, "thinkingConfig");
-    cJSON_AddNumberToObject(tc, "thinkingBudget", spec->thinking_budget < 0 ? -1 : spec->thinking_budget);
+    cJSON_AddNumberToObject(tc, "thinkingBudget", budget < 0 ? -1 : budget);
     cJSON_AddBoolToObject(tc, "includeThoughts", 0);
 }
 
@@ -54,11 +54,13 @@ static int gemini_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddStringToObject(user, "role", "user");
     cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "contents"), user);
     cJSON *gen = cJSON_AddObjectToObject(root, "generationConfig");
-    int budget = spec->thinking_budget > 0 ? spec->thinking_budget : 0;
+    int thinking = adapter_thinking_budget(spec, task);
+    int budget = thinking > 0 ? thinking : 0;
     cJSON_AddNumberToObject(gen, "maxOutputTokens", p.max_tokens + budget);
     adapter_add_stops(gen, "stopSequences", p.stop, p.stop_count, GEMINI_MAX_STOPS);
-    if (spec->temperature >= 0) cJSON_AddNumberToObject(gen, "temperature", spec->temperature);
-    thinking_config(gen, spec);
+    if (adapter_temperature(spec, task) >= 0)
+        cJSON_AddNumberToObject(gen, "temperature", adapter_temperature(spec, task));
+    thinking_config(gen, spec, thinking);
     adapter_set_body(out, root);
     prompt_free(&p);
     return 0;
@@ -79,11 +81,11 @@ static void gemini_usage(struct provider_stream *st, const cJSON *meta)
 {
     if (!cJSON_IsObject(meta)) return;
     struct provider_usage *u = &st->usage;
-    long thoughts = json_long(meta, "thoughtsTokenCount", 0);
-    u->input_tokens = json_long(meta, "promptTokenCount", 0);
-    u->output_tokens = json_long(meta, "candidatesTokenCount", 0) + thoughts;
+    long thoughts = json_get_long(meta, "thoughtsTokenCount", 0);
+    u->input_tokens = json_get_long(meta, "promptTokenCount", 0);
+    u->output_tokens = json_get_long(meta, "candidatesTokenCount", 0) + thoughts;
     u->reasoning_tokens = thoughts;
-    u->cached_tokens = json_long(meta, "cachedContentTokenCount", 0);
+    u->cached_tokens = json_get_long(meta, "cachedContentTokenCount", 0);
     u->reported = true;
 }
 
@@ -93,20 +95,20 @@ static int gemini_parse(struct provider_stream *st, const char *event, const cha
     int rc;
     cJSON *root = adapter_event_object(st, data, len, false, &rc);
     if (!root) return rc;
-    const cJSON *candidate = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "candidates"), 0);
-    const cJSON *parts = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(candidate, "content"), "parts");
+    const cJSON *candidate = cJSON_GetArrayItem(json_member(root, "candidates"), 0);
+    const cJSON *parts = json_get(candidate, "content.parts");
     const cJSON *part;
     cJSON_ArrayForEach(part, parts)
-        if (!json_true(part, "thought")) adapter_emit(st, json_string(part, "text"));
-    const char *finish = json_string(candidate, "finishReason");
+        if (!json_get_true(part, "thought")) adapter_emit(st, json_get_string(part, "text"));
+    const char *finish = json_get_string(candidate, "finishReason");
     if (finish) {
         adapter_set_finish(st, normalise_finish(finish));
         st->done = true;
-    } else if (!candidate && json_string(cJSON_GetObjectItemCaseSensitive(root, "promptFeedback"), "blockReason")) {
+    } else if (!candidate && json_get_string(root, "promptFeedback.blockReason")) {
         adapter_set_finish(st, "content_filter");   /* the prompt itself was blocked */
         st->done = true;
     }
-    gemini_usage(st, cJSON_GetObjectItemCaseSensitive(root, "usageMetadata"));
+    gemini_usage(st, json_member(root, "usageMetadata"));
     cJSON_Delete(root);
     return 0;
 }

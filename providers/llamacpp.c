@@ -48,7 +48,8 @@ static int llamacpp_build(const struct model_spec *spec, const struct task *task
         cJSON_AddStringToObject(root, "prompt", p.raw);
     }
     cJSON_AddNumberToObject(root, "n_predict", p.max_tokens);
-    if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+    if (adapter_temperature(spec, task) >= 0)
+        cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
     adapter_add_stops(root, "stop", p.stop, p.stop_count, 0);
     cJSON_AddBoolToObject(root, "stream", 1);
     cJSON_AddBoolToObject(root, "cache_prompt", 1);
@@ -74,14 +75,14 @@ static int llamacpp_parse(struct provider_stream *st, const char *event, const c
     int rc;
     cJSON *root = adapter_event_object(st, data, len, event && strcmp(event, "error") == 0, &rc);
     if (!root) return rc;
-    adapter_emit(st, json_string(root, "content"));
-    if (json_true(root, "stop")) {
+    adapter_emit(st, json_get_string(root, "content"));
+    if (json_get_true(root, "stop")) {
         st->done = true;
-        adapter_set_finish(st, normalise_stop_type(json_string(root, "stop_type")));
-        st->usage.input_tokens = json_long(root, "tokens_evaluated", 0);
-        st->usage.output_tokens = json_long(root, "tokens_predicted", 0);
-        st->usage.cached_tokens = json_long(cJSON_GetObjectItemCaseSensitive(root, "timings"), "cache_n", 0);
-        st->usage.reported = cJSON_GetObjectItemCaseSensitive(root, "tokens_predicted") != NULL;
+        adapter_set_finish(st, normalise_stop_type(json_get_string(root, "stop_type")));
+        st->usage.input_tokens = json_get_long(root, "tokens_evaluated", 0);
+        st->usage.output_tokens = json_get_long(root, "tokens_predicted", 0);
+        st->usage.cached_tokens = json_get_long(root, "timings.cache_n", 0);
+        st->usage.reported = json_member(root, "tokens_predicted") != NULL;
     }
     cJSON_Delete(root);
     return 0;

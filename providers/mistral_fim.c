@@ -15,7 +15,8 @@ static int mistral_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddStringToObject(root, "prompt", p.prefix);
     cJSON_AddStringToObject(root, "suffix", p.suffix);
     cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
-    if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+    if (adapter_temperature(spec, task) >= 0)
+        cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
     adapter_add_stops(root, "stop", p.stop, p.stop_count, 0);
     cJSON_AddBoolToObject(root, "stream", 1);
     adapter_set_body(out, root);

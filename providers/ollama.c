@@ -58,7 +58,8 @@ static int ollama_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddBoolToObject(root, "stream", 1);
     cJSON *options = cJSON_AddObjectToObject(root, "options");
     cJSON_AddNumberToObject(options, "num_predict", p.max_tokens);
-    if (spec->temperature >= 0) cJSON_AddNumberToObject(options, "temperature", spec->temperature);
+    if (adapter_temperature(spec, task) >= 0)
+        cJSON_AddNumberToObject(options, "temperature", adapter_temperature(spec, task));
     adapter_add_stops(options, "stop", p.stop, p.stop_count, 0);
     adapter_set_body(out, root);
     prompt_free(&p);
@@ -72,15 +73,15 @@ static int ollama_parse(struct provider_stream *st, const char *event, const cha
     cJSON *root = adapter_event_object(st, data, len, false, &rc);
     if (!root) return rc;
     /* "thinking" (generate) and message.thinking (chat) are not the answer */
-    adapter_emit(st, json_string(root, "response"));
-    adapter_emit(st, json_string(cJSON_GetObjectItemCaseSensitive(root, "message"), "content"));
-    if (json_true(root, "done")) {
+    adapter_emit(st, json_get_string(root, "response"));
+    adapter_emit(st, json_get_string(root, "message.content"));
+    if (json_get_true(root, "done")) {
         st->done = true;
-        const char *reason = json_string(root, "done_reason");
+        const char *reason = json_get_string(root, "done_reason");
         adapter_set_finish(st, reason ? reason : "stop");
-        st->usage.input_tokens = json_long(root, "prompt_eval_count", 0);
-        st->usage.output_tokens = json_long(root, "eval_count", 0);
-        st->usage.reported = cJSON_GetObjectItemCaseSensitive(root, "eval_count") != NULL;
+        st->usage.input_tokens = json_get_long(root, "prompt_eval_count", 0);
+        st->usage.output_tokens = json_get_long(root, "eval_count", 0);
+        st->usage.reported = json_member(root, "eval_count") != NULL;
     }
     cJSON_Delete(root);
     return 0;

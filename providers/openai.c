@@ -55,7 +55,8 @@ static int openai_build(const struct model_spec *spec, const struct task *task,
         if (spec->reasoning_effort) cJSON_AddStringToObject(root, "reasoning_effort", spec->reasoning_effort);
     } else {
         cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
-        if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+        if (adapter_temperature(spec, task) >= 0)
+            cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
         adapter_add_stops(root, "stop", p.stop, p.stop_count, OPENAI_MAX_STOPS);
     }
     return adapter_openai_style_finish(out, root, &p);
@@ -64,13 +65,13 @@ static int openai_build(const struct model_spec *spec, const struct task *task,
 void openai_style_usage(struct provider_stream *st, const cJSON *usage)
 {
     struct provider_usage *u = &st->usage;
-    u->input_tokens = json_long(usage, "prompt_tokens", u->input_tokens);
-    u->output_tokens = json_long(usage, "completion_tokens", u->output_tokens);
-    const cJSON *pd = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens_details");
-    const cJSON *cd = cJSON_GetObjectItemCaseSensitive(usage, "completion_tokens_details");
-    u->cached_tokens = json_long(usage, "prompt_cache_hit_tokens", u->cached_tokens);   /* DeepSeek */
-    u->cached_tokens = json_long(pd, "cached_tokens", u->cached_tokens);
-    u->reasoning_tokens = json_long(cd, "reasoning_tokens", u->reasoning_tokens);
+    u->input_tokens = json_get_long(usage, "prompt_tokens", u->input_tokens);
+    u->output_tokens = json_get_long(usage, "completion_tokens", u->output_tokens);
+    const cJSON *pd = json_member(usage, "prompt_tokens_details");
+    const cJSON *cd = json_member(usage, "completion_tokens_details");
+    u->cached_tokens = json_get_long(usage, "prompt_cache_hit_tokens", u->cached_tokens);   /* DeepSeek */
+    u->cached_tokens = json_get_long(pd, "cached_tokens", u->cached_tokens);
+    u->reasoning_tokens = json_get_long(cd, "reasoning_tokens", u->reasoning_tokens);
     u->reported = true;
 }
 
@@ -86,15 +87,15 @@ static const char *normalise_finish(const char *reason)
 static void openai_choice(struct provider_stream *st, const cJSON *choice)
 {
     struct openai_style_state *state = st->state;
-    const cJSON *delta = cJSON_GetObjectItemCaseSensitive(choice, "delta");
+    const cJSON *delta = json_member(choice, "delta");
     if (cJSON_IsObject(delta)) {
-        adapter_emit(st, json_string(delta, "content"));
-        const char *refusal = json_string(delta, "refusal");
+        adapter_emit(st, json_get_string(delta, "content"));
+        const char *refusal = json_get_string(delta, "refusal");
         if (refusal && refusal[0]) state->refused = true;
     } else {
-        adapter_emit(st, json_string(choice, "text"));
+        adapter_emit(st, json_get_string(choice, "text"));
     }
-    const char *finish = json_string(choice, "finish_reason");
+    const char *finish = json_get_string(choice, "finish_reason");
     if (finish) {
         bool refused = state->refused && strcmp(finish, "stop") == 0;
         adapter_set_finish(st, refused ? "refusal" : normalise_finish(finish));
@@ -111,17 +112,17 @@ int openai_style_parse_event(struct provider_stream *st, const char *event, cons
     int rc;
     cJSON *root = adapter_event_object(st, data, len, false, &rc);
     if (!root) return rc;
-    const cJSON *choices = cJSON_GetObjectItemCaseSensitive(root, "choices");
+    const cJSON *choices = json_member(root, "choices");
     bool finishing = false;
     const cJSON *choice;
     cJSON_ArrayForEach(choice, choices) {
-        if (json_long(choice, "index", 0) != 0) continue;
+        if (json_get_long(choice, "index", 0) != 0) continue;
         openai_choice(st, choice);
-        if (json_string(choice, "finish_reason")) finishing = true;
+        if (json_get_string(choice, "finish_reason")) finishing = true;
     }
     /* Usage counts only from the usage chunk (no choices) or a finishing chunk: Ollama
      * /v1/completions puts zeroed usage on every intermediate chunk. */
-    const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
+    const cJSON *usage = json_member(root, "usage");
     if (cJSON_IsObject(usage) && (cJSON_GetArraySize(choices) == 0 || finishing))
         openai_style_usage(st, usage);
     cJSON_Delete(root);

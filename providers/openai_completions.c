@@ -22,7 +22,8 @@ static int completions_build(const struct model_spec *spec, const struct task *t
         cJSON_AddStringToObject(root, "prompt", p.raw);
     }
     cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
-    if (spec->temperature >= 0) cJSON_AddNumberToObject(root, "temperature", spec->temperature);
+    if (adapter_temperature(spec, task) >= 0)
+        cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
     adapter_add_stops(root, "stop", p.stop, p.stop_count, COMPLETIONS_MAX_STOPS);
     return adapter_openai_style_finish(out, root, &p);
 }

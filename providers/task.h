@@ -53,6 +53,11 @@ struct task {
     /* Split strategy: tasks with the same affinity get the same target, so one region
      * of one document keeps getting suggestions from one model (0 = none). */
     unsigned long long affinity;
+    /* Inline, explicit trigger: which of the candidates asked for this is (0 = the
+     * first or only one). Adapters sample each extra candidate differently (see
+     * adapter_temperature), so the same request body is never sent twice; the
+     * ledger records it so stats count the candidates as one editor request. */
+    int candidate;
     /* A model (config name) this run tries first, like a user's pin and through the same
      * checks: a cascade's next target or "Retry with <stronger model>". Not owned. */
     const char *pin_model;

@@ -90,7 +90,8 @@ static void attempt_account(struct attempt *a, const char *outcome, const struct
             .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
             .language = run->task.language,
             .route = rule && rule->label ? rule->label : "", .model = m->name, .provider = m->provider_name,
-            .attempt = a->number, .outcome = outcome, .status = a->x.status,
+            .attempt = a->number, .candidate = run->task.candidate, .outcome = outcome,
+            .status = a->x.status,
             .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->x.start_us),
             .tokens_in = usage.input_tokens, .tokens_out = usage.output_tokens,
             .tokens_cached = usage.cached_tokens, .tokens_reasoning = usage.reasoning_tokens,
@@ -106,6 +107,7 @@ static void attempt_account(struct attempt *a, const char *outcome, const struct
         if (err && err->cls == PERR_RATE_LIMITED && err->retry_after_ms > 0)
             h->cooldown_until = now + (uint64_t)err->retry_after_ms;
     }
+    run_telemetry_attempt(run, a, outcome, &usage, cost);
     router_charge(r, run->cfg, a->model, cost);
     detach(run, a);
     router_slot_release(r, run->cfg, a->model);
@@ -234,6 +236,8 @@ enum start_result attempt_start(struct route_run *run, size_t entry, bool retry,
     }
     a->trial = h ? breaker_on_start(&h->breaker, now) : false;
     router_slot_take(r, run->cfg, model);
+    if (run->last_error.cls != PERR_NONE && (run->attempts > 0 || run->have_last_model))
+        a->fallback_reason = run_outcome_name(run->last_error.cls);
     a->number = ++run->attempts;
     a->attempt_id = ledger_new_attempt_id();
     run->active[run->active[0] ? 1 : 0] = a;

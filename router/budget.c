@@ -146,14 +146,27 @@ static void describe(const struct budget_rule *r, bool monthly, double limit, do
              r->action == BUDGET_BLOCK ? ", action block" : "");
 }
 
+bool budget_model_is_free(const struct model_spec *m)
+{
+    const struct model_price *p = &m->price;
+    if (p->input > 0 || p->output > 0) return false;
+    /* An unknown price is not "free" on someone else's servers: only on your own. */
+    return (p->input == 0 && p->output == 0) ||
+           (m->provider_kind && config_kind_is_local(m->provider_kind));
+}
+
 bool budget_check(const struct budget_state *st, const struct config *cfg, size_t model,
                   int64_t now_ms, struct budget_verdict *v)
 {
     memset(v, 0, sizeof *v);
     if (!cfg || model >= cfg->model_count) return false;
+    bool free_model = budget_model_is_free(&cfg->models[model]);
     for (size_t i = 0; i < st->count && i < cfg->budget_count; i++) {
         const struct budget_rule *r = &cfg->budgets[i];
         if (!rule_covers(r, &cfg->models[model])) continue;
+        /* Downgrade keeps serving from what still fits: a free model adds nothing to
+         * the spend, so a spent downgrade budget never rules it out. Block refuses. */
+        if (free_model && r->action == BUDGET_DOWNGRADE) continue;
         double day = budget_rule_spent(st, i, false, now_ms);
         double month = budget_rule_spent(st, i, true, now_ms);
         bool day_over = r->daily_usd > 0 && day >= r->daily_usd;

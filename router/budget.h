@@ -45,9 +45,15 @@ void budget_state_free(struct budget_state *st);
 /* Adds an attempt's cost to every rule that covers the model. */
 void budget_add(struct budget_state *st, const struct config *cfg, size_t model, double usd,
                 int64_t now_ms);
-/* Whether a model may be used now. Returns v->over. */
+/* Whether a model may be used now. Returns v->over. A spent "downgrade" rule does
+ * not rule out a free model (budget_model_is_free): downgrade keeps serving from
+ * what still fits and refuses only when nothing does; "block" refuses every model it
+ * covers. */
 bool budget_check(const struct budget_state *st, const struct config *cfg, size_t model,
                   int64_t now_ms, struct budget_verdict *v);
+/* Price zero: known to be zero, or unknown on a local kind (ollama, llamacpp). An
+ * unknown price on a remote provider is not free. */
+bool budget_model_is_free(const struct model_spec *m);
 /* Spend of a rule in the current period (0 after a rollover). */
 double budget_rule_spent(const struct budget_state *st, size_t rule, bool monthly, int64_t now_ms);
 double budget_spent_today(const struct budget_state *st, int64_t now_ms);

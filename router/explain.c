@@ -110,6 +110,11 @@ char *router_explain_text(struct router *r, const struct task *task)
     if (t.path) buf_printf(&out, ", path %s", t.path);
     buf_printf(&out, ", ~%ld prompt tokens)\n", t.prompt_tokens_estimate);
     buf_printf(&out, "config: %s\n", cfg->source ? cfg->source : "?");
+    if (cfg->refusal) {   /* in full: the summary is cut at 160 bytes */
+        buf_printf(&out, "configuration not applied: %s\nresult: nothing is sent to any model until it is fixed\n",
+                   cfg->refusal);
+        return buf_steal(&out);
+    }
     buf_printf(&out, "rule: %s\n", plan.summary);
     if (plan.rule_index < 0) return buf_steal(&out);
     buf_printf(&out, "strategy: %s", strategy_name(plan.strategy));
@@ -158,6 +163,7 @@ cJSON *router_explain_json(struct router *r, const struct task *task)
     if (plan.rule_index >= 0 && cfg->routes[plan.rule_index].label)
         cJSON_AddStringToObject(o, "rule", cfg->routes[plan.rule_index].label);
     cJSON_AddStringToObject(o, "summary", plan.summary);
+    if (cfg->refusal) cJSON_AddStringToObject(o, "refusal", cfg->refusal);
     cJSON_AddStringToObject(o, "strategy", strategy_name(plan.strategy));
     if (plan.strategy == STRATEGY_HEDGE) cJSON_AddNumberToObject(o, "hedge_after_ms", (double)plan.hedge_after_ms);
     if (plan.strategy == STRATEGY_ADAPTIVE)

@@ -1,6 +1,7 @@
 /* Route planning (see plan.h): first matching rule, strategy ordering, then each
- * target checked for key, context window, breaker, rate-limit cooldown, budget and
- * provider concurrency, with the reason written down either way. */
+ * target checked for capability (a FIM-only API cannot run an action), key, context
+ * window, breaker, rate-limit cooldown, budget and provider concurrency, with the
+ * reason written down either way. */
 #include "router/plan.h"
 #include "router/adaptive.h"
 #include "ledger/cost.h"
@@ -120,6 +121,12 @@ static void check_target(const struct route_state *st, const struct task *t, uin
     uint64_t until = 0;
     memset(bv, 0, sizeof *bv);
     e->skipped = true;
+    if (t->kind != TASK_INLINE && !config_model_action_capable(m)) {   /* a FIM-only API */
+        e->code = "capability";
+        snprintf(e->reason, sizeof e->reason, "cannot do %s: kind %s does inline completion only",
+                 task_kind_name(t->kind), m->provider_kind ? m->provider_kind : "?");
+        return;
+    }
     if (p && (p->api_key_env || p->api_key_cmd) && !p->api_key && !m->api_key) {
         e->code = "no-key";
         if (p->api_key_env) snprintf(e->reason, sizeof e->reason, "no key: %s is not set", p->api_key_env);
@@ -249,6 +256,11 @@ int route_plan_compute(const struct route_state *st, const struct task *t, uint6
     plan->budget_blocked = false;
     const struct config *cfg = st->cfg;
     plan->rule_index = route_match_rule(cfg, t);
+    if (cfg && cfg->refusal) {   /* an invalid configuration serves nothing */
+        plan->rule_index = -1;
+        snprintf(plan->summary, sizeof plan->summary, "configuration not applied: %s", cfg->refusal);
+        return -1;
+    }
     if (plan->rule_index < 0) {
         snprintf(plan->summary, sizeof plan->summary, "no route matches task %s (add a rule with \"when\": {})",
                  task_kind_name(t->kind));

@@ -5,6 +5,7 @@
  * for an older attempt is ignored, which bounds memory whatever the ledger holds. */
 #include "router/quality.h"
 #include "ledger/ledger_read.h"
+#include "base/json.h"
 #include "base/xalloc.h"
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -173,26 +174,15 @@ static double attempt_value(const struct attempt_rec *a)
     return a->killed ? 0 : a->base * a->retention;
 }
 
-static double num(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static bool note_attempt(struct quality_table *q, const cJSON *o)
 {
-    const char *task = str(o, "task"), *model = str(o, "model"), *outcome = str(o, "outcome");
-    const char *id = str(o, "attempt_id");
+    const char *task = json_get_string(o, "task"), *model = json_get_string(o, "model");
+    const char *outcome = json_get_string(o, "outcome");
+    const char *id = json_get_string(o, "attempt_id");
     if (!task || !model || !outcome || !*task || !*model) return false;
-    size_t k = key_get(q, task, str(o, "language"), model);
+    size_t k = key_get(q, task, json_get_string(o, "language"), model);
     struct key_stats *ks = &q->keys[k];
-    double cost = num(o, "cost_usd");
+    double cost = json_get_number(o, "cost_usd", 0);
     ks->cost += cost;
     if (strcmp(outcome, "ok") == 0) {
         ks->delivered += 1;
@@ -218,7 +208,7 @@ static bool note_signal(struct quality_table *q, const char *signal, const char 
             ks->partial++;
         }
     } else if (strcmp(signal, "retained") == 0) {
-        double chars = num(o, "chars"), of = num(o, "of");
+        double chars = json_get_number(o, "chars", 0), of = json_get_number(o, "of", 0);
         if (chars < 0 || of < 0) return false;
         a->retention = of > 0 ? (chars < of ? chars / of : 1) : 1;
         ks->retained_chars += chars - a->retained_chars;
@@ -239,11 +229,11 @@ bool quality_note_line(struct quality_table *q, const char *line, int64_t since_
     if (!q || !line) return false;
     cJSON *o = cJSON_Parse(line);
     bool changed = false;
-    int64_t t = cJSON_IsObject(o) ? ledger_parse_time(str(o, "time")) : -1;
+    int64_t t = cJSON_IsObject(o) ? ledger_parse_time(json_get_string(o, "time")) : -1;
     if (t >= 0 && t >= since_ms && t < until_ms) {
-        const char *accept = str(o, "accept"), *signal = str(o, "signal");
+        const char *accept = json_get_string(o, "accept"), *signal = json_get_string(o, "signal");
         if (accept) changed = note_signal(q, "accepted", accept, o);
-        else if (signal) changed = note_signal(q, signal, str(o, "attempt_id"), o);
+        else if (signal) changed = note_signal(q, signal, json_get_string(o, "attempt_id"), o);
         else changed = note_attempt(q, o);
     }
     cJSON_Delete(o);

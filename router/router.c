@@ -103,6 +103,8 @@ void router_set_ledger(struct router *r, struct ledger *ledger)
     rebuild_state(r, r->cfg, true);
 }
 
+void router_set_telemetry(struct router *r, struct telemetry *telemetry) { r->telemetry = telemetry; }
+
 struct config *router_config(struct router *r) { return r->cfg; }
 
 void router_free(struct router *r)
@@ -231,6 +233,14 @@ double router_spent_today(struct router *r)
     return budget_spent_today(&r->state.budget, (int64_t)router_now(r));
 }
 
+/* A rule that every inline task matches: the rules after it never serve inline. */
+static bool takes_every_inline_task(const struct route_rule *rule)
+{
+    unsigned both = (1u << TRIGGER_AUTOMATIC) | (1u << TRIGGER_INVOKED);
+    return (!rule->trigger_mask || (rule->trigger_mask & both) == both) && !rule->languages &&
+           !rule->path_globs && rule->min_tokens <= 0 && rule->max_tokens <= 0;
+}
+
 void router_warm_inline(struct router *r)
 {
     const struct config *c = r->cfg;
@@ -248,5 +258,6 @@ void router_warm_inline(struct router *r)
             warmed[n++] = url;
             http_engine_warm(r->http, url);
         }
+        if (takes_every_inline_task(rule)) break;   /* e.g. the catch-all after it */
     }
 }

@@ -27,7 +27,7 @@ struct route_plan_entry {
     size_t model;            /* index into config.models */
     bool skipped;
     char reason[160];        /* why chosen or skipped, plain words */
-    /* Machine-readable cause when skipped: "no-key", "context", "breaker", "cooldown",
+    /* Machine-readable cause when skipped: "capability", "no-key", "context", "breaker", "cooldown",
      * "budget", "budget-block", "concurrency"; NULL when usable. "queue" marks a usable
      * target whose provider is full (action tasks wait for a slot). */
     const char *code;
@@ -84,6 +84,10 @@ struct config *router_config(struct router *router);
  * lines until then (router_free likewise comes before closing the ledger). Spend
  * counted against budgets so far carries over: the new file may not hold it. */
 void router_set_ledger(struct router *router, struct ledger *ledger);
+/* Exports a span per run and per attempt, and their metrics, from now on (NULL =
+ * none; the caller owns it and closes it after router_free). */
+struct telemetry;
+void router_set_telemetry(struct router *router, struct telemetry *telemetry);
 /* Cancels all runs (no callbacks) and frees. */
 void router_free(struct router *router);
 
@@ -128,7 +132,10 @@ cJSON *router_pins_json(struct router *router);
 /* Spend today (UTC day, USD) as the budgets count it: ledger at start + this process. */
 double router_spent_today(struct router *router);
 
-/* Opens connections to the inline targets' hosts (no billed call). */
+/* Opens connections to the inline targets' hosts (no billed call): the targets of the
+ * rules an inline task can match, up to the first rule that takes every inline task
+ * (so a catch-all after an unconditional inline rule is not warmed), each base URL
+ * once. Call it once per start: a second call opens a second connection. */
 void router_warm_inline(struct router *router);
 
 #endif

@@ -7,11 +7,13 @@
 #include "router/plan.h"
 #include "ledger/ledger.h"
 #include "router/quality.h"
+#include "telemetry/telemetry.h"
 
 struct router {
     uv_loop_t *loop;
     struct http_engine *http;
     struct ledger *ledger;            /* may be NULL */
+    struct telemetry *telemetry;      /* may be NULL (export off) */
     struct config *cfg;               /* reference */
     struct route_state state;         /* breakers, cooldowns, slots, budget for cfg */
     uint64_t (*now_ms)(void *);       /* wall clock, epoch ms (injectable) */

@@ -67,6 +67,15 @@ static void on_handle_closed(uv_handle_t *h)
     free(run);
 }
 
+/* The run leaves router_in_flight. Done before on_done, which reports the status
+ * line's in_flight: the run being reported is over by then. */
+static void run_count_out(struct route_run *run)
+{
+    if (run->counted_out) return;
+    run->counted_out = true;
+    run->router->run_count--;
+}
+
 /* Ends the run: cancels what still runs, unlinks it, closes its timers. */
 static void run_close(struct route_run *run)
 {
@@ -82,7 +91,7 @@ static void run_close(struct route_run *run)
     if (run->prev) run->prev->next = run->next;
     else r->runs = run->next;
     if (run->next) run->next->prev = run->prev;
-    r->run_count--;
+    run_count_out(run);
     uv_timer_stop(&run->timer);
     uv_timer_stop(&run->hedge_timer);
     uv_close((uv_handle_t *)&run->timer, on_handle_closed);
@@ -115,7 +124,9 @@ void run_finish_success(struct route_run *run, struct attempt *a)
     res.fell_back = a->entry != run->first_usable;
     res.attempt_id = a->attempt_id;
     run->finished = true;
+    run_telemetry_end(run, res.fell_back ? "fallback" : "served", a);
     run->winner = a;   /* freed by run_close, after on_done: text stays valid during it */
+    run_count_out(run);
     if (run->cb.on_done) run->cb.on_done(run->data, &res);
     run_close(run);
 }
@@ -135,6 +146,9 @@ static void finish_failure(struct route_run *run)
     }
     snprintf(res.message, sizeof res.message, "%s", run->message);
     run->finished = true;
+    run_telemetry_end(run, run->plan.budget_blocked ? "blocked"
+                           : run->last_error.cls == PERR_CANCELLED ? "cancelled" : "error", NULL);
+    run_count_out(run);
     if (run->cb.on_done) run->cb.on_done(run->data, &res);
     run_close(run);
 }
@@ -241,6 +255,10 @@ void run_cancel_losers_soon(struct route_run *run)
 static void refusal_message(struct route_run *run)
 {
     const struct route_plan *p = &run->plan;
+    if (run->cfg->refusal) {   /* the whole error: the summary is cut at 160 bytes */
+        snprintf(run->message, sizeof run->message, "configuration not applied: %s", run->cfg->refusal);
+        return;
+    }
     if (p->rule_index < 0) {
         snprintf(run->message, sizeof run->message, "%s", p->summary);
         return;
@@ -272,7 +290,8 @@ static void record_budget_refusal(struct route_run *run)
         .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
         .language = run->task.language,
         .route = run->cfg->routes[run->plan.rule_index].label, .model = m->name,
-        .provider = m->provider_name, .attempt = 0, .outcome = "budget", .first_token_ms = -1,
+        .provider = m->provider_name, .attempt = 0, .candidate = run->task.candidate,
+        .outcome = "budget", .first_token_ms = -1,
         .estimated = true,
     };
     ledger_record(r->ledger, &e);
@@ -303,6 +322,7 @@ struct route_run *router_run(struct router *r, const struct task *task, const ch
     int usable = route_plan_compute(&r->state, &run->task, router_now(r), router_random(r), &run->plan);
     for (size_t i = 0; i < run->plan.count; i++)
         if (!run->plan.entries[i].skipped) { run->first_usable = i; break; }
+    run_telemetry_begin(run);
     if (usable < 0) {
         refusal_message(run);
         record_budget_refusal(run);
@@ -317,7 +337,8 @@ void route_run_cancel(struct route_run *run)
 {
     if (!run || run->finished) return;
     run->cb.on_done = NULL;
-    run_close(run);
+    run_close(run);   /* records its attempts as cancelled first */
+    run_telemetry_end(run, "cancelled", NULL);
 }
 
 void run_queue_pump(struct router *r)

@@ -19,6 +19,7 @@ struct attempt {
     bool trial;                   /* the breaker's half-open trial */
     long first_token_ms;
     char *attempt_id;
+    const char *fallback_reason;  /* static: why the attempt before this one did not answer */
 };
 
 enum pending { PENDING_NONE = 0, PENDING_ADVANCE, PENDING_RETRY, PENDING_FAIL };
@@ -40,6 +41,7 @@ struct route_run {
     bool text_sent;
     bool hedged;
     bool finished;
+    bool counted_out;             /* no longer in router_in_flight (before on_done) */
     double cost;
     uint64_t start_us;
     size_t first_usable;
@@ -55,6 +57,7 @@ struct route_run {
     struct route_run *wait_next;              /* router waiting queue */
     bool waiting;
     size_t wait_entry;
+    struct telemetry_span_context span;   /* the request's span (telemetry) */
 };
 
 enum start_result { START_OK, START_SKIP, START_WAIT };
@@ -73,6 +76,12 @@ void attempt_cancel(struct attempt *a);
 /* retry: the same target again after its delay (its own 429 park does not apply).
  * hedge: a second concurrent attempt, which never waits for a provider slot. */
 enum start_result attempt_start(struct route_run *run, size_t entry, bool retry, bool hedge);
+
+/* run_telemetry.c: the run's and the attempt's telemetry events. */
+void run_telemetry_begin(struct route_run *run);
+void run_telemetry_end(struct route_run *run, const char *outcome, const struct attempt *winner);
+void run_telemetry_attempt(struct route_run *run, const struct attempt *a, const char *outcome,
+                           const struct provider_usage *usage, double cost);
 
 /* run.c */
 void run_finish_success(struct route_run *run, struct attempt *a);

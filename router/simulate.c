@@ -12,6 +12,7 @@
 #include "ledger/cost.h"
 #include "router/plan.h"
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/xalloc.h"
 #include <math.h>
 #include <stdarg.h>
@@ -152,26 +153,25 @@ static void replay_days(struct sim_state *s, const struct sim_task *tasks, size_
 
 static long long_field(const cJSON *o, const char *name, long fallback, int *bad)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    if (!v) return fallback;
-    if (!cJSON_IsNumber(v) || v->valuedouble < 0) *bad = 1;
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : fallback;
+    const cJSON *v = json_member(o, name);
+    if (v && (!cJSON_IsNumber(v) || v->valuedouble < 0)) *bad = 1;
+    return json_get_long(o, name, fallback);   /* clamped: 1e300 tokens stays a defined long */
 }
 
 int sim_parse_task(const cJSON *o, size_t index, struct sim_task *t, char *err, size_t errlen)
 {
     if (!cJSON_IsObject(o)) return sim_fail(err, errlen, "tasks[%zu]: expected an object", index);
-    const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "kind"));
-    if (!kind) kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "task"));
+    const char *kind = json_get_string(o, "kind");
+    if (!kind) kind = json_get_string(o, "task");
     t->kind = task_kind_parse(kind);
     if (t->kind < 0) return sim_fail(err, errlen, "tasks[%zu].kind: unknown task kind \"%s\"", index, kind ? kind : "");
-    const char *trigger = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "trigger"));
+    const char *trigger = json_get_string(o, "trigger");
     t->trigger = trigger ? task_trigger_parse(trigger)
                          : (t->kind == TASK_INLINE ? TRIGGER_AUTOMATIC : TRIGGER_INVOKED);
     if (t->trigger < 0) return sim_fail(err, errlen, "tasks[%zu].trigger: expected automatic or invoked", index);
-    t->language = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "language"));
-    t->path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "path"));
-    const cJSON *count = cJSON_GetObjectItemCaseSensitive(o, "count");
+    t->language = json_get_string(o, "language");
+    t->path = json_get_string(o, "path");
+    const cJSON *count = json_member(o, "count");
     t->count = cJSON_IsNumber(count) ? count->valuedouble : 1;
     int bad = count && (!cJSON_IsNumber(count) || count->valuedouble < 0);
     t->tokens_in = long_field(o, "tokens_in", 0, &bad);
@@ -201,7 +201,7 @@ static double round_to(double x, double unit) { return round(x / unit) * unit; }
 static cJSON *result_json(const struct sim_state *s, const cJSON *workload)
 {
     cJSON *o = cJSON_CreateObject();
-    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(workload, "name"));
+    const char *name = json_get_string(workload, "name");
     if (name) cJSON_AddStringToObject(o, "workload", name);
     cJSON_AddNumberToObject(o, "tasks", round_to(s->total_tasks, 1e-6));
     cJSON_AddNumberToObject(o, "served", round_to(s->served, 1e-6));
@@ -241,7 +241,7 @@ static cJSON *result_json(const struct sim_state *s, const cJSON *workload)
 
 static int parse_days(const cJSON *workload, int *days, char *err, size_t errlen)
 {
-    const cJSON *v = cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "days") : NULL;
+    const cJSON *v = json_member(workload, "days");
     *days = 1;
     if (!v) return 0;
     if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 366 || v->valuedouble != (int)v->valuedouble)
@@ -252,7 +252,7 @@ static int parse_days(const cJSON *workload, int *days, char *err, size_t errlen
 
 cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, size_t errlen)
 {
-    const cJSON *tasks = cJSON_IsArray(workload) ? workload : cJSON_GetObjectItemCaseSensitive(workload, "tasks");
+    const cJSON *tasks = cJSON_IsArray(workload) ? workload : json_member(workload, "tasks");
     if (!cJSON_IsArray(tasks) || cJSON_GetArraySize(tasks) == 0) {
         sim_fail(err, errlen, "tasks: expected a non-empty array of tasks");
         return NULL;
@@ -267,15 +267,14 @@ cJSON *simulate_run(const struct config *cfg, const cJSON *workload, char *err, 
     int days;
     int rc = parse_days(workload, &days, err, errlen);
     if (rc == 0)
-        rc = parse_unavailable(&s, cJSON_IsObject(workload) ? cJSON_GetObjectItemCaseSensitive(workload, "unavailable") : NULL,
-                               err, errlen);
+        rc = parse_unavailable(&s, json_member(workload, "unavailable"), err, errlen);
     for (size_t i = 0; rc == 0 && i < task_count; i++)
         rc = sim_parse_task(cJSON_GetArrayItem(tasks, (int)i), i, &parsed[i], err, errlen);
     if (rc == 0) {
         replay_days(&s, parsed, task_count, days);
         result = result_json(&s, workload);
         cJSON_AddNumberToObject(result, "days", days);
-        const cJSON *quality = cJSON_GetObjectItemCaseSensitive(workload, "quality");
+        const cJSON *quality = json_member(workload, "quality");
         cJSON *q = quality ? simulate_quality(cfg, quality, parsed, task_count, days, err, errlen) : NULL;
         if (quality && !q) {
             cJSON_Delete(result);

@@ -15,6 +15,7 @@
 #include "router/simulate_int.h"
 #include "router/plan.h"
 #include "router/quality.h"
+#include "base/json.h"
 #include "base/xalloc.h"
 #include <math.h>
 #include <stdio.h>
@@ -162,12 +163,12 @@ static int parse_outcomes(struct qsim *s, const cJSON *list, char *err, size_t e
     size_t i = 0;
     for (const cJSON *o = list->child; o; o = o->next, i++) {
         struct outcome *out = &s->outcomes[i];
-        const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "task"));
-        const cJSON *acc = cJSON_GetObjectItemCaseSensitive(o, "accept");
-        const cJSON *ret = cJSON_GetObjectItemCaseSensitive(o, "retain");
+        const char *kind = json_get_string(o, "task");
+        const cJSON *acc = json_member(o, "accept");
+        const cJSON *ret = json_member(o, "retain");
         out->kind = task_kind_parse(kind ? kind : "inline");
-        out->language = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "language"));
-        out->model = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "model"));
+        out->language = json_get_string(o, "language");
+        out->model = json_get_string(o, "model");
         if (!out->language) out->language = "";
         out->accept = cJSON_IsNumber(acc) ? acc->valuedouble : -1;
         out->retain = cJSON_IsNumber(ret) ? ret->valuedouble : ret ? -1 : 1;
@@ -218,14 +219,14 @@ cJSON *simulate_quality(const struct config *cfg, const cJSON *quality, const st
                         size_t task_count, int days, char *err, size_t errlen)
 {
     struct qsim s = { .cfg = cfg, .chars = 40 };
-    const cJSON *seed = cJSON_GetObjectItemCaseSensitive(quality, "seed");
-    const cJSON *chars = cJSON_GetObjectItemCaseSensitive(quality, "accepted_chars");
+    const cJSON *seed = json_member(quality, "seed");
+    const cJSON *chars = json_member(quality, "accepted_chars");
     if (!cJSON_IsObject(quality)) {
         sim_fail(err, errlen, "quality: expected an object with outcomes");
         return NULL;
     }
     if (cJSON_IsNumber(chars) && chars->valuedouble > 0) s.chars = chars->valuedouble;
-    if (parse_outcomes(&s, cJSON_GetObjectItemCaseSensitive(quality, "outcomes"), err, errlen) < 0) {
+    if (parse_outcomes(&s, json_member(quality, "outcomes"), err, errlen) < 0) {
         free(s.outcomes);
         return NULL;
     }

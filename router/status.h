@@ -1,6 +1,7 @@
 /* The payload of the switchboard/status notification sent after each completed task,
  * for an editor's status line: {"model": "fast", "in_flight": 0, "spend_today_usd":
- * 0.0123, "breakers": {"fast": "closed", ...}}. */
+ * 0.0123, "breakers": {"fast": "closed", ...}}. in_flight counts the runs still going,
+ * not the one being reported. */
 #ifndef ROUTER_STATUS_H
 #define ROUTER_STATUS_H
 #include "ledger/ledger.h"

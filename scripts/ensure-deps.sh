@@ -25,6 +25,9 @@ build|all)
     want libuv1-dev have_pc libuv
     want libcurl4-openssl-dev have_pc libcurl
     want libcjson-dev have_pc libcjson
+    # Telemetry's OTLP and remote-write encoding (C generated from telemetry/proto).
+    want libprotobuf-c-dev have_pc libprotobuf-c
+    want protobuf-c-compiler command -v protoc-c
     ;;
 esac
 case "$step" in
@@ -40,6 +43,8 @@ test|all)
     want elpa-eglot have_eglot
     want nodejs command -v node
     want npm command -v npm
+    # tests/integration/test_telemetry_prometheus.py runs a real Prometheus.
+    want prometheus command -v prometheus
     ;;
 esac
 case "$step" in

@@ -520,6 +520,39 @@ class ActionsTest(unittest.TestCase):
         self.assertEqual(error["code"], -32803)
         self.assertEqual(self.fs.stats()["requests"], 0)
 
+    def fim_only_config(self, second=None):
+        """Actions routed first to a mistral-fim model (inline completion only)."""
+        cfg = self.config()
+        cfg["providers"]["codestral"] = {"kind": "mistral-fim", "base_url": self.fs.url + "/v1",
+                                         "api_key_env": KEY_ENV}
+        cfg["models"]["fim"] = {"provider": "codestral", "model": "fim-model",
+                                "price": {"input": 0.3, "output": 0.9}}
+        cfg["routes"][1]["targets"] = ["fim"] + ([second] if second else [])
+        return cfg
+
+    def test_fim_only_model_never_titles_or_serves_an_action(self):
+        """A model whose API only fills in the middle cannot run an action: the title
+        names the model that will serve, the second target (issue #14, item 13)."""
+        self.start(config=self.fim_only_config(second="backup"))
+        uri = self.open_py()
+        self.answer("```\n        return 9\n```", model="backup-model")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        self.assertEqual(action["title"], "AI: Refactor (backup)")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        self.assertEqual(result["edit"]["changes"][uri][0]["newText"], "9")
+        self.assertEqual([r["model"] for r in self.fs.requests() if r.get("model")], ["backup-model"])
+
+    def test_fim_only_model_alone_means_no_model_available(self):
+        self.start(config=self.fim_only_config())
+        uri = self.open_py()
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        self.assertEqual(action["title"], "AI: Refactor (no model available)")
+        result, error = self.resolve(action)
+        self.assertEqual(error["code"], -32803)
+        self.assertIn("inline completion only", error["message"])
+        self.assertEqual(self.fs.stats()["requests"], 0)
+
     def test_stale_document_gives_content_modified(self):
         self.start()
         uri = self.open_py()
@@ -605,6 +638,27 @@ class ActionsTest(unittest.TestCase):
         result, error = self.resolve(action)
         self.assertEqual(error["code"], -32803)
 
+    def test_status_after_the_last_action_says_nothing_in_flight(self):
+        """switchboard/status is sent when an action ends, answered or failed, and the
+        run it reports is no longer counted: idle means in_flight 0 (issue #14, item 12)."""
+        self.start()
+        uri = self.open_py()
+        self.answer("```\n        return 9\n```")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        status = self.client.wait_notification("switchboard/status")
+        self.assertEqual(status["model"], "reasoning")
+        self.assertEqual(status["in_flight"], 0)
+        seen = len(self.client.notifications)
+        self.fs.reset()
+        self.fs.default(error="server_error")
+        action = self.pick(self.actions(uri, rng(2, 0, 3, 0)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertEqual(error["code"], -32803)
+        status = self.client.wait_notification("switchboard/status", after=seen)
+        self.assertEqual(status["in_flight"], 0)
+
     def test_answer_without_code_is_request_failed(self):
         self.start()
         uri = self.open_py()
@@ -663,6 +717,24 @@ class ActionsTest(unittest.TestCase):
             "newText": "\n\ndef test_area():\n    assert shapes.Shape().area() == 1\n"}]}})
         body = json.dumps([r["body"] for r in self.fs.requests() if r.get("model")])
         self.assertIn("def test_old", body)   # the model saw the existing file
+
+    def test_generate_tests_never_sends_an_excluded_test_file(self):
+        # The source file may go to the model; its test file is excluded: the answer is
+        # still appended there, but the model never sees that file's text.
+        self.start(config=self.config(privacy={"exclude": ["test_shapes.py"]}))
+        with open(os.path.join(self.root, "test_shapes.py"), "w") as f:
+            f.write("import shapes\n\nTEST_FILE_MARKER = 1\n")
+        uri = self.open_py()
+        self.answer("```python\ndef test_area():\n    pass\n```")
+        action = self.pick(self.actions(uri, rng(1, 0, 3, 0)), "source.switchboard.tests")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        test_uri = "file://" + os.path.join(self.root, "test_shapes.py")
+        self.assertEqual(list(result["edit"]["changes"]), [test_uri])
+        body = json.dumps([r["body"] for r in self.fs.requests() if r.get("model")])
+        self.assertIn("class Shape", body)
+        self.assertNotIn("TEST_FILE_MARKER", body)
+        self.assertIn("its content is not shown", body)
 
     def test_generate_tests_creates_file_when_supported(self):
         self.start(caps(**{"workspace.workspaceEdit": {"documentChanges": True,

@@ -182,6 +182,43 @@ class CheckTest(unittest.TestCase):
         self.assertIn("No model provider found. Set an API key (ANTHROPIC_API_KEY", r.stdout)
         self.assertIn("configuration is valid: 0 providers, 0 models, 0 routes", r.stdout)
 
+    def test_fim_only_model_in_an_action_route_is_a_warning(self):
+        """check warns when a route that serves code actions names a model whose API
+        only fills in the middle (issue #14, item 13); inline-only routes are fine."""
+        path = self.write({
+            "providers": {"cs": {"kind": "mistral-fim"}, "oa": {"kind": "openai"}},
+            "models": {"fim": {"provider": "cs", "model": "codestral-latest"},
+                       "chat": {"provider": "oa", "model": "gpt-5-mini"}},
+            "routes": [{"when": {"task": "inline"}, "targets": ["fim"]},
+                       {"when": {"task": ["refactor", "inline"]}, "targets": ["fim", "chat"]},
+                       {"when": {}, "targets": ["chat"]}]})
+        r = self.check("--config", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout + r.stderr
+        self.assertIn("routes[1].targets[0]: model 'fim' (kind mistral-fim) does inline completion "
+                      "only; code actions routed here skip it", out)
+        self.assertNotIn("routes[0].targets[0]", out)
+
+    def fim_row(self, page, value):
+        with open(os.path.join(ROOT, "docs", page), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("| `%s`" % value):
+                    return line
+        self.fail("no `%s` row in docs/%s" % (value, page))
+
+    def test_native_on_a_chat_only_kind_is_an_error_in_code_and_docs(self):
+        """docs/providers.md says what the binary does with fim "native" on a kind
+        without a FIM API: an invalid configuration, not a fallback to a chat prompt."""
+        path = self.write({"providers": {"oa": {"kind": "openai"}},
+                           "models": {"m": {"provider": "oa", "model": "gpt-5-mini", "fim": "native"}}})
+        r = self.check("--config", path)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("models.m.fim: provider kind 'openai' has no native fill-in-the-middle",
+                      r.stdout + r.stderr)
+        row = self.fim_row("providers.md", "native")
+        self.assertNotIn("falls back", row)
+        self.assertIn("error", row)
+
 
 if __name__ == "__main__":
     unittest.main()

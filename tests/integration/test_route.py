@@ -148,6 +148,58 @@ class RouteTest(unittest.TestCase):
                       p.stdout)
         self.assertIn("spent today: $2.5000", p.stdout)
 
+    def spend_today(self, usd, model="fast", provider="deepseek-fim"):
+        import time
+        state = os.path.join(self.dir, "state", "switchboard")
+        os.makedirs(state, exist_ok=True)
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        line = {"time": now, "request_id": "1", "attempt_id": "x-1", "task": "inline",
+                "trigger": "automatic", "route": "routes[0]", "model": model,
+                "provider": provider, "attempt": 1, "outcome": "ok", "status": 200,
+                "first_token_ms": 100, "total_ms": 200, "tokens_in": 10, "tokens_out": 10,
+                "tokens_cached": 0, "tokens_reasoning": 0, "estimated": False,
+                "cost_usd": usd, "accepted": False}
+        with open(os.path.join(state, "ledger.jsonl"), "a", encoding="utf-8") as f:
+            f.write(json.dumps(line) + "\n")
+
+    def test_readme_overall_downgrade_keeps_the_free_local_model(self):
+        """The README's own example: an overall $5 downgrade budget with an Ollama
+        fallback. Once $5 is spent the paid models are skipped and the free local model
+        serves inline completion and actions (issue #14, item 11)."""
+        with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        start = readme.index("```jsonc\n") + len("```jsonc\n")
+        example = readme[start:readme.index("```", start)]
+        self.assertIn('"action": "downgrade"', example)
+        with open(self.config, "w", encoding="utf-8") as f:
+            f.write(example)
+        self.env.update(DEEPSEEK_API_KEY=SECRET, ANTHROPIC_API_KEY=SECRET)
+        self.spend_today(5.01)
+        p = self.route("--task", "inline", "--tokens", "500")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"- fast .*skipped: over budget: daily limit \$5\.00 overall reached")
+        self.assertRegex(p.stdout, r"1\. offline .*chosen")
+        p = self.route("--task", "refactor", "--tokens", "500")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"- reasoning .*skipped: over budget")
+        self.assertRegex(p.stdout, r"1\. offline .*downgrade")
+
+    def test_fim_only_model_is_skipped_for_actions(self):
+        """route shows a target that cannot do the task skipped, with the reason
+        (issue #14, item 13)."""
+        doc = json.loads(json.dumps(CONFIG))
+        doc["providers"]["codestral"] = {"kind": "mistral-fim", "base_url": "http://127.0.0.1:9"}
+        doc["models"]["fim"] = {"provider": "codestral", "model": "codestral-latest"}
+        doc["routes"] = [{"when": {}, "targets": ["fim", "offline"]}]
+        with open(self.config, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        p = self.route("--task", "refactor", "--tokens", "500")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"- fim .*skipped: cannot do refactor: kind mistral-fim does inline completion only")
+        self.assertRegex(p.stdout, r"1\. offline .*chosen")
+        p = self.route("--task", "inline", "--tokens", "500")
+        self.assertRegex(p.stdout, r"1\. fim .*chosen")
+
     def test_no_matching_rule_says_so(self):
         doc = dict(CONFIG, routes=[{"when": {"task": "inline"}, "targets": ["offline"]}])
         with open(self.config, "w", encoding="utf-8") as f:

@@ -4,22 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-TEST(action_files_uri_roundtrip)
-{
-    char *p = file_uri_to_path("file:///home/u/a%20b/%C5%BC.py");
-    ASSERT_STREQ(p, "/home/u/a b/\xc5\xbc.py");
-    char *u = file_path_to_uri(p);
-    ASSERT_STREQ(u, "file:///home/u/a%20b/%C5%BC.py");
-    free(p); free(u);
-    p = file_uri_to_path("file://localhost/x");
-    ASSERT_STREQ(p, "/x");
-    free(p);
-    ASSERT(file_uri_to_path("untitled:Untitled-1") == NULL);
-    ASSERT(file_uri_to_path("file:///bad%zz") == NULL);
-    ASSERT(file_uri_to_path("file:///nul%00") == NULL);
-    ASSERT(file_uri_to_path("file://otherhost/x") == NULL);
-}
-
 TEST(action_files_test_candidates)
 {
     char **c = action_test_candidates("/w/pkg/foo.py", "python", "/w");

@@ -86,8 +86,31 @@ TEST(defaults_without_fim_models_use_cheap_chat_for_inline)
     setenv("OPENAI_API_KEY", "sk-openai-test", 1);
     setenv("GEMINI_API_KEY", "gemini-test", 1);
     struct config *cfg = load_defaults();
-    ASSERT_STREQ(targets_of(cfg, 0), "gemini-flash,gemini-pro");   /* no reasoning models */
+    /* no model that thinks first: GPT-5 nano at minimal effort, then Gemini */
+    ASSERT_STREQ(targets_of(cfg, 0), "gpt-5-nano,gemini-flash,gemini-pro");
     ASSERT_STREQ(targets_of(cfg, 1), "gpt-5,gemini-pro,gemini-flash,gpt-5-mini");
+    config_unref(cfg);
+}
+
+/* Inline completion has a 1.5 s first-token limit: its default targets answer
+ * without thinking, or with the provider's minimal reasoning setting, even when the
+ * only key is for reasoning models (issue #14, item 9). */
+TEST(defaults_inline_never_routes_to_a_thinking_model)
+{
+    clean_env();
+    setenv("OPENAI_API_KEY", "sk-openai-test", 1);
+    struct config *cfg = load_defaults();
+    ASSERT_EQ(cfg->routes[0].task_mask, 1u << TASK_INLINE);
+    ASSERT(cfg->routes[0].target_count > 0);
+    for (size_t i = 0; i < cfg->routes[0].target_count; i++) {
+        const struct model_spec *m = &cfg->models[cfg->routes[0].targets[i]];
+        if (!m->reasoning) continue;
+        if (!m->reasoning_effort || strcmp(m->reasoning_effort, "minimal") != 0)
+            test_fail(__FILE__, __LINE__, "inline target %s thinks (effort %s)", m->name,
+                      m->reasoning_effort ? m->reasoning_effort : "default");
+    }
+    /* Code actions keep the strong reasoning model first. */
+    ASSERT(strncmp(targets_of(cfg, 1), "gpt-5,", 6) == 0);
     config_unref(cfg);
 }
 

@@ -40,23 +40,6 @@ TEST(inline_cut_suffix_after_line_end)
     ASSERT_EQ(inline_cut_suffix(u, strlen(u), 4), 3);
 }
 
-TEST(inline_uri_paths)
-{
-    char *p = inline_uri_to_path("file:///home/u/proj/src/caf%C3%A9%20x.py", "/home/u/proj");
-    ASSERT_STREQ(p, "src/caf\xc3\xa9 x.py");
-    free(p);
-    p = inline_uri_to_path("file:///home/u/other/a.py", "/home/u/proj/");
-    ASSERT_STREQ(p, "/home/u/other/a.py");
-    free(p);
-    p = inline_uri_to_path("file:///home/u/projX/a.py", "/home/u/proj");
-    ASSERT_STREQ(p, "/home/u/projX/a.py");                    /* not under root */
-    free(p);
-    p = inline_uri_to_path("untitled:Untitled-1", "/home/u/proj");
-    ASSERT_STREQ(p, "untitled:Untitled-1");
-    free(p);
-    ASSERT(inline_uri_to_path(NULL, NULL) == NULL);
-}
-
 TEST(inline_affinity_bands)
 {
     ASSERT_EQ(inline_affinity("file:///a.c", 0), inline_affinity("file:///a.c", 15));

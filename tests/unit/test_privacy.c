@@ -17,20 +17,20 @@ static char *redact(const char *text, int *count)
 
 TEST(privacy_default_excludes)
 {
-    ASSERT(privacy_is_excluded(NULL, "/home/u/p/.env"));
-    ASSERT(privacy_is_excluded(NULL, "/home/u/p/.env.production"));
-    ASSERT(privacy_is_excluded(NULL, "certs/server.pem"));
-    ASSERT(privacy_is_excluded(NULL, "/x/tls.key"));
-    ASSERT(privacy_is_excluded(NULL, "/home/u/.ssh/id_rsa"));
-    ASSERT(privacy_is_excluded(NULL, "/srv/app/secrets/db.yaml"));
-    ASSERT(!privacy_is_excluded(NULL, "/srv/app/src/main.c"));
-    ASSERT(!privacy_is_excluded(NULL, "/srv/app/environment.py"));
-    ASSERT(!privacy_is_excluded(NULL, NULL));
+    ASSERT(privacy_uri_excluded(NULL, "file:///home/u/p/.env"));
+    ASSERT(privacy_uri_excluded(NULL, "file:///home/u/p/.env.production"));
+    ASSERT(privacy_uri_excluded(NULL, "untitled:certs/server.pem"));
+    ASSERT(privacy_uri_excluded(NULL, "file:///x/tls.key"));
+    ASSERT(privacy_uri_excluded(NULL, "file:///home/u/.ssh/id_rsa"));
+    ASSERT(privacy_uri_excluded(NULL, "file:///srv/app/secrets/db.yaml"));
+    ASSERT(!privacy_uri_excluded(NULL, "file:///srv/app/src/main.c"));
+    ASSERT(!privacy_uri_excluded(NULL, "file:///srv/app/environment.py"));
+    ASSERT(privacy_uri_excluded(NULL, NULL));          /* fails closed */
     char *custom[] = { "*.secret.ts", NULL };
-    ASSERT(privacy_is_excluded(custom, "/a/b/c.secret.ts"));
-    ASSERT(!privacy_is_excluded(custom, "/a/.env"));   /* a configured list replaces the defaults */
+    ASSERT(privacy_uri_excluded(custom, "file:///a/b/c.secret.ts"));
+    ASSERT(!privacy_uri_excluded(custom, "file:///a/.env"));   /* a configured list replaces the defaults */
     char *none[] = { NULL };
-    ASSERT(!privacy_is_excluded(none, "/a/.env"));
+    ASSERT(!privacy_uri_excluded(none, "file:///a/.env"));
 }
 
 TEST(privacy_private_key_block)

@@ -137,12 +137,12 @@ TEST(request_openai_local_without_key_and_chat_fim)
     ASSERT_STREQ(b.headers, "Content-Type: application/json\nAccept: text/event-stream\n");
     cJSON *root = cJSON_Parse(buf_str(&b.req.body));
     cJSON *msgs = cJSON_GetObjectItem(root, "messages");
-    ASSERT_STREQ(json_string(cJSON_GetArrayItem(msgs, 0), "content"), prompt_default_system(TASK_INLINE));
-    ASSERT_STREQ(json_string(cJSON_GetArrayItem(msgs, 1), "content"),
+    ASSERT_STREQ(json_get_string(cJSON_GetArrayItem(msgs, 0), "content"), prompt_default_system(TASK_INLINE));
+    ASSERT_STREQ(json_get_string(cJSON_GetArrayItem(msgs, 1), "content"),
                  "Complete the code at <CURSOR>.\nLanguage: python\nFile: a.py\n\n<file>\n"
                  "def add(a, b):\n    <CURSOR>\n\nprint(add(1, 2))\n\n</file>\n");
     ASSERT(cJSON_GetObjectItem(root, "temperature") == NULL);
-    ASSERT_EQ(json_long(root, "max_tokens", 0), 64);
+    ASSERT_EQ(json_get_long(root, "max_tokens", 0), 64);
     cJSON_Delete(root);
     provider_request_free(&b.req);
 }
@@ -234,6 +234,30 @@ TEST(request_anthropic_extended_thinking)
                  "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":2304,\"system\":\"You rewrite code.\","
                  "\"messages\":[{\"role\":\"user\",\"content\":\"Rename x to count:\\nint x = 0;\"}],"
                  "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048},\"stream\":true}");
+    provider_request_free(&b.req);
+}
+
+/* Inline completion never sends a thinking budget: the model answers at once, within
+ * the 1.5 s first-token limit (issue #14, item 9). */
+TEST(request_inline_never_sends_a_thinking_budget)
+{
+    struct model_spec s = spec("anthropic", "https://api.anthropic.com/v1", "claude-sonnet-4-5");
+    s.thinking_budget = 2048;
+    struct task t = inline_task();
+    struct built b;
+    build("anthropic", &s, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"thinking\"") == NULL);
+    ASSERT(strstr(buf_str(&b.req.body), "\"max_tokens\":64,") != NULL);   /* not raised by the budget */
+    provider_request_free(&b.req);
+    struct model_spec g = spec("gemini", "https://generativelanguage.googleapis.com/v1beta", "gemini-2.5-flash");
+    g.thinking_budget = 1000;
+    build("gemini", &g, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"thinkingBudget\":0,") != NULL);   /* thinking off */
+    ASSERT(strstr(buf_str(&b.req.body), "\"maxOutputTokens\":64,") != NULL);
+    provider_request_free(&b.req);
+    g.reasoning = true;   /* cannot turn thinking off: no budget sent, the model's minimum */
+    build("gemini", &g, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "thinkingBudget") == NULL);
     provider_request_free(&b.req);
 }
 

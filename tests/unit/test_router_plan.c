@@ -242,6 +242,79 @@ TEST(plan_budget_downgrade_to_next_cheaper_model)
     tcfg_free(c);
 }
 
+/* An overall downgrade budget that is spent rules out what costs money, not what is
+ * free: the local model keeps serving, in the rule or as the downgrade; with nothing
+ * free the plan has no usable target (issue #14, item 11). */
+TEST(plan_overall_downgrade_keeps_free_targets)
+{
+    struct config *c = sample();
+    tcfg_route(c, "inline", STRATEGY_FALLBACK, (const char *[]){ "fast", "offline", NULL });
+    c->routes[0].task_mask = 1u << TASK_INLINE;
+    tcfg_route(c, "actions", STRATEGY_FALLBACK, (const char *[]){ "reasoning", "fast", NULL });
+    tcfg_budget(c, BUDGET_OVERALL, NULL, 5.0, 0, BUDGET_DOWNGRADE);
+    struct route_state st;
+    route_state_init(&st, c, NULL, NOW, NULL, NULL);
+    budget_add(&st.budget, c, 1, 5.01, (int64_t)NOW);
+    struct route_plan p;
+    struct task t = make_task(TASK_INLINE, NULL, NULL, 500);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_STREQ(p.entries[0].code, "budget");
+    ASSERT(!p.entries[1].skipped);
+    ASSERT_STREQ(name_of(c, &p, 1), "offline");
+    t = make_task(TASK_REVIEW, NULL, NULL, 500);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_EQ(p.usable, 1);
+    ASSERT_STREQ(name_of(c, &p, 2), "offline");
+    ASSERT(p.entries[2].downgrade);
+    struct budget_verdict v;
+    ASSERT(budget_check(&st.budget, c, 0, (int64_t)NOW, &v));   /* paid: over */
+    ASSERT(!budget_check(&st.budget, c, 3, (int64_t)NOW, &v));  /* free: fits */
+    route_state_free(&st);
+    /* Without a free model nothing fits: no usable target. */
+    c->models[3].price = (struct model_price){ 0.01, 0.01, -1, -1 };
+    route_state_init(&st, c, NULL, NOW, NULL, NULL);
+    budget_add(&st.budget, c, 1, 5.01, (int64_t)NOW);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), -1);
+    route_state_free(&st);
+    tcfg_free(c);
+}
+
+/* A model whose API does only fill-in-the-middle (mistral-fim) cannot serve a code
+ * action: the plan skips it with the reason, the next target serves, and with no
+ * other target nothing is usable (issue #14, item 13). Inline still uses it. */
+TEST(plan_skips_targets_that_cannot_do_the_task)
+{
+    struct config *c = sample();
+    size_t cp = tcfg_provider(c, "codestral", "mistral-fim", "http://127.0.0.1:5", NULL, NULL, 0);
+    tcfg_model(c, "fim", cp, 0.3, 0.9, 256000);
+    tcfg_route(c, "inline", STRATEGY_FALLBACK, (const char *[]){ "fim", NULL });
+    c->routes[0].task_mask = 1u << TASK_INLINE;
+    tcfg_route(c, "actions", STRATEGY_FALLBACK, (const char *[]){ "fim", "fast", NULL });
+    tcfg_route(c, "docs", STRATEGY_FALLBACK, (const char *[]){ "fim", NULL });
+    c->routes[2].task_mask = 1u << TASK_DOCS;
+    c->routes[1].task_mask = 1u << TASK_REFACTOR;
+    struct route_state st;
+    route_state_init(&st, c, NULL, NOW, NULL, NULL);
+    struct route_plan p;
+    struct task t = make_task(TASK_REFACTOR, NULL, NULL, 500);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT(p.entries[0].skipped);
+    ASSERT_STREQ(p.entries[0].code, "capability");
+    ASSERT_STREQ(p.entries[0].reason, "cannot do refactor: kind mistral-fim does inline completion only");
+    ASSERT(!p.entries[1].skipped);
+    ASSERT_STREQ(name_of(c, &p, 1), "fast");
+    ASSERT_STREQ(p.entries[1].reason, "chosen: first usable target");
+    t = make_task(TASK_DOCS, NULL, NULL, 500);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), -1);
+    ASSERT_STREQ(p.entries[0].code, "capability");
+    t = make_task(TASK_INLINE, NULL, NULL, 500);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_STREQ(name_of(c, &p, 0), "fim");
+    ASSERT(!p.entries[0].skipped);
+    route_state_free(&st);
+    tcfg_free(c);
+}
+
 TEST(plan_budget_block_refuses)
 {
     struct config *c = sample();

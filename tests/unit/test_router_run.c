@@ -16,6 +16,8 @@ struct outcome {
     int attempts;
     double cost;
     long first_token_ms, total_ms;
+    struct router *router;    /* set: on_done reads router_in_flight into in_flight_at_done */
+    int in_flight_at_done;
 };
 
 static int on_text(void *d, const char *text, size_t len)
@@ -34,6 +36,7 @@ static void on_done(void *d, const struct route_result *r)
 {
     struct outcome *o = d;
     o->done_calls++;
+    if (o->router) o->in_flight_at_done = router_in_flight(o->router);
     o->ok = r->ok;
     o->fell_back = r->fell_back;
     o->attempts = r->attempts;
@@ -48,6 +51,7 @@ static void on_done(void *d, const struct route_result *r)
 }
 
 static const struct route_callbacks callbacks = { on_attempt, on_text, on_reset, on_done };
+static struct task inline_task(void);
 
 struct env {
     struct rfake fake;
@@ -154,6 +158,33 @@ static void run_task(struct env *e, struct outcome *o)
     uint64_t deadline = clock_monotonic_ms() + 10000;
     while (o->done_calls == 0 && clock_monotonic_ms() < deadline) uv_run(&e->loop, UV_RUN_ONCE);
     ASSERT_EQ(o->done_calls, 1);
+}
+
+/* switchboard/status is sent from on_done: the run being reported is no longer in
+ * flight by then, whether it answered or failed (issue #14, item 12). */
+static void scenario_run_is_counted_out_before_on_done(struct env *ep)
+{
+    env_begin(ep, "\"routes\": [ { \"when\": { \"language\": \"python\" }, \"targets\": [\"primary\"] } ]");
+    struct outcome ok = { .router = ep->router, .in_flight_at_done = -1 };
+    run_task(ep, &ok);
+    ASSERT(ok.ok);
+    ASSERT_EQ(ok.in_flight_at_done, 0);
+    rfake_rule(&ep->fake, "{\"match\": {\"model\": \"primary-model\"}, \"error\": \"auth\"}");
+    struct outcome failed = { .router = ep->router, .in_flight_at_done = -1 };
+    run_task(ep, &failed);
+    ASSERT(!failed.ok);
+    ASSERT_EQ(failed.in_flight_at_done, 0);
+    struct outcome refused = { .router = ep->router, .in_flight_at_done = -1 };
+    struct task t = inline_task();
+    free(t.language);
+    t.language = xstrdup("c");   /* no rule matches: refused before any attempt */
+    router_run(ep->router, &t, "req-none", &callbacks, &refused);
+    task_free(&t);
+    uint64_t deadline = clock_monotonic_ms() + 10000;
+    while (refused.done_calls == 0 && clock_monotonic_ms() < deadline) uv_run(&ep->loop, UV_RUN_ONCE);
+    ASSERT(!refused.ok);
+    ASSERT_EQ(refused.in_flight_at_done, 0);
+    ASSERT_EQ(router_in_flight(ep->router), 0);
 }
 
 static void scenario_primary_down_fallback_answers(struct env *ep)
@@ -576,7 +607,8 @@ static void scenario_config_swap_keeps_runs_in_flight(struct env *ep)
         env_stop(&e);                                                          \
     }
 
-RUN_SCENARIOS(run_fallback_retries_and_ledger, scenario_primary_down_fallback_answers,
+RUN_SCENARIOS(run_fallback_retries_and_ledger, scenario_run_is_counted_out_before_on_done,
+              scenario_primary_down_fallback_answers,
               scenario_ledger_records_every_attempt_once, scenario_mid_stream_failure_resets_the_editor)
 RUN_SCENARIOS(run_rate_limit_retry_after_and_park, scenario_rate_limit_retry_after_is_honoured,
               scenario_rate_limit_parks_target_and_uses_the_next)

@@ -330,20 +330,11 @@ TEST(server_trace_sends_log_trace)
     harness_free(&h);
 }
 
-TEST(json_helpers)
+TEST(lsp_json_positions_and_ranges)
 {
     cJSON *o = cJSON_Parse("{\"a\":{\"b\":{\"c\":\"x\",\"n\":12,\"f\":1.5}},\"pos\":{\"line\":3,\"character\":4},"
                            "\"bad\":{\"line\":-1,\"character\":0},\"r\":{\"start\":{\"line\":1,\"character\":2},"
                            "\"end\":{\"line\":3,\"character\":4}}}");
-    ASSERT_STREQ(json_get_string(o, "a.b.c"), "x");
-    ASSERT(json_get_string(o, "a.b.n") == NULL);
-    ASSERT(json_get(o, "a.x.c") == NULL);
-    ASSERT(json_get(o, "a.") == NULL);
-    long n;
-    ASSERT(json_get_int(o, "a.b.n", &n));
-    ASSERT_EQ(n, 12);
-    ASSERT(!json_get_int(o, "a.b.f", &n));
-    ASSERT(!json_get_int(o, "a.b.c", &n));
     struct lsp_position p;
     ASSERT(json_to_position(json_get(o, "pos"), &p));
     ASSERT_EQ(p.line, 3);
@@ -357,10 +348,6 @@ TEST(json_helpers)
     free(s);
     cJSON_Delete(back);
     cJSON_Delete(o);
-    char *path = lifecycle_uri_to_path("file:///home/u/my%20project");
-    ASSERT_STREQ(path, "/home/u/my project");
-    free(path);
-    ASSERT(lifecycle_uri_to_path("https://x") == NULL);
 }
 
 TEST(harness_drives_a_server)

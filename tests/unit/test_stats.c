@@ -102,6 +102,16 @@ TEST(simulate_split_and_fallback_shares)
     ASSERT(simulate_run(cfg, w, err, sizeof err) == NULL);
     ASSERT(strstr(err, "tasks[0].kind") != NULL);
     cJSON_Delete(w);
+    /* A count no long holds is clamped, never cast out of range (UBSan aborts on that). */
+    w = cJSON_Parse("{\"tasks\": [{\"kind\": \"inline\", \"tokens_in\": 1e300}]}");
+    r = simulate_run(cfg, w, err, sizeof err);
+    ASSERT(r != NULL);
+    double tokens_in = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(r, "models")) tokens_in += num(m, "tokens_in");
+    ASSERT_NEAR(tokens_in, 1e15, 1);
+    cJSON_Delete(r);
+    cJSON_Delete(w);
     config_unref(cfg);
 }
 
@@ -142,4 +152,33 @@ TEST(status_payload_fields)
     unlink(path);
     rmdir(dir);
     free(path);
+}
+
+/* An explicit trigger asks for three candidates: three runs under one editor request
+ * id, candidates 1 and 2 marked in the ledger. The user saw one suggestion list and
+ * accepted one item: one request, one answer, one acceptance (not 1/3). Then the same
+ * id in a later session (ids restart) is another editor request. */
+TEST(stats_count_candidates_as_one_editor_request)
+{
+    char path[] = "/tmp/sb-stats-cand-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT(fd >= 0);
+    static const char lines[] =
+        "{\"time\":\"2026-11-27T21:00:00.100Z\",\"request_id\":\"7\",\"attempt_id\":\"c-1\",\"task\":\"inline\",\"trigger\":\"invoked\",\"route\":\"r\",\"model\":\"fast\",\"provider\":\"p\",\"attempt\":1,\"candidate\":1,\"outcome\":\"ok\",\"status\":200,\"first_token_ms\":90,\"total_ms\":120,\"tokens_in\":100,\"tokens_out\":5,\"cost_usd\":0.001}\n"
+        "{\"time\":\"2026-11-27T21:00:00.110Z\",\"request_id\":\"7\",\"attempt_id\":\"c-0\",\"task\":\"inline\",\"trigger\":\"invoked\",\"route\":\"r\",\"model\":\"fast\",\"provider\":\"p\",\"attempt\":1,\"outcome\":\"ok\",\"status\":200,\"first_token_ms\":95,\"total_ms\":130,\"tokens_in\":100,\"tokens_out\":5,\"cost_usd\":0.001}\n"
+        "{\"time\":\"2026-11-27T21:00:00.120Z\",\"request_id\":\"7\",\"attempt_id\":\"c-2\",\"task\":\"inline\",\"trigger\":\"invoked\",\"route\":\"r\",\"model\":\"fast\",\"provider\":\"p\",\"attempt\":1,\"candidate\":2,\"outcome\":\"ok\",\"status\":200,\"first_token_ms\":99,\"total_ms\":140,\"tokens_in\":100,\"tokens_out\":5,\"cost_usd\":0.001}\n"
+        "{\"time\":\"2026-11-27T21:00:01.000Z\",\"accept\":\"c-2\"}\n"
+        "{\"time\":\"2026-11-27T22:00:00.000Z\",\"request_id\":\"7\",\"attempt_id\":\"d-0\",\"task\":\"inline\",\"trigger\":\"automatic\",\"route\":\"r\",\"model\":\"fast\",\"provider\":\"p\",\"attempt\":1,\"outcome\":\"ok\",\"status\":200,\"first_token_ms\":80,\"total_ms\":100,\"tokens_in\":100,\"tokens_out\":5,\"cost_usd\":0.001}\n";
+    ASSERT_EQ(write(fd, lines, sizeof lines - 1), (ssize_t)(sizeof lines - 1));
+    close(fd);
+    cJSON *s = stats_summary_json(path, NULL, 0, "model");
+    unlink(path);
+    const cJSON *total = cJSON_GetObjectItemCaseSensitive(s, "total");
+    ASSERT_EQ(num(total, "attempts"), 4);          /* every upstream attempt still counts */
+    ASSERT_EQ(num(total, "requests"), 2);          /* two editor requests */
+    ASSERT_EQ(num(total, "inline_ok"), 2);
+    ASSERT_EQ(num(total, "accepted"), 1);
+    ASSERT_NEAR(num(total, "acceptance_rate"), 0.5, 1e-9);
+    ASSERT_NEAR(num(total, "success_rate"), 1.0, 1e-9);
+    cJSON_Delete(s);
 }

@@ -1,10 +1,11 @@
 -- For Neovim 0.11+ users who configure servers through lsp/<name>.lua on the runtimepath:
 -- vim.lsp.enable('switchboard') picks this up. require('switchboard').setup{} does the
--- same and adds ghost text keymaps and commands.
+-- same and adds ghost text keymaps and commands. Filetypes and root markers are the
+-- plugin's (lua/switchboard/server.lua).
+local server = require('switchboard.server')
 return {
   cmd = { 'switchboard', '--stdio' },
-  filetypes = { 'c', 'cpp', 'go', 'java', 'javascript', 'javascriptreact', 'lua', 'python',
-                'rust', 'typescript', 'typescriptreact', 'sh', 'ruby', 'zig', 'markdown' },
-  root_markers = { '.git', '.hg', 'Makefile', 'package.json', 'Cargo.toml', 'go.mod', 'pyproject.toml' },
+  filetypes = vim.deepcopy(server.filetypes),
+  root_markers = vim.deepcopy(server.root_markers),
   init_options = {},
 }

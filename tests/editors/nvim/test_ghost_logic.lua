@@ -297,12 +297,31 @@ T.test('client capabilities announce inline completion exactly when ghost text i
   sb.options.ghost_text = true
 end)
 
-T.test('lsp/switchboard.lua (0.11+ vim.lsp.enable) matches the plugin defaults', function()
+local function read(path)
+  local f = assert(io.open(path, 'r'))
+  local text = f:read('*a')
+  f:close()
+  return text
+end
+
+T.test('one list of filetypes: lsp/switchboard.lua, setup{} and :help agree', function()
+  local server = require('switchboard.server')
   local cfg = dofile('editors/neovim/lsp/switchboard.lua')
   T.eq(cfg.cmd, { 'switchboard', '--stdio' }, 'cmd')
   local defaults = require('switchboard').options
-  T.eq(cfg.filetypes, defaults.filetypes, 'filetypes')
-  T.eq(cfg.root_markers, defaults.root_markers, 'root markers')
+  T.eq(cfg.filetypes, server.filetypes, 'lsp/switchboard.lua filetypes')
+  T.eq(defaults.filetypes, server.filetypes, 'setup{} filetypes')
+  T.eq(cfg.root_markers, server.root_markers, 'lsp/switchboard.lua root markers')
+  T.eq(defaults.root_markers, server.root_markers, 'setup{} root markers')
+  -- Only server.lua spells the list out; the help file shows the same one.
+  for _, path in ipairs({ 'editors/neovim/lsp/switchboard.lua', 'editors/neovim/lua/switchboard/init.lua' }) do
+    T.ok(not read(path):find("'typescriptreact'", 1, true), path .. ' spells out the filetypes again')
+  end
+  local help = read('editors/neovim/doc/switchboard.txt')
+  local listed = help:match('%*switchboard%-filetypes%*.-Default: ([^.]+)%.')
+  T.ok(listed, 'no default filetypes in :help switchboard-filetypes')
+  T.eq(vim.split((listed or ''):gsub('%s+', ' '), ', ', { plain = true }), server.filetypes,
+       ':help switchboard-filetypes')
 end)
 
 T.run()

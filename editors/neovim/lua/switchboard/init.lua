@@ -3,13 +3,13 @@
 -- 0.12+, this plugin's before that), and adds :Switchboard commands, a statusline
 -- function and :checkhealth switchboard.
 local M = {}
+local server = require('switchboard.server')
 
 local defaults = {
   cmd = nil,               -- default: { 'switchboard', '--stdio' } (+ --log-file)
   path = 'switchboard',    -- binary name or path
-  filetypes = { 'c', 'cpp', 'go', 'java', 'javascript', 'javascriptreact', 'lua', 'python',
-                'rust', 'typescript', 'typescriptreact', 'sh', 'ruby', 'zig', 'markdown' },
-  root_markers = { '.git', '.hg', 'Makefile', 'package.json', 'Cargo.toml', 'go.mod', 'pyproject.toml' },
+  filetypes = server.filetypes, -- where the server attaches (lua/switchboard/server.lua)
+  root_markers = server.root_markers,
   log_file = nil,          -- default: stdpath('cache') .. '/switchboard.log'
   log_level = 'info',
   config = nil,            -- path to a switchboard config.json (else the usual places)
