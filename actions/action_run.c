@@ -8,6 +8,10 @@
 #include "lsp/uri.h"
 #include "lsp/rpc.h"
 #include "router/router.h"
+#include "router/plan.h"
+#include "actions/answer_check.h"
+#include "ledger/ledger.h"
+#include "lsp/extract.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include <stdarg.h>
@@ -92,6 +96,7 @@ void action_job_free(struct action_job *job)
     secret_list_free(&job->secrets);
     task_free(&job->task);
     buf_free(&job->answer);
+    buf_free(&job->tried);
     free(job);
 }
 
@@ -197,6 +202,64 @@ static void on_reset(void *data)
     buf_reset(&job->answer);
 }
 
+static void launch(struct action_job *job, const char *request_id);
+
+/* The next target of the rule (its own order, no pin) whose answer was not refused yet. */
+static const char *cascade_next(struct action_job *job, struct router *router)
+{
+    struct route_plan plan;
+    struct config *cfg = router_config(router);
+    const char *keep = job->task.pin_model;
+    job->task.pin_model = NULL;
+    router_plan(router, &job->task, &plan);
+    job->task.pin_model = keep;
+    for (size_t i = 0; i < plan.count; i++) {
+        if (plan.entries[i].skipped || plan.entries[i].model >= cfg->model_count) continue;
+        const char *name = cfg->models[plan.entries[i].model].name;
+        char line[112];
+        snprintf(line, sizeof line, "\n%s\n", name);
+        if (!job->tried.data || !strstr(job->tried.data, line)) return name;
+    }
+    return NULL;
+}
+
+/* Cascade rules: a replace action's answer that fails validation is recorded as
+ * "invalid_answer" and the next target of the rule runs. True when the job was taken
+ * over (escalated, or failed because no target is left). */
+static bool cascade_escalate(struct action_job *job, struct document *doc)
+{
+    struct router *router = server_router(job->srv);
+    struct config *cfg = router ? router_config(router) : NULL;
+    if (!cfg || job->def.output != ACTION_OUTPUT_REPLACE) return false;
+    int rule = route_match_rule(cfg, &job->task);
+    if (rule < 0 || cfg->routes[rule].strategy != STRATEGY_CASCADE) return false;
+    size_t len = 0, sel_len = strlen(job->selection);
+    char *code = extract_replacement(job->answer.data, job->answer.len, job->selection, sel_len,
+                                     document_language(doc), document_eol(doc), &len);
+    const char *why = answer_check_replacement(code, len, job->selection, sel_len, document_language(doc));
+    free(code);
+    if (!why) return false;
+    struct ledger *ledger = server_ledger(job->srv);
+    if (ledger && job->attempt_id[0]) ledger_signal(ledger, SIGNAL_INVALID_ANSWER, job->attempt_id, -1, -1);
+    log_info("cascade: %s: %s; escalating", job->model, why);
+    buf_printf(&job->tried, "%s%s\n", job->tried.len ? "" : "\n", job->model);
+    const char *next = cascade_next(job, router);
+    if (!next) {
+        action_job_fail(job, RPC_REQUEST_FAILED, "not applied: %s (%s), and no other model of the rule is left",
+                        why, job->model);
+        return true;
+    }
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s: %s; asking %s", job->model, why, next);
+    progress_report(job->progress, msg, -1);
+    snprintf(job->next_model, sizeof job->next_model, "%s", next);
+    job->task.pin_model = job->next_model;
+    job->attempt_id[0] = '\0';
+    buf_reset(&job->answer);
+    launch(job, job->req ? rpc_request_id_text(job->req) : NULL);
+    return true;
+}
+
 static void finish_with(struct action_job *job, const struct route_result *r)
 {
     if (!r->ok) {
@@ -224,6 +287,7 @@ static void finish_with(struct action_job *job, const struct route_result *r)
         action_job_fail(job, RPC_CONTENT_MODIFIED, "the document changed while the action ran");
         return;
     }
+    if (doc && cascade_escalate(job, doc)) return;
     action_output_finish(job, summary);
 }
 
@@ -426,8 +490,14 @@ void action_job_start(struct server *srv, struct rpc_request *req, enum action_m
                                    on_progress_cancelled, job);
     rpc_request_on_cancel(req, on_request_cancelled, job);
 
+    launch(job, rpc_request_id_text(req));
+}
+
+/* Starts the model call; a run that ends inside router_run is finished here. */
+static void launch(struct action_job *job, const char *request_id)
+{
     job->starting = true;
-    job->run = router_run(router, &job->task, rpc_request_id_text(req), &callbacks, job);
+    job->run = router_run(server_router(job->srv), &job->task, request_id, &callbacks, job);
     job->starting = false;
     if (job->early) {
         struct early_result *e = job->early;

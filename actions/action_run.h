@@ -54,6 +54,10 @@ struct action_job {
     struct buf answer;
     char model[96];                   /* model of the current attempt */
     char attempt_id[64];              /* the answering attempt's ledger id, for signals */
+    /* Cascade: models whose answers failed validation ("\na\nb\n"), and the one tried
+     * next (task.pin_model points here). */
+    struct buf tried;
+    char next_model[96];
     bool starting;                    /* inside router_run */
     void *early;                      /* result of a run that ended inside router_run */
     bool awaiting_client;             /* workspace/applyEdit sent, answer pending */

@@ -27,7 +27,10 @@ struct provider_config {
     bool allow_insecure;     /* plain http:// to a non-loopback host explicitly allowed */
 };
 
-enum route_strategy { STRATEGY_FALLBACK = 0, STRATEGY_SPLIT, STRATEGY_HEDGE, STRATEGY_ADAPTIVE };
+/* CASCADE plans like FALLBACK; code actions with a validator escalate to the next target
+ * when an answer fails it (actions/answer_check.h). */
+enum route_strategy { STRATEGY_FALLBACK = 0, STRATEGY_SPLIT, STRATEGY_HEDGE, STRATEGY_ADAPTIVE,
+                      STRATEGY_CASCADE };
 
 struct route_rule {
     unsigned task_mask;      /* bit (1u << kind); 0 = any */

@@ -173,7 +173,7 @@ static void warn_fim_only_targets(struct cfg_ctx *c, const struct config *cfg,
     }
 }
 
-static const char *const strategy_names[] = { "fallback", "split", "hedge", "adaptive", NULL };
+static const char *const strategy_names[] = { "fallback", "split", "hedge", "adaptive", "cascade", NULL };
 
 const char *config_strategy_name(enum route_strategy s)
 {

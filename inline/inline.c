@@ -75,6 +75,10 @@ struct pending {
 struct inline_state {
     struct pending *pending;
     struct inline_cache *cache;
+    /* switchboard.toggleInline: the user's switch, without a restart. A buffer's own
+     * setting wins over the global one; it is forgotten when the buffer closes. */
+    bool off;
+    cJSON *buffers;   /* {uri: enabled}, owned; NULL when none */
     struct retention *retention;   /* offered and accepted suggestions, followed */
 };
 
@@ -519,6 +523,12 @@ static void on_debounced(uv_timer_t *timer)
 
 /* ---- requests ---- */
 
+static bool switched_on(const struct inline_state *st, const char *uri)
+{
+    const cJSON *own = st->buffers ? cJSON_GetObjectItemCaseSensitive(st->buffers, uri) : NULL;
+    return own ? cJSON_IsTrue(own) : !st->off;
+}
+
 static void handle(struct server *srv, struct rpc_request *req, const cJSON *params,
                    enum pending_kind kind)
 {
@@ -544,7 +554,7 @@ static void handle(struct server *srv, struct rpc_request *req, const cJSON *par
         if (!said) log_warn("inline completion: no model router available; answering without suggestions");
         said = true;
     }
-    if (!cfg || !server_router(srv) || !cfg->inline_opts.enabled || !doc) {
+    if (!cfg || !server_router(srv) || !cfg->inline_opts.enabled || !doc || !switched_on(st, uri)) {
         cJSON *empty = cJSON_CreateObject();
         if (kind == PENDING_COMPLETION) cJSON_AddBoolToObject(empty, "isIncomplete", false);
         cJSON_AddArrayToObject(empty, "items");
@@ -638,6 +648,59 @@ static void command_partial(struct server *srv, struct rpc_request *req, const c
     rpc_reply(req, NULL);
 }
 
+static void publish_switch(struct server *srv, const struct inline_state *st)
+{
+    server_set_status_field(srv, "inline_enabled", cJSON_CreateBool(!st->off));
+    server_set_status_field(srv, "inline_buffers",
+                            st->buffers ? cJSON_Duplicate(st->buffers, 1) : cJSON_CreateObject());
+}
+
+/* [{enabled?, uri?}]: sets (or, without enabled, flips) suggestions for one buffer or,
+ * without uri, for all; replies {"enabled": global, "uri"?, "uri_enabled"?}. */
+void inline_command_toggle(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    const cJSON *args = json_get(params, "arguments");
+    const cJSON *opts = cJSON_IsArray(args) ? cJSON_GetArrayItem(args, 0) : NULL;
+    if (opts && !cJSON_IsObject(opts)) {
+        rpc_reply_error(req, RPC_INVALID_PARAMS, "switchboard.toggleInline: the argument must be {enabled?, uri?}");
+        return;
+    }
+    const cJSON *enabled = json_get(opts, "enabled");
+    const cJSON *uri = json_get(opts, "uri");
+    if ((enabled && !cJSON_IsBool(enabled)) || (uri && (!cJSON_IsString(uri) || !uri->valuestring[0]))) {
+        rpc_reply_error(req, RPC_INVALID_PARAMS,
+                        "switchboard.toggleInline: enabled must be a boolean and uri a non-empty string");
+        return;
+    }
+    struct inline_state *st = state_of(srv);
+    if (uri) {
+        bool on = enabled ? cJSON_IsTrue(enabled) : !switched_on(st, uri->valuestring);
+        if (!st->buffers) st->buffers = cJSON_CreateObject();
+        cJSON_DeleteItemFromObjectCaseSensitive(st->buffers, uri->valuestring);
+        cJSON_AddBoolToObject(st->buffers, uri->valuestring, on);
+        if (!on) supersede(st, uri->valuestring);
+    } else {
+        st->off = enabled ? !cJSON_IsTrue(enabled) : !st->off;
+        /* The global switch is the user's latest word: buffers follow it again. */
+        cJSON_Delete(st->buffers);
+        st->buffers = NULL;
+        while (st->off && st->pending) {
+            struct pending *p = st->pending;
+            reply_cancelled(p, "inline suggestions switched off");
+            pending_close(p);
+        }
+    }
+    publish_switch(srv, st);
+    cJSON *result = cJSON_CreateObject();
+    cJSON_AddBoolToObject(result, "enabled", !st->off);
+    if (uri) {
+        cJSON_AddStringToObject(result, "uri", uri->valuestring);
+        cJSON_AddBoolToObject(result, "uri_enabled", switched_on(st, uri->valuestring));
+    }
+    rpc_reply(req, result);
+    server_send_status(srv, NULL);
+}
+
 /* ---- feature hooks ---- */
 
 static void add_capabilities(struct server *srv, cJSON *caps)
@@ -653,7 +716,7 @@ static void add_capabilities(struct server *srv, cJSON *caps)
 
 static void init(struct server *srv)
 {
-    state_of(srv);
+    publish_switch(srv, state_of(srv));
     struct router *router = server_router(srv);
     struct config *cfg = server_config(srv);
     if (router && cfg && cfg->inline_opts.enabled) router_warm_inline(router);
@@ -669,6 +732,7 @@ static void shutdown_feature(struct server *srv)
         pending_close(p);
     }
     inline_cache_free(st->cache);
+    cJSON_Delete(st->buffers);
     retention_free(st->retention);
     free(st);
     server_set_feature_state(srv, &inline_feature, NULL);
@@ -686,6 +750,10 @@ static void document_closed(struct server *srv, const char *uri)
     if (!st) return;
     supersede(st, uri);
     retention_document_closed(st->retention, uri);
+    if (st->buffers && cJSON_GetObjectItemCaseSensitive(st->buffers, uri)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(st->buffers, uri);
+        publish_switch(srv, st);
+    }
 }
 
 static const struct lsp_method methods[] = {
@@ -696,6 +764,7 @@ static const struct lsp_method methods[] = {
 
 static const struct lsp_command inline_commands[] = {
     { "switchboard.accept", inline_command_accept },
+    { "switchboard.toggleInline", inline_command_toggle },
     { "switchboard.shown", command_shown },
     { "switchboard.partialAccept", command_partial },
     { "switchboard.rejected", command_rejected },

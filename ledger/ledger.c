@@ -244,7 +244,7 @@ void ledger_accept(struct ledger *l, const char *attempt_id)
 
 static const char *const signal_names[SIGNAL_COUNT] = {
     "shown", "partial", "rejected", "retained", "offered", "applied", "reverted",
-    "finding_fixed", "finding_dismissed", "retry_stronger",
+    "finding_fixed", "finding_dismissed", "retry_stronger", "invalid_answer",
 };
 
 const char *ledger_signal_name(enum ledger_signal kind)

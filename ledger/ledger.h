@@ -68,6 +68,8 @@ enum ledger_signal {
     SIGNAL_FINDING_FIXED,      /* a review finding's range was edited, then it went away */
     SIGNAL_FINDING_DISMISSED,  /* a review finding went away untouched */
     SIGNAL_RETRY_STRONGER,     /* reserved: "Retry with <stronger model>" */
+    SIGNAL_INVALID_ANSWER,     /* a cascade's validator refused the answer: the attempt's
+                                * outcome is "invalid_answer" and the next target ran */
     SIGNAL_COUNT
 };
 /* "shown", "partial", ... ; NULL for an unknown kind. */

@@ -11,6 +11,7 @@ static const struct lsp_command service_commands[] = {
     { "switchboard.stats", command_stats },
     { "switchboard.explainRoute", command_explain_route },
     { "switchboard.reloadConfig", command_reload_config },
+    { "switchboard.pin", command_pin },
     { NULL, NULL },
 };
 

@@ -81,6 +81,9 @@ void server_log_message(struct server *srv, int type, const char *fmt, ...)
 int server_reload_config(struct server *srv, const cJSON *overrides);
 /* switchboard/status notification (model that answered, in flight, spend today, breakers). */
 void server_send_status(struct server *srv, const char *last_model);
+/* A feature's own field in every switchboard/status from now on (e.g. "inline_enabled");
+ * takes value. last_model NULL in server_send_status keeps the last model named. */
+void server_set_status_field(struct server *srv, const char *key, cJSON *value);
 
 /* Params are read with base/json.h (included here for every handler). Parses an LSP Position / Range object; returns false when malformed. */
 bool json_to_position(const cJSON *obj, struct lsp_position *out);

@@ -140,6 +140,43 @@ void command_explain_route(struct server *srv, struct rpc_request *req, const cJ
     rpc_reply(req, result);
 }
 
+/* [{task, language?, model}] pins, model null or absent unpins, no argument lists.
+ * The reply and a fresh switchboard/status carry the pins, so a statusline shows
+ * them at once. */
+void command_pin(struct server *srv, struct rpc_request *req, const cJSON *params)
+{
+    struct router *router = server_router(srv);
+    if (!router) {
+        rpc_reply_error(req, RPC_REQUEST_FAILED, "pin: the server is not initialized");
+        return;
+    }
+    const cJSON *args = json_get(params, "arguments");
+    const cJSON *opts = first_argument(params);
+    if (cJSON_IsArray(args) && cJSON_GetArraySize(args) > 0 && !opts) {
+        rpc_reply_error(req, RPC_INVALID_PARAMS, "pin: the argument must be {task, language?, model}");
+        return;
+    }
+    if (opts) {
+        const cJSON *model = json_get(opts, "model");
+        const cJSON *language = json_get(opts, "language");
+        if ((model && !cJSON_IsString(model) && !cJSON_IsNull(model)) ||
+            (language && !cJSON_IsString(language) && !cJSON_IsNull(language))) {
+            rpc_reply_error(req, RPC_INVALID_PARAMS, "pin: model and language must be strings (or null)");
+            return;
+        }
+        char err[256];
+        if (router_pin(router, json_get_string(opts, "task"), json_get_string(opts, "language"),
+                       json_get_string(opts, "model"), err, sizeof err) != 0) {
+            rpc_reply_error(req, RPC_INVALID_PARAMS, "pin: %s", err);
+            return;
+        }
+        server_send_status(srv, NULL);
+    }
+    cJSON *result = cJSON_CreateObject();
+    cJSON_AddItemToObject(result, "pins", router_pins_json(router));
+    rpc_reply(req, result);
+}
+
 void command_reload_config(struct server *srv, struct rpc_request *req, const cJSON *params)
 {
     (void)params;

@@ -23,6 +23,8 @@ struct services {
     char *config_file;     /* resolved path, NULL = zero-config defaults */
     struct telemetry *telemetry;   /* NULL when export is off (the default) */
     cJSON *settings;       /* the latest didChangeConfiguration settings, owned */
+    char *last_model;      /* the model that answered last (status sent without one keeps it) */
+    cJSON *status_fields;  /* features' own status fields (server_set_status_field), owned */
 };
 
 static struct services *services_of(struct server *srv)
@@ -167,6 +169,8 @@ void services_stop(struct server *srv)
     if (srv->services) {
         free(srv->services->config_file);
         cJSON_Delete(srv->services->settings);
+        free(srv->services->last_model);
+        cJSON_Delete(srv->services->status_fields);
         free(srv->services);
         srv->services = NULL;
     }
@@ -230,9 +234,14 @@ const char *services_refusal(struct server *srv)
 
 cJSON *services_status(struct server *srv, const char *last_model)
 {
+    struct services *svc = services_of(srv);
+    if (last_model) {
+        free(svc->last_model);
+        svc->last_model = xstrdup(last_model);
+    }
     int in_flight = srv->router ? router_in_flight(srv->router) : 0;
     cJSON *breakers = srv->router ? router_breaker_states(srv->router) : NULL;
-    cJSON *status = status_payload(srv->ledger, last_model, in_flight, breakers, clock_wall_ms());
+    cJSON *status = status_payload(srv->ledger, svc->last_model, in_flight, breakers, clock_wall_ms());
     struct telemetry *t = srv->services ? srv->services->telemetry : NULL;
     if (t) {   /* drops are visible where the user looks: the status line's payload */
         struct telemetry_counters c;
@@ -243,7 +252,21 @@ cJSON *services_status(struct server *srv, const char *last_model)
         cJSON_AddNumberToObject(o, "spans_dropped", (double)c.spans_dropped);
         cJSON_AddNumberToObject(o, "retries", (double)c.retries);
     }
+    cJSON_AddItemToObject(status, "pins", srv->router ? router_pins_json(srv->router) : cJSON_CreateArray());
+    cJSON *field;
+    cJSON_ArrayForEach(field, svc->status_fields)
+        cJSON_AddItemToObject(status, field->string, cJSON_Duplicate(field, 1));
     return status;
+}
+
+void server_set_status_field(struct server *srv, const char *key, cJSON *value)
+{
+    struct services *svc = services_of(srv);
+    if (!svc->status_fields) svc->status_fields = cJSON_CreateObject();
+    if (cJSON_GetObjectItemCaseSensitive(svc->status_fields, key))
+        cJSON_ReplaceItemInObjectCaseSensitive(svc->status_fields, key, value);
+    else
+        cJSON_AddItemToObject(svc->status_fields, key, value);
 }
 
 struct telemetry *services_telemetry(struct server *srv)

@@ -22,7 +22,8 @@ int services_reload(struct server *srv, const cJSON *settings, char *err, size_t
 /* Non-NULL while the configuration in force refuses everything (it did not load at
  * start-up and no reload has fixed it): "FILE: json.path: problem". */
 const char *services_refusal(struct server *srv);
-/* The switchboard/status payload: {"model", "in_flight", "spend_today_usd", "breakers"}. */
+/* The switchboard/status payload: {"model", "in_flight", "spend_today_usd", "breakers",
+ * "pins", and the features' own fields}. last_model NULL keeps the last one given. */
 cJSON *services_status(struct server *srv, const char *last_model);
 
 /* The exporter (NULL when off), for events outside the router (acceptance). */

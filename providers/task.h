@@ -65,6 +65,9 @@ struct task {
     /* privacy.local_only matched the document: only models whose endpoint is on this
      * machine (loopback) may serve it, fallback included (router/plan.c). */
     bool local_only;
+    /* A model (config name) this run tries first, like a user's pin and through the same
+     * checks: a cascade's next target or "Retry with <stronger model>". Not owned. */
+    const char *pin_model;
 };
 
 void task_free(struct task *task);   /* frees members, not the struct itself */

@@ -10,7 +10,7 @@
 static const char *strategy_name(enum route_strategy s)
 {
     return s == STRATEGY_SPLIT ? "split" : s == STRATEGY_HEDGE ? "hedge" :
-           s == STRATEGY_ADAPTIVE ? "adaptive" : "fallback";
+           s == STRATEGY_ADAPTIVE ? "adaptive" : s == STRATEGY_CASCADE ? "cascade" : "fallback";
 }
 
 /* One target's measured figures for an adaptive rule (per task and language). */
@@ -125,6 +125,8 @@ char *router_explain_text(struct router *r, const struct task *task)
                    rule->quality_floor * 100, rule->explore * 100, rule->min_observations);
     buf_puts(&out, "\n");
     if (plan.strategy == STRATEGY_ADAPTIVE) adaptive_text(&out, r, rule, &t);
+    const char *pinned = pin_table_lookup(r->pins, t.kind, t.language);
+    if (pinned) buf_printf(&out, "pinned: %s (switchboard.pin; unpin to route by the rule)\n", pinned);
     int order = 0;
     for (size_t i = 0; i < plan.count; i++) {
         const struct route_plan_entry *e = &plan.entries[i];
@@ -166,6 +168,8 @@ cJSON *router_explain_json(struct router *r, const struct task *task)
     if (plan.strategy == STRATEGY_HEDGE) cJSON_AddNumberToObject(o, "hedge_after_ms", (double)plan.hedge_after_ms);
     if (plan.strategy == STRATEGY_ADAPTIVE)
         cJSON_AddItemToObject(o, "adaptive", adaptive_json(r, &cfg->routes[plan.rule_index], &t));
+    const char *pinned = pin_table_lookup(r->pins, t.kind, t.language);
+    if (pinned) cJSON_AddStringToObject(o, "pinned", pinned);
     cJSON *targets = cJSON_AddArrayToObject(o, "targets");
     for (size_t i = 0; i < plan.count; i++) {
         const struct route_plan_entry *e = &plan.entries[i];
@@ -178,6 +182,10 @@ cJSON *router_explain_json(struct router *r, const struct task *task)
         if (e->code) cJSON_AddStringToObject(jt2, "code", e->code);
         cJSON_AddStringToObject(jt2, "reason", e->reason);
         if (e->downgrade) cJSON_AddBoolToObject(jt2, "downgrade", true);
+        if (e->pinned) cJSON_AddBoolToObject(jt2, "pinned", true);
+        /* For pickers: whether the code leaves the machine. */
+        const struct provider_config *pc = config_model_provider(cfg, e->model);
+        cJSON_AddBoolToObject(jt2, "local", pc && pc->kind && config_kind_is_local(pc->kind));
         cJSON_AddStringToObject(jt2, "breaker",
                                 breaker_state_name(breaker_state_at(&r->state.health[e->model].breaker, now)));
         cJSON_AddNumberToObject(jt2, "estimated_cost_usd", estimated_cost(cfg, m, &t));

@@ -214,6 +214,20 @@ static void describe_usable(const struct route_plan *plan, const struct route_st
     }
 }
 
+/* The pinned entry's reason: why it leads, or why it could not serve. */
+static void describe_pin(struct route_plan_entry *e)
+{
+    char why[sizeof e->reason];
+    if (!e->skipped || (e->code && strcmp(e->code, "queue") == 0)) {
+        snprintf(why, sizeof why, "%s", e->code ? e->reason : "");
+        snprintf(e->reason, sizeof e->reason, "pinned by the user (switchboard.pin)%s%.120s",
+                 why[0] ? "; " : "", why);
+        return;
+    }
+    snprintf(why, sizeof why, "%s", e->reason);
+    snprintf(e->reason, sizeof e->reason, "pinned, but cannot serve: %.130s", why);
+}
+
 /* All plan targets over a downgrade budget: add configured models that are cheaper
  * for this task and usable, the next cheaper first. */
 static void add_downgrades(const struct route_state *st, const struct task *t, uint64_t now,
@@ -281,19 +295,26 @@ int route_plan_compute(const struct route_state *st, const struct task *t, uint6
     if (adaptive) adaptive_pick(st->quality, cfg, r, t, u01, &pick);
     double over_ceiling = -1;
     bool any_downgrade = false;
-    for (size_t k = 0; k < r->target_count && plan->count < ROUTE_PLAN_MAX; k++) {
+    /* A pin goes first, through the same checks; if it cannot serve, the rule's
+     * own targets follow and its reason says why. */
+    const char *pinned = t->pin_model ? t->pin_model : pin_table_lookup(st->pins, t->kind, t->language);
+    int pin_model = pinned ? config_model_index(cfg, pinned) : -1;
+    for (size_t k = pin_model >= 0 ? 0 : 1; k <= r->target_count && plan->count < ROUTE_PLAN_MAX; k++) {
         /* Split and adaptive put their pick first, then the rest in rule order as
          * fallbacks. */
-        size_t idx = adaptive ? pick.order[k] : k == 0 ? first : (k <= first ? k - 1 : k);
-        if (r->targets[idx] >= cfg->model_count) continue;
+        size_t idx = k == 0 ? 0 : adaptive ? pick.order[k - 1] : k == 1 ? first : (k - 1 <= first ? k - 2 : k - 1);
+        size_t model = k == 0 ? (size_t)pin_model : r->targets[idx];
+        if (model >= cfg->model_count || (k > 0 && (int)model == pin_model)) continue;
         struct route_plan_entry *e = &plan->entries[plan->count++];
         memset(e, 0, sizeof *e);
-        e->model = r->targets[idx];
+        e->model = model;
+        e->pinned = k == 0;
         struct budget_verdict bv;
         check_target(st, t, now, e, &bv);
+        if (e->pinned) describe_pin(e);
         if (!e->skipped) {
-            describe_usable(plan, st, plan->usable, e, now);
-            if (adaptive && plan->usable == 0 && idx == pick.order[0])
+            if (!e->pinned) describe_usable(plan, st, plan->usable, e, now);
+            if (adaptive && plan->usable == 0 && k > 0 && idx == pick.order[0])
                 adaptive_describe(&pick, cfg, r, e->reason, sizeof e->reason);
             plan->usable++;
         } else if (bv.over && bv.block) {

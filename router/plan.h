@@ -11,6 +11,7 @@
 #include "router/breaker.h"
 #include "router/budget.h"
 #include "router/quality.h"
+#include "router/pin.h"
 #include <stdint.h>
 
 struct target_health {
@@ -24,6 +25,7 @@ struct route_state {
     int *provider_in_flight;           /* per config provider */
     struct budget_state budget;
     const struct quality_table *quality;   /* adaptive estimates (not owned; may be NULL) */
+    const struct pin_table *pins;          /* the user's pins (not owned; may be NULL) */
 };
 
 /* Builds state for cfg. previous (may be NULL) carries breakers and cooldowns over

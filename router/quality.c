@@ -213,7 +213,8 @@ static bool note_signal(struct quality_table *q, const char *signal, const char 
         a->retention = of > 0 ? (chars < of ? chars / of : 1) : 1;
         ks->retained_chars += chars - a->retained_chars;
         a->retained_chars = chars;
-    } else if (strcmp(signal, "reverted") == 0 || strcmp(signal, "retry_stronger") == 0) {
+    } else if (strcmp(signal, "reverted") == 0 || strcmp(signal, "retry_stronger") == 0 ||
+               strcmp(signal, "invalid_answer") == 0) {
         a->killed = true;
     } else {
         return false;   /* shown, rejected, offered, findings: no change to the value */

@@ -6,6 +6,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,7 @@ static void rebuild_state(struct router *r, struct config *cfg, bool keep_totals
     }
     if (old.cfg) route_state_free(&old);
     r->state.quality = r->quality;
+    r->state.pins = r->pins;
 }
 
 struct router *router_new(uv_loop_t *loop, struct http_engine *http, struct ledger *ledger,
@@ -78,6 +80,7 @@ struct router *router_new(uv_loop_t *loop, struct http_engine *http, struct ledg
     r->random_data = &r->rng;
     r->cfg = config_ref(cfg);
     r->quality = quality_new();
+    r->pins = pin_table_new();
     rebuild_state(r, cfg, false);
     router_listen(r);
     return r;
@@ -87,6 +90,7 @@ void router_set_config(struct router *r, struct config *cfg)
 {
     struct config *old = r->cfg;
     r->cfg = config_ref(cfg);
+    pin_table_clear(r->pins);   /* a pin lasts until unpinned or reload (docs/lsp.md) */
     rebuild_state(r, cfg, false);
     config_unref(old);
 }
@@ -109,6 +113,7 @@ void router_free(struct router *r)
     run_cancel_all(r);
     router_learn_detach(r);
     quality_free(r->quality);
+    pin_table_free(r->pins);
     route_state_free(&r->state);
     config_unref(r->cfg);
     free(r);
@@ -202,6 +207,24 @@ cJSON *router_breaker_states(struct router *r)
                                 breaker_state_name(breaker_state_at(&r->state.health[i].breaker, now)));
     return o;
 }
+
+int router_pin(struct router *r, const char *task, const char *language, const char *model,
+               char *err, size_t err_size)
+{
+    int kind = task ? task_kind_parse(task) : -1;
+    if (kind < 0) {
+        snprintf(err, err_size, "unknown task '%s'", task ? task : "(none)");
+        return -1;
+    }
+    if (model && config_model_index(r->cfg, model) < 0) {
+        snprintf(err, err_size, "unknown model '%s' (not in the configuration)", model);
+        return -1;
+    }
+    pin_table_set(r->pins, (enum task_kind)kind, language, model);
+    return 0;
+}
+
+cJSON *router_pins_json(struct router *r) { return pin_table_json(r->pins); }
 
 int router_in_flight(struct router *r) { return r->run_count; }
 

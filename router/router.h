@@ -32,6 +32,7 @@ struct route_plan_entry {
      * target whose provider is full (action tasks wait for a slot). */
     const char *code;
     bool downgrade;          /* added because the plan's own targets were over budget */
+    bool pinned;             /* the user's pin (switchboard.pin), ahead of the rule's order */
 };
 
 struct route_plan {
@@ -119,6 +120,15 @@ void route_run_cancel(struct route_run *run);
 /* For switchboard/status and stats: breaker states as JSON {"model": "closed"|"open"|"half-open"}. */
 cJSON *router_breaker_states(struct router *router);
 int router_in_flight(struct router *router);
+
+/* Pins model first for a task (language NULL: every language), or unpins it (model
+ * NULL), until unpinned or the configuration changes (router_set_config). The pinned
+ * model still passes every check a plan makes (router/pin.h). Returns 0, or -1 with
+ * a message in err (unknown task or model). */
+int router_pin(struct router *router, const char *task, const char *language, const char *model,
+               char *err, size_t err_size);
+/* The pins as [{"task", "language"?, "model"}] (switchboard.pin, switchboard/status). */
+cJSON *router_pins_json(struct router *router);
 /* Spend today (UTC day, USD) as the budgets count it: ledger at start + this process. */
 double router_spent_today(struct router *router);
 

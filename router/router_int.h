@@ -27,6 +27,7 @@ struct router {
     struct route_run *waiting_tail;
     bool closing;                     /* router_free in progress */
     struct quality_table *quality;    /* adaptive estimates (router/learn.c); never NULL */
+    struct pin_table *pins;           /* switchboard.pin; cleared at a config reload */
     struct learn_job *learning;       /* replay of the ledger in flight, or NULL */
 };
 

@@ -768,6 +768,59 @@ class ActionsTest(unittest.TestCase):
             "range": rng(6, 0, 6, 0),
             "newText": "\ndef test_helper():\n    helper()\n"}]}})
 
+    # ------------------------------------------------------------------ cascades
+    def cascade_config(self):
+        cfg = self.config()
+        cfg["routes"] = [{"when": {"task": "inline"}, "targets": ["fast"]},
+                         {"when": {}, "strategy": "cascade", "targets": ["backup", "reasoning"]}]
+        return cfg
+
+    def test_cascade_escalates_an_answer_that_fails_validation(self):
+        self.start(config=self.cascade_config())
+        uri = self.open_py()
+        # The first model's brackets do not balance; the next one's answer is applied.
+        self.answer("```python\ndef area(self):\n    return (2\n```\n", model="backup-model")
+        self.answer("```python\ndef area(self):\n    return 2\n```\n")
+        action = self.pick(self.actions(uri, rng(1, 0, 2, 16)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        self.assertEqual(result["edit"], {"changes": {uri: [
+            {"range": rng(2, 15, 2, 16), "newText": "2"}]}})
+        models = [r["model"] for r in self.fs.requests() if r.get("model")]
+        self.assertEqual(models, ["backup-model", "reason-model"])
+        # Both attempts are in the ledger; the refused one carries an invalid_answer line.
+        lines = self.ledger_lines()
+        attempts = {o["model"]: o for o in lines if o.get("task") == "refactor" and "attempt_id" in o
+                    and "signal" not in o}
+        self.assertEqual(set(attempts), {"backup", "reasoning"})
+        self.wait_signal("invalid_answer", attempts["backup"]["attempt_id"])
+        self.assertFalse(any(o.get("signal") == "invalid_answer" and
+                             o.get("attempt_id") == attempts["reasoning"]["attempt_id"] for o in lines))
+
+    def test_cascade_with_no_valid_answer_fails_clearly(self):
+        self.start(config=self.cascade_config())
+        uri = self.open_py()
+        self.answer("I cannot help with that.", model="backup-model")
+        self.answer("```python\n```\n")
+        action = self.pick(self.actions(uri, rng(1, 0, 2, 16)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNotNone(error, result)
+        self.assertIn("no other model of the rule is left", error["message"])
+        models = [r["model"] for r in self.fs.requests() if r.get("model")]
+        self.assertEqual(models, ["backup-model", "reason-model"])
+        # The server keeps serving.
+        self.assertTrue(self.actions(uri, rng(1, 0, 2, 16)))
+
+    def test_fallback_rule_applies_without_validation_escalation(self):
+        self.start()
+        uri = self.open_py()
+        self.answer("```python\ndef area(self):\n    return (2\n```\n")
+        action = self.pick(self.actions(uri, rng(1, 0, 2, 16)), "refactor.rewrite.switchboard")
+        result, error = self.resolve(action)
+        self.assertIsNone(error)
+        models = [r["model"] for r in self.fs.requests() if r.get("model")]
+        self.assertEqual(models, ["reason-model"])
+
 
 if __name__ == "__main__":
     unittest.main()

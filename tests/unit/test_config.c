@@ -210,7 +210,7 @@ TEST(config_error_messages_routes_budgets_actions)
     EXPECT_ERROR("{" BASE ", \"routes\": [ { \"targets\": [\"fast\"], \"strategy\": \"split\", \"weights\": [-1] } ] }",
                  "config.json: routes[0].weights[0]: must not be negative (got -1)");
     EXPECT_ERROR("{" BASE ", \"routes\": [ { \"targets\": [\"fast\"], \"strategy\": \"random\" } ] }",
-                 "config.json: routes[0].strategy: unknown value 'random' (expected fallback, split, hedge, adaptive)");
+                 "config.json: routes[0].strategy: unknown value 'random' (expected fallback, split, hedge, adaptive, cascade)");
     EXPECT_ERROR("{" BASE ", \"routes\": [ { \"when\": { \"task\": [\"inline\", \"refactr\"] }, \"targets\": [\"fast\"] } ] }",
                  "config.json: routes[0].when.task[1]: unknown task kind 'refactr' (known: inline, refactor, fix, docs, tests, review, explain, architecture)");
     EXPECT_ERROR("{" BASE ", \"routes\": [ { \"when\": { \"trigger\": \"manual\" }, \"targets\": [\"fast\"] } ] }",

@@ -2,6 +2,8 @@
 #include "tests/unit/test.h"
 #include "tests/unit/router_testcfg.h"
 #include "router/plan.h"
+#include <stdlib.h>
+#include <string.h>
 
 #define NOW 1795780800000ULL
 
@@ -396,4 +398,79 @@ TEST(plan_state_carries_breakers_across_config_reload)
     route_state_free(&b);
     tcfg_free(c);
     tcfg_free(c2);
+}
+
+TEST(plan_pin_leads_overrides_order_and_language_pin_wins)
+{
+    struct config *c = sample();
+    tcfg_route(c, "all", STRATEGY_FALLBACK, (const char *[]){ "fast", "reasoning", "mini", NULL });
+    struct route_state st;
+    route_state_init(&st, c, NULL, NOW, NULL, NULL);
+    struct pin_table *pins = pin_table_new();
+    st.pins = pins;
+    ASSERT(pin_table_set(pins, TASK_REFACTOR, NULL, "mini"));
+    ASSERT(pin_table_set(pins, TASK_REFACTOR, "c", "offline"));   /* not in the rule: still allowed */
+    struct task t = make_task(TASK_REFACTOR, "python", NULL, 1000);
+    struct route_plan p;
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_EQ(p.count, 3);   /* the pinned model is not listed twice */
+    ASSERT_STREQ(name_of(c, &p, 0), "mini");
+    ASSERT(p.entries[0].pinned);
+    ASSERT_STREQ(p.entries[0].reason, "pinned by the user (switchboard.pin)");
+    ASSERT_STREQ(name_of(c, &p, 1), "fast");
+    ASSERT_STREQ(p.entries[1].reason, "fallback #1");
+    t.language = "C";
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_STREQ(name_of(c, &p, 0), "offline");
+    ASSERT_EQ(p.count, 4);
+    /* Other tasks are not pinned. */
+    t = make_task(TASK_FIX, NULL, NULL, 1000);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_STREQ(name_of(c, &p, 0), "fast");
+    ASSERT(!p.entries[0].pinned);
+    /* Unpinning gives the rule back. */
+    ASSERT(pin_table_set(pins, TASK_REFACTOR, NULL, NULL));
+    ASSERT(!pin_table_set(pins, TASK_REFACTOR, NULL, NULL));
+    t = make_task(TASK_REFACTOR, NULL, NULL, 1000);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_STREQ(name_of(c, &p, 0), "fast");
+    pin_table_free(pins);
+    route_state_free(&st);
+    tcfg_free(c);
+}
+
+TEST(plan_pin_cannot_pass_a_check_the_rule_continues_with_why)
+{
+    struct config *c = sample();
+    tcfg_route(c, "all", STRATEGY_FALLBACK, (const char *[]){ "fast", "mini", NULL });
+    tcfg_budget(c, BUDGET_MODEL, "reasoning", 0.5, 0, BUDGET_BLOCK);
+    struct route_state st;
+    route_state_init(&st, c, NULL, NOW, NULL, NULL);
+    struct pin_table *pins = pin_table_new();
+    st.pins = pins;
+    pin_table_set(pins, TASK_REFACTOR, NULL, "gpt");   /* no key */
+    struct task t = make_task(TASK_REFACTOR, NULL, NULL, 1000);
+    struct route_plan p;
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT(p.entries[0].skipped);
+    ASSERT(p.entries[0].pinned);
+    ASSERT_STREQ(p.entries[0].code, "no-key");
+    ASSERT_STREQ(p.entries[0].reason, "pinned, but cannot serve: no key: OPENAI_API_KEY is not set");
+    ASSERT_STREQ(name_of(c, &p, 1), "fast");
+    ASSERT_STREQ(p.entries[1].reason, "chosen: first usable target");
+    /* A pin does not get around a budget either. */
+    pin_table_set(pins, TASK_REFACTOR, NULL, "reasoning");
+    budget_add(&st.budget, c, 0, 0.5, (int64_t)NOW);
+    ASSERT_EQ(route_plan_compute(&st, &t, NOW, 0.5, &p), 0);
+    ASSERT_STREQ(p.entries[0].code, "budget-block");
+    ASSERT(!strncmp(p.entries[0].reason, "pinned, but cannot serve: over budget", 37));
+    ASSERT_STREQ(name_of(c, &p, 1), "fast");
+    cJSON *json = pin_table_json(pins);
+    char *text = cJSON_PrintUnformatted(json);
+    ASSERT_STREQ(text, "[{\"task\":\"refactor\",\"model\":\"reasoning\"}]");
+    free(text);
+    cJSON_Delete(json);
+    pin_table_free(pins);
+    route_state_free(&st);
+    tcfg_free(c);
 }

@@ -1,15 +1,20 @@
 // The VS Code side of switchboard: launches the binary over stdio with
 // vscode-languageclient 11 (inline completions come through the client), passes
 // switchboard.* settings as initializationOptions and on change, shows a status bar
-// item fed by switchboard/status, adds five commands, and reports what became of inline
-// suggestions (signals.ts).
+// item fed by switchboard/status (a click turns inline suggestions off and on), adds
+// its commands, and reports what became of inline suggestions (signals.ts). The
+// server's own command ids (switchboard.pin, ...) are registered by the language
+// client, so the editor commands use other names.
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { buildLaunchOptions, resolveServerPath, settingsToInitOptions } from './launch';
 import { formatCheck, runCheck } from './check';
 import { registerNextEdit } from './nextEdit';
 import { formatStatus, StatusPayload } from './status';
+import { pinChoices, RouteExplanation } from './pin';
 import { addSignals, Send } from './signals';
+
+const TASKS = ['inline', 'refactor', 'fix', 'docs', 'tests', 'review', 'explain', 'architecture', 'next_edit'];
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem | undefined;
@@ -91,7 +96,7 @@ async function showText(title: string, result: unknown): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   statusItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
-  statusItem.command = 'switchboard.showStats';
+  statusItem.command = 'switchboard.toggleInlineSuggestions';
   context.subscriptions.push(statusItem);
   updateStatus(undefined);
 
@@ -99,9 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('switchboard.showStats', async () =>
       showText('switchboard stats', await execute('switchboard.stats', [{ format: 'text' }]))),
     vscode.commands.registerCommand('switchboard.showRoute', async () => {
-      const task = await vscode.window.showQuickPick(
-        ['inline', 'refactor', 'fix', 'docs', 'tests', 'review', 'explain', 'architecture', 'next_edit'],
-        { placeHolder: 'Task kind to explain' });
+      const task = await vscode.window.showQuickPick(TASKS, { placeHolder: 'Task kind to explain' });
       if (!task) return;
       const editor = vscode.window.activeTextEditor;
       await showText(`route for ${task}`, await execute('switchboard.explainRoute', [{
@@ -118,6 +121,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const doc = await runCheck(command, s.configFile as string | undefined);
       await showText('switchboard check', formatCheck(doc));
       if (!doc.valid) void vscode.window.showErrorMessage('switchboard: the configuration is invalid');
+    }),
+    vscode.commands.registerCommand('switchboard.pinModel', async () => {
+      const task = await vscode.window.showQuickPick(TASKS, { placeHolder: 'Task to pin a model for' });
+      if (!task) return;
+      const editor = vscode.window.activeTextEditor;
+      const route = await execute('switchboard.explainRoute', [{
+        task, uri: editor?.document.uri.toString(), language: editor?.document.languageId,
+      }]) as RouteExplanation;
+      const choice = await vscode.window.showQuickPick(pinChoices(route),
+        { placeHolder: `Model for ${task} (until unpinned or reload; budgets still apply)` });
+      if (!choice) return;
+      await execute('switchboard.pin', [{ task, model: choice.model }]);
+      void vscode.window.showInformationMessage(`switchboard: ${task} pinned to ${choice.model}`);
+    }),
+    vscode.commands.registerCommand('switchboard.unpinModel', async () => {
+      const task = await vscode.window.showQuickPick(TASKS, { placeHolder: 'Task to unpin' });
+      if (!task) return;
+      await execute('switchboard.pin', [{ task, model: null }]);
+      void vscode.window.showInformationMessage(`switchboard: ${task} follows the routing rules again`);
+    }),
+    vscode.commands.registerCommand('switchboard.toggleInlineSuggestions', async () => {
+      const result = await execute('switchboard.toggleInline', [{}]) as { enabled?: boolean } | undefined;
+      void vscode.window.showInformationMessage(
+        `switchboard: inline suggestions ${result?.enabled === false ? 'off' : 'on'}`);
     }),
     vscode.commands.registerCommand('switchboard.reload', async () => {
       await execute('switchboard.reloadConfig');

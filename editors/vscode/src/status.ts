@@ -6,6 +6,8 @@ export interface StatusPayload {
   in_flight?: number;
   spend_today_usd?: number;
   breakers?: Record<string, string>;
+  pins?: { task: string; language?: string; model: string }[];
+  inline_enabled?: boolean;
 }
 
 export interface StatusView {
@@ -19,12 +21,17 @@ export function formatStatus(s: StatusPayload | undefined): StatusView {
   const spend = typeof s.spend_today_usd === 'number' ? `$${s.spend_today_usd.toFixed(4)}` : '';
   const inFlight = s.in_flight && s.in_flight > 0 ? ` $(sync~spin) ${s.in_flight}` : '';
   const open = Object.entries(s.breakers ?? {}).filter(([, state]) => state !== 'closed');
-  const text = `$(radio-tower) ${s.model ?? '-'}${spend ? ' ' + spend : ''}${inFlight}`;
+  const pins = s.pins ?? [];
+  const off = s.inline_enabled === false;
+  const text = `$(radio-tower) ${s.model ?? '-'}${spend ? ' ' + spend : ''}${inFlight}` +
+    `${pins.length ? ` $(pinned) ${pins.length}` : ''}${off ? ' $(circle-slash) inline off' : ''}`;
   const lines = [
     `Last answer: ${s.model ?? '-'}`,
     `Spend today: ${spend || 'n/a'}`,
     `In flight: ${s.in_flight ?? 0}`,
   ];
   for (const [model, state] of open) lines.push(`Breaker ${state}: ${model}`);
+  for (const p of pins) lines.push(`Pinned: ${p.task}${p.language ? '/' + p.language : ''} → ${p.model}`);
+  lines.push(`Inline suggestions: ${off ? 'off' : 'on'} (click to turn ${off ? 'on' : 'off'})`);
   return { text, tooltip: lines.join('\n'), warning: open.length > 0 };
 }

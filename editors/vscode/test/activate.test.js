@@ -26,8 +26,11 @@ test('activate starts the client with settings as initializationOptions and regi
   assert.deepStrictEqual(c.serverOptions.args, ['--log-level', 'debug']);
   assert.deepStrictEqual(c.clientOptions.initializationOptions, { inline: { debounce_ms: 90 } });
   assert.strictEqual(c.clientOptions.synchronize.configurationSection, 'switchboard');
-  for (const id of ['switchboard.showStats', 'switchboard.showRoute', 'switchboard.check', 'switchboard.reload', 'switchboard.restart'])
+  for (const id of ['switchboard.showStats', 'switchboard.showRoute', 'switchboard.check', 'switchboard.reload', 'switchboard.restart',
+    'switchboard.pinModel', 'switchboard.unpinModel', 'switchboard.toggleInlineSuggestions'])
     assert.ok(vscode.recorded.commands[id], id);
+  // A click on the status bar item turns inline suggestions off and on.
+  assert.strictEqual(vscode.recorded.statusItems[0].command, 'switchboard.toggleInlineSuggestions');
 
   // The status bar follows switchboard/status.
   c.handlers['switchboard/status']({ model: 'fast', spend_today_usd: 0.5, in_flight: 0 });
@@ -37,6 +40,10 @@ test('activate starts the client with settings as initializationOptions and regi
   // Commands go to the server as workspace/executeCommand.
   await vscode.recorded.commands['switchboard.reload']();
   assert.deepStrictEqual(c.requests.at(-1), { method: 'workspace/executeCommand', params: { command: 'switchboard.reloadConfig', arguments: [] } });
+  await vscode.recorded.commands['switchboard.toggleInlineSuggestions']();
+  assert.deepStrictEqual(c.requests.at(-1), { method: 'workspace/executeCommand', params: { command: 'switchboard.toggleInline', arguments: [{}] } });
+  await vscode.recorded.commands['switchboard.unpinModel']();   // the stub picks the first task
+  assert.deepStrictEqual(c.requests.at(-1), { method: 'workspace/executeCommand', params: { command: 'switchboard.pin', arguments: [{ task: 'inline', model: null }] } });
   // The inline provider the language client registers gets the signal methods, which
   // report to the server.
   vscode.languages.registerInlineCompletionItemProvider({ scheme: 'file' }, { provideInlineCompletionItems() {} });

@@ -31,3 +31,29 @@ test('formatStatus reads the snake_case names only', () => {
   assert.match(v.tooltip, /In flight: 0/);
   assert.match(v.tooltip, /Spend today: n\/a/);
 });
+
+test('formatStatus shows pins and the inline switch', () => {
+  const v = formatStatus({ model: 'fast', pins: [{ task: 'refactor', model: 'reasoning' }, { task: 'inline', language: 'c', model: 'fast' }], inline_enabled: false });
+  assert.match(v.text, /\$\(pinned\) 2/);
+  assert.match(v.text, /inline off$/);
+  assert.match(v.tooltip, /Pinned: refactor → reasoning/);
+  assert.match(v.tooltip, /Pinned: inline\/c → fast/);
+  assert.match(v.tooltip, /Inline suggestions: off \(click to turn on\)/);
+  const on = formatStatus({ model: 'fast', pins: [], inline_enabled: true });
+  assert.doesNotMatch(on.text, /pinned|inline off/);
+});
+
+test('pinChoices lists each target with local or cloud, cost and share kept', () => {
+  const { pinChoices } = require('../out/pin');
+  const c = pinChoices({
+    targets: [{ model: 'fast', local: false, estimated_cost_usd: 0.00012 },
+      { model: 'offline', local: true, estimated_cost_usd: 0, pinned: true },
+      { model: 'gpt', skipped: true, code: 'no-key', reason: 'no key: OPENAI_API_KEY is not set' }],
+    adaptive: { estimates: [{ model: 'fast', answers: 10, accepted: 7 }] },
+  });
+  assert.deepStrictEqual(c.map((x) => x.model), ['fast', 'offline', 'gpt']);
+  assert.strictEqual(c[0].description, 'cloud · ~$0.0001 · 70% kept');
+  assert.strictEqual(c[1].description, 'local · ~$0.0000 · pinned');
+  assert.match(c[2].detail, /no key/);
+  assert.deepStrictEqual(pinChoices(undefined), []);
+});

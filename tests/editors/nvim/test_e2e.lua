@@ -202,6 +202,37 @@ T.test('the statusline follows switchboard/status',
   end
 end)
 
+T.test(':Switchboard pin picks a model from the route, the statusline shows it, unpin and toggle',
+  { needs = { 'inlineCompletionProvider' } }, function()
+  local bufnr = T.buffer('pin.py', { 'x = 1' }, 'python')
+  T.client_for(bufnr)
+  local offered
+  local original = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    vim.ui.select = original
+    offered = {}
+    for _, item in ipairs(items) do table.insert(offered, opts.format_item(item)) end
+    for i, item in ipairs(items) do
+      if item.model == 'reasoning' then return on_choice(item, i) end
+    end
+    on_choice(nil, nil)
+  end
+  vim.cmd('Switchboard pin refactor')
+  T.wait_for(function() return offered end, 'the pin picker')
+  T.ok(#offered > 0, 'targets offered: ' .. vim.inspect(offered))
+  T.wait_for(function()
+    return sb.status and type(sb.status.pins) == 'table' and #sb.status.pins == 1
+  end, 'a status with the pin (last: ' .. vim.inspect(sb.status) .. ')')
+  T.contains(sb.statusline(), 'pin refactor=reasoning', 'statusline shows the pin')
+  vim.cmd('Switchboard unpin refactor')
+  T.wait_for(function() return sb.status and #sb.status.pins == 0 end, 'a status without pins')
+  vim.cmd('Switchboard toggle')
+  T.wait_for(function() return sb.status and sb.status.inline_enabled == false end, 'inline switched off')
+  T.contains(sb.statusline(), 'inline off', 'statusline shows the switch')
+  vim.cmd('Switchboard toggle')
+  T.wait_for(function() return sb.status and sb.status.inline_enabled == true end, 'inline switched on')
+end)
+
 T.test('a refactor chosen through vim.lsp.buf.code_action() is applied to the buffer',
   { needs = { 'codeActionProvider' } }, function()
   local bufnr = T.buffer('swap.py', { 'def add(a, b):', '    return a + b', '' }, 'python')

@@ -228,6 +228,23 @@ T.test('accept with nothing shown falls through to the key itself', function()
   T.eq(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), { 'x\ty' }, 'a real tab was typed')
 end)
 
+T.test('the pin picker lists each target with cost, local or cloud and what users kept', function()
+  local choices = require('switchboard.commands').pin_choices({
+    targets = {
+      { model = 'fast', ['local'] = false, estimated_cost_usd = 0.00012 },
+      { model = 'offline', ['local'] = true, estimated_cost_usd = 0, pinned = true },
+      { model = 'gpt', skipped = true, code = 'no-key', estimated_cost_usd = 0.01 },
+    },
+    adaptive = { estimates = { { model = 'fast', answers = 10, accepted = 7 }, { model = 'gpt', answers = 0 } } },
+  })
+  T.eq(#choices, 3, 'one choice per target')
+  T.eq(choices[1].label, 'fast  cloud  ~$0.0001  70% kept', 'cloud with an estimate')
+  T.eq(choices[2].label, 'offline  local  ~$0.0000  (pinned)', 'local, pinned')
+  T.eq(choices[3].label, 'gpt  cloud  ~$0.0100  [no-key]', 'skipped says why')
+  T.eq(choices[2].model, 'offline', 'model kept for the command')
+  T.eq(#require('switchboard.commands').pin_choices(nil), 0, 'no result, no choices')
+end)
+
 T.test('statusline is empty before the server runs', function()
   sb.status = nil
   T.eq(sb.statusline(), '', 'nothing before the server runs')
@@ -248,6 +265,9 @@ end)
 T.test('statusline shows a null model as a dash', function()
   sb.status = sb.normalize_status({ model = vim.NIL, in_flight = 0 })
   T.eq(sb.statusline(), 'sb: -', 'null model')
+  sb.status = sb.normalize_status({ model = 'fast', in_flight = 0, inline_enabled = false,
+    pins = { { task = 'refactor', model = 'reasoning' }, { task = 'inline', language = 'c', model = 'fast' } } })
+  T.eq(sb.statusline(), 'sb: fast · pin refactor=reasoning · pin inline/c=fast · inline off', 'pins and the switch')
   sb.status = nil
 end)
 

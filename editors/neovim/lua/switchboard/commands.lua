@@ -1,4 +1,4 @@
--- :Switchboard stats | route [TASK] | reload | log
+-- :Switchboard stats | route [TASK] | pin [TASK] | unpin [TASK] | toggle [buffer] | reload | log
 local M = {}
 
 local function client_or_warn()
@@ -93,6 +93,30 @@ function M.format_stats(result)
   return lines
 end
 
+-- One line per target of an explainRoute result for the pin picker: model, local or
+-- cloud, estimated cost of this task, and the share of answers kept when the adaptive
+-- estimates have any; skipped targets say why.
+function M.pin_choices(result)
+  local choices = {}
+  if type(result) ~= 'table' or type(result.targets) ~= 'table' then return choices end
+  local kept = {}
+  local adaptive = type(result.adaptive) == 'table' and result.adaptive.estimates
+  for _, e in ipairs(type(adaptive) == 'table' and adaptive or {}) do
+    if type(e) == 'table' and num(e.answers) > 0 then kept[e.model] = num(e.accepted) / num(e.answers) end
+  end
+  for _, t in ipairs(result.targets) do
+    if type(t) == 'table' and type(t.model) == 'string' then
+      local label = string.format('%s  %s  ~$%.4f', t.model, t['local'] and 'local' or 'cloud',
+        num(t.estimated_cost_usd))
+      if kept[t.model] then label = label .. string.format('  %d%% kept', math.floor(kept[t.model] * 100 + 0.5)) end
+      if t.pinned then label = label .. '  (pinned)' end
+      if t.skipped then label = label .. '  [' .. tostring(t.code or 'skipped') .. ']' end
+      table.insert(choices, { model = t.model, label = label })
+    end
+  end
+  return choices
+end
+
 M.subcommands = {
   stats = function()
     execute('switchboard.stats', nil, function(result)
@@ -106,6 +130,47 @@ M.subcommands = {
       uri = vim.uri_from_bufnr(bufnr),
       language = vim.bo[bufnr].filetype,
     } }, function(result) show_lines('switchboard://route', text_of(result)) end)
+  end,
+  pin = function(task)
+    task = task ~= '' and task or 'inline'
+    local bufnr = vim.api.nvim_get_current_buf()
+    execute('switchboard.explainRoute', { {
+      task = task, uri = vim.uri_from_bufnr(bufnr), language = vim.bo[bufnr].filetype,
+    } }, function(result)
+      local choices = M.pin_choices(result)
+      if #choices == 0 then
+        vim.notify('switchboard: no model routes task ' .. task, vim.log.levels.WARN)
+        return
+      end
+      vim.ui.select(choices, {
+        prompt = 'Pin a model for ' .. task .. ':',
+        format_item = function(c) return c.label end,
+      }, function(choice)
+        if not choice then return end
+        execute('switchboard.pin', { { task = task, model = choice.model } }, function()
+          vim.notify('switchboard: ' .. task .. ' pinned to ' .. choice.model .. ' (until :Switchboard unpin or reload)')
+        end)
+      end)
+    end)
+  end,
+  unpin = function(task)
+    task = task ~= '' and task or 'inline'
+    execute('switchboard.pin', { { task = task } }, function()
+      vim.notify('switchboard: ' .. task .. ' follows the routing rules again')
+    end)
+  end,
+  -- Inline suggestions off/on for every buffer, or with "buffer" for this one only.
+  toggle = function(scope)
+    -- No argument flips the global switch ({} would be sent as a JSON array).
+    local args = nil
+    if scope == 'buffer' then args = { { uri = vim.uri_from_bufnr(vim.api.nvim_get_current_buf()) } } end
+    execute('switchboard.toggleInline', args, function(result)
+      if type(result) ~= 'table' then return end
+      local on = result.enabled
+      if scope == 'buffer' then on = result.uri_enabled end
+      vim.notify('switchboard: inline suggestions ' .. (on and 'on' or 'off') ..
+        (scope == 'buffer' and ' in this buffer' or ''))
+    end)
   end,
   reload = function()
     execute('switchboard.reloadConfig', {}, function(result)
@@ -121,7 +186,8 @@ function M.run(args)
   local sub, rest = (args or ''):match('^%s*(%S*)%s*(.-)%s*$')
   local fn = M.subcommands[sub]
   if not fn then
-    vim.notify('usage: :Switchboard stats | route [TASK] | reload | log', vim.log.levels.ERROR)
+    vim.notify('usage: :Switchboard stats | route [TASK] | pin [TASK] | unpin [TASK] | toggle [buffer] | reload | log',
+      vim.log.levels.ERROR)
     return
   end
   fn(rest)
@@ -130,8 +196,8 @@ end
 function M.register()
   vim.api.nvim_create_user_command('Switchboard', function(o) M.run(o.args) end, {
     nargs = '*',
-    complete = function() return { 'stats', 'route', 'reload', 'log' } end,
-    desc = 'switchboard: stats, route, reload, log',
+    complete = function() return { 'stats', 'route', 'pin', 'unpin', 'toggle', 'reload', 'log' } end,
+    desc = 'switchboard: stats, route, pin, unpin, toggle, reload, log',
   })
 end
 

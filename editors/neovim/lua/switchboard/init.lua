@@ -70,6 +70,8 @@ function M.normalize_status(s)
     in_flight = field(s, 'in_flight'),
     spend_today_usd = field(s, 'spend_today_usd'),
     breakers = field(s, 'breakers'),
+    pins = field(s, 'pins'),
+    inline_enabled = field(s, 'inline_enabled'),
   }
 end
 
@@ -208,6 +210,12 @@ function M.statusline()
   local parts = { 'sb: ' .. (s.model or '-') }
   if s.spend_today_usd then table.insert(parts, string.format('$%.4f today', s.spend_today_usd)) end
   if s.in_flight and s.in_flight > 0 then table.insert(parts, s.in_flight .. ' in flight') end
+  for _, p in ipairs(type(s.pins) == 'table' and s.pins or {}) do
+    if type(p) == 'table' and p.task and p.model then
+      table.insert(parts, string.format('pin %s%s=%s', p.task, p.language and ('/' .. p.language) or '', p.model))
+    end
+  end
+  if s.inline_enabled == false then table.insert(parts, 'inline off') end
   return table.concat(parts, ' · ')
 end
 
