@@ -789,9 +789,15 @@ class ActionsTest(unittest.TestCase):
         models = [r["model"] for r in self.fs.requests() if r.get("model")]
         self.assertEqual(models, ["backup-model", "reason-model"])
         # Both attempts are in the ledger; the refused one carries an invalid_answer line.
-        lines = self.ledger_lines()
-        attempts = {o["model"]: o for o in lines if o.get("task") == "refactor" and "attempt_id" in o
-                    and "signal" not in o}
+        # The ledger is written asynchronously: wait (bounded) for both attempt lines.
+        deadline = time.time() + 5
+        while True:
+            lines = self.ledger_lines()
+            attempts = {o["model"]: o for o in lines if o.get("task") == "refactor" and "attempt_id" in o
+                        and "signal" not in o}
+            if set(attempts) == {"backup", "reasoning"} or time.time() > deadline:
+                break
+            time.sleep(0.05)
         self.assertEqual(set(attempts), {"backup", "reasoning"})
         self.wait_signal("invalid_answer", attempts["backup"]["attempt_id"])
         self.assertFalse(any(o.get("signal") == "invalid_answer" and
