@@ -5,6 +5,9 @@
 #include "config/config_message.h"
 #include "providers/http_policy.h"
 #include "providers/probe.h"
+#include "telemetry/options.h"
+#include "telemetry/setup.h"
+#include "telemetry/telemetry.h"
 #include "base/xalloc.h"
 #include <ctype.h>
 #include <stdio.h>
@@ -172,6 +175,25 @@ static cJSON *budget_object(const struct budget_rule *b)
     return o;
 }
 
+/* Where telemetry would go, as `check` says it in text: the destinations and protocol
+ * (telemetry_describe), never a header. An option that cannot be used is a finding. */
+static cJSON *telemetry_object(const struct config *cfg, cJSON *findings)
+{
+    struct telemetry_options o;
+    char err[512] = "", line[1024];
+    cJSON *t = cJSON_CreateObject();
+    if (telemetry_options_resolve(&o, cfg, NULL, NULL, err, sizeof err) < 0) {
+        cJSON_AddBoolToObject(t, "on", false);
+        cJSON_AddStringToObject(t, "error", err);
+        add_finding(findings, "error", "telemetry", err);
+    } else {
+        cJSON_AddBoolToObject(t, "on", telemetry_options_active(&o));
+        cJSON_AddStringToObject(t, "description", telemetry_describe(&o, line, sizeof line));
+    }
+    telemetry_options_free(&o);
+    return t;
+}
+
 static void print_and_free(cJSON *doc)
 {
     char *text = cJSON_Print(doc);
@@ -198,6 +220,7 @@ void check_json_valid(const struct config *cfg, const struct check_source *src)
     for (size_t i = 0; i < cfg->route_count; i++) cJSON_AddItemToArray(routes, route_object(cfg, &cfg->routes[i]));
     cJSON *budgets = cJSON_AddArrayToObject(doc, "budgets");
     for (size_t i = 0; i < cfg->budget_count; i++) cJSON_AddItemToArray(budgets, budget_object(&cfg->budgets[i]));
+    cJSON_AddItemToObject(doc, "telemetry", telemetry_object(cfg, findings));
     cJSON_AddItemToObject(doc, "findings", findings);
     print_and_free(doc);
 }

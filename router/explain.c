@@ -7,11 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *strategy_name(enum route_strategy s)
-{
-    return s == STRATEGY_SPLIT ? "split" : s == STRATEGY_HEDGE ? "hedge" :
-           s == STRATEGY_ADAPTIVE ? "adaptive" : s == STRATEGY_CASCADE ? "cascade" : "fallback";
-}
 
 /* One target's measured figures for an adaptive rule (per task and language). */
 struct adaptive_row {
@@ -117,7 +112,7 @@ char *router_explain_text(struct router *r, const struct task *task)
     }
     buf_printf(&out, "rule: %s\n", plan.summary);
     if (plan.rule_index < 0) return buf_steal(&out);
-    buf_printf(&out, "strategy: %s", strategy_name(plan.strategy));
+    buf_printf(&out, "strategy: %s", config_strategy_name(plan.strategy));
     if (plan.strategy == STRATEGY_HEDGE) buf_printf(&out, " (second target after %ld ms)", plan.hedge_after_ms);
     const struct route_rule *rule = &cfg->routes[plan.rule_index];
     if (plan.strategy == STRATEGY_ADAPTIVE)
@@ -164,7 +159,7 @@ cJSON *router_explain_json(struct router *r, const struct task *task)
         cJSON_AddStringToObject(o, "rule", cfg->routes[plan.rule_index].label);
     cJSON_AddStringToObject(o, "summary", plan.summary);
     if (cfg->refusal) cJSON_AddStringToObject(o, "refusal", cfg->refusal);
-    cJSON_AddStringToObject(o, "strategy", strategy_name(plan.strategy));
+    cJSON_AddStringToObject(o, "strategy", config_strategy_name(plan.strategy));
     if (plan.strategy == STRATEGY_HEDGE) cJSON_AddNumberToObject(o, "hedge_after_ms", (double)plan.hedge_after_ms);
     if (plan.strategy == STRATEGY_ADAPTIVE)
         cJSON_AddItemToObject(o, "adaptive", adaptive_json(r, &cfg->routes[plan.rule_index], &t));

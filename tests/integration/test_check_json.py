@@ -42,6 +42,19 @@ class CheckJsonTest(CheckFixture):
         self.assertIs(doc["valid"], True)
         self.assertEqual(doc["config"], {"path": path, "source": "--config"})
 
+    def test_telemetry_destination_without_its_headers(self):
+        path = self.write_full(closed_port())
+        _, doc = self.check_json("--config", path, SB_KEY=SECRET)
+        self.assertEqual(doc["telemetry"]["on"], False)
+        self.assertIn("off", doc["telemetry"]["description"])
+        r, doc = self.check_json("--config", path, SB_KEY=SECRET,
+                                 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:4318",
+                                 OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer%20" + SECRET)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIs(doc["telemetry"]["on"], True)
+        self.assertIn("127.0.0.1:4318", doc["telemetry"]["description"])
+        self.assertNotIn(SECRET, r.stdout)   # headers are treated like keys
+
     def test_key_presence_and_source_never_the_key(self):
         path = self.write_full(closed_port())
         _, doc = self.check_json("--config", path, SB_KEY=SECRET)   # check() greps for SECRET
