@@ -128,21 +128,21 @@ TEST(privacy_verdict_local_only_follows_the_decoded_path)
         "{ \"providers\": { \"l\": { \"kind\": \"ollama\", \"base_url\": \"http://127.0.0.1:11434\" } },"
         "  \"models\": { \"m\": { \"provider\": \"l\", \"model\": \"x\" } },"
         "  \"routes\": [ { \"targets\": [\"m\"] } ],"
-        "  \"privacy\": { \"local_only\": [\"/work/secret-client/**\"] } }",
+        "  \"privacy\": { \"local_only\": [\"/srv/acme/secret-client/**\"] } }",
         "test", NULL, err, sizeof err);
     ASSERT(cfg != NULL);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client/a.py"), PRIVACY_LOCAL_ONLY);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret%2Dclient/a.py"), PRIVACY_LOCAL_ONLY);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/other/../secret-client/deep/b.py"), PRIVACY_LOCAL_ONLY);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file://localhost/work/secret-client/a.py"), PRIVACY_LOCAL_ONLY);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client-2/a.py"), PRIVACY_ANYWHERE);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/app/a.py"), PRIVACY_ANYWHERE);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client/.env"), PRIVACY_EXCLUDED);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client/a%"), PRIVACY_EXCLUDED);
-    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///work/secret-client/a%00.py"), PRIVACY_EXCLUDED);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///srv/acme/secret-client/a.py"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///srv/acme/secret%2Dclient/a.py"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///srv/acme/other/../secret-client/deep/b.py"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file://localhost/srv/acme/secret-client/a.py"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///srv/acme/secret-client-2/a.py"), PRIVACY_ANYWHERE);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///srv/acme/app/a.py"), PRIVACY_ANYWHERE);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///srv/acme/secret-client/.env"), PRIVACY_EXCLUDED);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///srv/acme/secret-client/a%"), PRIVACY_EXCLUDED);
+    ASSERT_EQ(privacy_uri_verdict(cfg, "file:///srv/acme/secret-client/a%00.py"), PRIVACY_EXCLUDED);
     ASSERT_EQ(privacy_uri_verdict(cfg, NULL), PRIVACY_EXCLUDED);
-    ASSERT_EQ(privacy_path_verdict(cfg, "/work/secret-client/x/y.c"), PRIVACY_LOCAL_ONLY);
-    ASSERT_EQ(privacy_path_verdict(NULL, "/work/secret-client/x/y.c"), PRIVACY_ANYWHERE);
+    ASSERT_EQ(privacy_path_verdict(cfg, "/srv/acme/secret-client/x/y.c"), PRIVACY_LOCAL_ONLY);
+    ASSERT_EQ(privacy_path_verdict(NULL, "/srv/acme/secret-client/x/y.c"), PRIVACY_ANYWHERE);
     config_unref(cfg);
     cfg = config_load_text(
         "{ \"providers\": { \"l\": { \"kind\": \"ollama\", \"base_url\": \"http://127.0.0.1:11434\" } },"
