@@ -157,7 +157,8 @@ struct config {
     struct next_edit_settings next_edit;
     struct retry_settings retry;
     struct breaker_settings breaker;
-    char **exclude_globs;           /* privacy: never sent; NULL-terminated */
+    char **exclude_globs;           /* privacy: never sent; NULL-terminated; starts as
+                                       config_default_excludes */
     char **local_only_globs;        /* privacy: sent only to models on this machine; NULL-terminated */
     bool redact_secrets;            /* default true */
     struct action_config *actions;
@@ -226,5 +227,10 @@ bool config_model_action_capable(const struct model_spec *model);
  * "minimal". Inline completion avoids those (its first-token limit is 1.5 s). A
  * thinking_budget does not count: adapters never send it for inline completion. */
 bool config_model_thinks(const struct model_spec *model);
+
+/* The privacy excludes every configuration starts with (.env files, *.pem, *.key,
+ * id_rsa files, anything under a directory named secrets), NULL-terminated. The one
+ * list: lsp/privacy.c falls back on it when no configuration is given. */
+extern char *const config_default_excludes[];
 
 #endif

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const default_excludes[] = {
+char *const config_default_excludes[] = {
     ".env*", "*.pem", "*.key", "id_rsa*", "**/secrets/**", NULL,
 };
 
@@ -36,7 +36,7 @@ void cfg_set_defaults(struct config *cfg)
     };
     cfg->retry = (struct retry_settings){ 2, 250, 4000, 10000 };
     cfg->breaker = (struct breaker_settings){ 3, 0.5, 10, 60000, 30000 };
-    cfg->exclude_globs = cfg_strv_dup((char *const *)default_excludes);
+    cfg->exclude_globs = cfg_strv_dup(config_default_excludes);
     cfg->redact_secrets = true;
     cfg->ledger_path = default_ledger_path();
     cfg->ledger_max_bytes = 10L * 1024 * 1024;

@@ -13,13 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *const privacy_default_excludes[] = {
-    ".env*", "*.pem", "*.key", "id_rsa*", "**/secrets/**", NULL,
-};
-
 static bool path_excluded(char *const *globs, const char *path)
 {
-    return glob_match_any(globs ? globs : privacy_default_excludes, path);
+    return glob_match_any(globs ? globs : config_default_excludes, path);
 }
 
 bool privacy_uri_excluded(char *const *globs, const char *uri)

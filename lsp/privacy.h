@@ -14,14 +14,11 @@
 
 #define PRIVACY_PLACEHOLDER "[REDACTED]"
 
-/* The default exclude globs, NULL-terminated: .env files, *.pem, *.key, id_rsa files,
- * anything under a directory named secrets. */
-extern char *const privacy_default_excludes[];
-
 /* The one rule for "may this document's content go to a model": true (excluded)
  * when the decoded path of uri (lsp/uri.h) matches one of the NULL-terminated globs
- * (NULL globs: the defaults), and when uri is NULL, empty or cannot be decoded: a
- * URI we cannot read could name any file, so privacy fails closed. Every request
+ * (NULL globs: config_default_excludes, config/config.h), and when uri is NULL,
+ * empty or cannot be decoded: a URI we cannot read could name any file, so privacy
+ * fails closed. Every request
  * that reads a document for a model (inline, completion, code actions, resolve,
  * runAction, review, snippets of other documents, test files) asks this first. */
 bool privacy_uri_excluded(char *const *globs, const char *uri);
