@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *strategy_name(enum route_strategy s)
-{
-    return s == STRATEGY_SPLIT ? "split" : s == STRATEGY_HEDGE ? "hedge" :
-           s == STRATEGY_ADAPTIVE ? "adaptive" : "fallback";
-}
-
 static const char *rule_label(const struct route_run *run)
 {
     if (run->plan.rule_index < 0 || (size_t)run->plan.rule_index >= run->cfg->route_count) return NULL;
@@ -32,7 +26,7 @@ void run_telemetry_end(struct route_run *run, const char *outcome, const struct 
     const struct model_spec *m = run->have_last_model ? &run->cfg->models[run->last_model] : NULL;
     struct telemetry_request_info info = {
         .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
-        .route = rule_label(run), .strategy = strategy_name(run->plan.strategy), .outcome = outcome,
+        .route = rule_label(run), .strategy = config_strategy_name(run->plan.strategy), .outcome = outcome,
         .model = m ? m->name : NULL, .provider = m ? m->provider_name : NULL,
         .path = run->task.path, .attempts = run->attempts, .cost_usd = run->cost,
         .shown = winner && run->task.kind == TASK_INLINE && winner->text.len > 0,
@@ -82,7 +76,7 @@ void run_telemetry_attempt(struct route_run *run, const struct attempt *a, const
         .request_model = m->model, .server_address = host[0] ? host : NULL, .server_port = port,
         .model = m->name, .provider = m->provider_name,
         .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
-        .route = rule_label(run), .strategy = strategy_name(run->plan.strategy),
+        .route = rule_label(run), .strategy = config_strategy_name(run->plan.strategy),
         .attempt = a->number, .fallback_reason = a->fallback_reason, .outcome = outcome,
         .status = a->x.status, .tokens_in = usage->input_tokens, .tokens_out = usage->output_tokens,
         .cost_usd = cost, .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->x.start_us),
