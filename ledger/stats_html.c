@@ -78,15 +78,22 @@ static void legend(struct buf *b, const struct names *models, int y)
     }
 }
 
+/* The UTC days the report's attempts fall on, in order. */
+static void report_days(const struct stats_report *r, struct names *days)
+{
+    char day[16];
+    for (size_t i = 0; i < r->record_count; i++) {
+        day_of(r->records[i].time_ms, day);
+        name_index(days, day, true);
+    }
+    if (days->count) qsort(days->items, days->count, sizeof *days->items, compare_names);
+}
+
 static void chart_cost_per_day(struct buf *b, const struct stats_report *r, const struct names *models)
 {
     struct names days = {0};
     char day[16];
-    for (size_t i = 0; i < r->record_count; i++) {
-        day_of(r->records[i].time_ms, day);
-        name_index(&days, day, true);
-    }
-    if (days.count) qsort(days.items, days.count, sizeof *days.items, compare_names);
+    report_days(r, &days);
     double *cost = xcalloc(days.count * models->count + 1, sizeof *cost);
     double peak = 0;
     for (size_t i = 0; i < r->record_count; i++) {
@@ -225,11 +232,7 @@ static void chart_ratio_per_day(struct buf *b, const struct stats_report *r, con
 {
     struct names days = {0};
     char day[16];
-    for (size_t i = 0; i < r->record_count; i++) {
-        day_of(r->records[i].time_ms, day);
-        name_index(&days, day, true);
-    }
-    if (days.count) qsort(days.items, days.count, sizeof *days.items, compare_names);
+    report_days(r, &days);
     size_t cells = days.count * models->count + 1;
     double *cost = xcalloc(cells, sizeof *cost), *den = xcalloc(cells, sizeof *den), peak = 0;
     for (size_t i = 0; i < r->record_count; i++) {
