@@ -32,7 +32,7 @@ void cfg_set_defaults(struct config *cfg)
     };
     cfg->next_edit = (struct next_edit_settings){
         .enabled = true, .region_lines = 10, .context_lines = 20, .history_edits = 10,
-        .history_bytes = 2048, .max_output_tokens = 1024,
+        .history_bytes = 2048, .max_output_tokens = 1024, .serve_inline = true,
     };
     cfg->retry = (struct retry_settings){ 2, 250, 4000, 10000 };
     cfg->breaker = (struct breaker_settings){ 3, 0.5, 10, 60000, 30000 };
@@ -109,7 +109,7 @@ static int parse_next_edit(struct cfg_ctx *c, struct config *cfg, const cJSON *r
 {
     static const char *const keys[] = {
         "enabled", "region_lines", "context_lines", "history_edits", "history_bytes",
-        "max_output_tokens", NULL,
+        "max_output_tokens", "serve_inline", NULL,
     };
     const cJSON *o = NULL;
     if (cfg_get_object(c, root, "next_edit", "", &o) < 0) return -1;
@@ -122,7 +122,8 @@ static int parse_next_edit(struct cfg_ctx *c, struct config *cfg, const cJSON *r
            cfg_get_int(c, o, "context_lines", p, &s->context_lines, 0) < 0 ||
            cfg_get_int(c, o, "history_edits", p, &s->history_edits, 1) < 0 ||
            cfg_get_int(c, o, "history_bytes", p, &s->history_bytes, 64) < 0 ||
-           cfg_get_int(c, o, "max_output_tokens", p, &s->max_output_tokens, 16) < 0 ? -1 : 0;
+           cfg_get_int(c, o, "max_output_tokens", p, &s->max_output_tokens, 16) < 0 ||
+           cfg_get_bool(c, o, "serve_inline", p, &s->serve_inline) < 0 ? -1 : 0;
 }
 
 static int parse_retry_breaker(struct cfg_ctx *c, struct config *cfg, const cJSON *root)

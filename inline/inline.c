@@ -9,6 +9,8 @@
  * upstream connection) and the editor gets RequestCancelled. For
  * textDocument/completion a timer bounds the wait: at completion_wait_ms the answer
  * goes out without AI items and the runs continue only to fill the cache.
+ * A next-edit prediction at the cursor may add one more item (inline_nes.h); its run
+ * goes with the request's runs: answered together, cancelled together.
  *
  * A pending owns a uv timer, so it is freed in the timer's close callback. */
 #include "inline/inline.h"
@@ -18,6 +20,7 @@
 #include "inline/inline_cache.h"
 #include "inline/inline_context.h"
 #include "inline/inline_items.h"
+#include "inline/inline_nes.h"
 #include "inline/postprocess.h"
 #include "inline/retention.h"
 #include "ledger/ledger.h"
@@ -69,6 +72,7 @@ struct pending {
     size_t result_count;
     char *model;
     char error[512];
+    struct inline_nes nes;     /* a next edit served as one more item */
     bool closing;
 };
 
@@ -118,6 +122,7 @@ static void on_timer_closed(uv_handle_t *handle)
     }
     free(p->request_id); free(p->uri); free(p->selected_text); free(p->variant);
     free(p->word); free(p->model);
+    inline_nes_free(&p->nes);
     free(p);
 }
 
@@ -134,6 +139,7 @@ static void pending_close(struct pending *p)
             p->slots[i].run = NULL;
         }
     }
+    inline_nes_cancel(&p->nes);
     uv_timer_stop(&p->timer);
     uv_close((uv_handle_t *)&p->timer, on_timer_closed);
 }
@@ -215,6 +221,10 @@ static cJSON *result_json(struct pending *p, char *const *texts, char *const *at
                                                          texts[i], p->has_selected ? p->selected_range : at,
                                                          attempts[i], model));
     }
+    if (p->kind == PENDING_COMPLETION)
+        inline_nes_add_completion_item(&p->nes, items, p->word, p->word_range.start, texts, count);
+    else
+        inline_nes_add_inline_item(&p->nes, items, texts, count);
     return result;
 }
 
@@ -243,7 +253,7 @@ static void finish(struct pending *p)
                          (const char *const *)p->texts, (const char *const *)p->attempts,
                          p->result_count, p->slot_count);
     if (p->req && !p->result_count && p->error[0] && p->trigger == TRIGGER_INVOKED &&
-        p->kind == PENDING_INLINE) {
+        p->kind == PENDING_INLINE && !inline_nes_has_item(&p->nes)) {
         struct rpc_request *req = p->req;
         p->req = NULL;
         rpc_reply_error(req, RPC_REQUEST_FAILED, "%s", p->error);
@@ -298,7 +308,21 @@ static void on_done(void *data, const struct route_result *result)
         snprintf(p->error, sizeof p->error, "%s", result->message[0] ? result->message : "no model answered");
         log_info("inline completion for %s failed: %s", p->uri, p->error);
     }
+    if (!p->launching && p->slots_done == p->slot_count && !inline_nes_waiting(&p->nes)) finish(p);
+}
+
+/* The next-edit prediction ended: the answer waits for nothing else. */
+static void on_next_edit(void *data)
+{
+    struct pending *p = data;
     if (!p->launching && p->slots_done == p->slot_count) finish(p);
+}
+
+/* A next edit for this request, unless a completion was selected (the item would have
+ * to carry it too). */
+static bool wants_next_edit(const struct pending *p)
+{
+    return !p->has_selected;
 }
 
 /* ---- starting ---- */
@@ -474,6 +498,8 @@ static bool answer_locally(struct pending *p)
         pending_close(p);
         return true;
     }
+    /* a cache hit answers at once: with the live next edit only, no model call */
+    if (wants_next_edit(p)) inline_nes_live(&p->nes, p->srv, p->uri, p->pos);
     if (answer_from_cache(p, wanted_runs(p, server_config(p->srv)))) {
         pending_close(p);
         return true;
@@ -492,6 +518,8 @@ static void launch(struct pending *p)
         .on_attempt = NULL, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
     };
     p->launching = true;
+    if (wants_next_edit(p))
+        inline_nes_start(&p->nes, srv, p->uri, p->pos, p->request_id, on_next_edit, p);
     for (size_t i = 0; i < runs; i++) {
         struct run_slot *slot = &p->slots[p->slot_count++];
         slot->owner = p;
@@ -500,7 +528,7 @@ static void launch(struct pending *p)
         if (!slot->run) p->slots_done++;   /* could not start: no callback comes */
     }
     p->launching = false;
-    if (p->slots_done == p->slot_count) {
+    if (p->slots_done == p->slot_count && !inline_nes_waiting(&p->nes)) {
         finish(p);
         return;
     }

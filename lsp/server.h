@@ -14,6 +14,7 @@ struct router;
 struct ledger;
 struct http_engine;
 struct config;
+struct lsp_edit_predictor;
 
 typedef void (*lsp_request_fn)(struct server *srv, struct rpc_request *req, const cJSON *params);
 typedef void (*lsp_notification_fn)(struct server *srv, const cJSON *params);
@@ -43,6 +44,8 @@ struct lsp_feature {
      * (may be NULL). lsp/commands.c advertises and dispatches the union of them,
      * so the protocol layer never names a feature above it. */
     const struct lsp_command *commands;
+    /* Next-edit predictions for other features (lsp/edit_prediction.h); may be NULL. */
+    const struct lsp_edit_predictor *edit_predictor;
 };
 
 struct lsp_command {

@@ -8,6 +8,11 @@
  * copilot-lsp reads result.edits directly and shows any error to the user; only
  * $/cancelRequest gets RequestCancelled, as LSP requires.
  *
+ * The same machinery predicts for the inline feature (lsp/edit_prediction.h): a pending
+ * then has a `done` callback instead of a request, and is ended by its owner's cancel.
+ * It is not offered to a client that asks copilotInlineEdit itself (it would get the
+ * same edit twice: once as a next edit, once as an inline item).
+ *
  * Documents' changes reach the feature twice: before each change (history, and the
  * session follows its region) and after the whole didChange (the session tells an
  * applied suggestion, which is recorded as accepted, from other typing). */
@@ -18,6 +23,7 @@
 #include "nes/reply.h"
 #include "nes/request.h"
 #include "nes/session.h"
+#include "lsp/edit_prediction.h"
 #include "lsp/text_diff.h"
 #include "router/router.h"
 #include "ledger/ledger.h"
@@ -37,6 +43,8 @@ struct pending {
     struct pending *next;
     struct server *srv;
     struct rpc_request *req;   /* NULL once answered */
+    lsp_edit_predicted_fn done;   /* instead of req: a prediction for another feature */
+    void *done_data;
     char *uri;
     uint64_t generation;       /* document generation when the task was built */
     struct route_run *run;
@@ -55,6 +63,7 @@ struct nes_state {
     struct doc_session sessions[MAX_SESSIONS];
     char *recorded[RECORDED_IDS];   /* attempt ids whose acceptance is in the ledger */
     size_t recorded_next;
+    bool client_asks;               /* the client has asked copilotInlineEdit */
 };
 
 static struct nes_state *state_of(struct server *srv)
@@ -134,22 +143,35 @@ static struct doc_session *session_slot(struct nes_state *st, const char *uri)
     return d;
 }
 
-/* The remaining edits of the session as the result, or NULL when none remain. */
-static cJSON *serve_session(struct server *srv, struct doc_session *d, struct document *doc,
-                            const char *uri)
+/* The remaining edits of the session (relative to its region); 0 when none remain. */
+static size_t session_edits(struct doc_session *d, struct document *doc, struct nes_edits *edits)
 {
     size_t len = 0;
     char *region = document_slice(doc, d->s.start, d->s.end, &len);
-    struct nes_edits edits;
-    cJSON *result = NULL;
-    if (nes_session_remaining(&d->s, region, len, &edits) > 0) {
-        if (d->s.end == document_length(doc)) nes_edits_avoid_last_line(&edits, region, len);
-        result = nes_reply_edits(doc, uri, d->s.start, &edits, d->s.attempt_id, d->s.model);
-    }
-    nes_edits_free(&edits);
+    size_t n = nes_session_remaining(&d->s, region, len, edits);
+    if (n && d->s.end == document_length(doc)) nes_edits_avoid_last_line(edits, region, len);
     free(region);
-    (void)srv;
+    return n;
+}
+
+/* The remaining edits of the session as the result, or NULL when none remain. */
+static cJSON *serve_session(struct doc_session *d, struct document *doc, const char *uri)
+{
+    struct nes_edits edits;
+    cJSON *result = session_edits(d, doc, &edits)
+        ? nes_reply_edits(doc, uri, d->s.start, &edits, d->s.attempt_id, d->s.model) : NULL;
+    nes_edits_free(&edits);
     return result;
+}
+
+/* The session's first remaining edit for another feature, or NULL when none remain. */
+static struct lsp_predicted_edit *serve_session_predicted(struct doc_session *d, struct document *doc)
+{
+    struct nes_edits edits;
+    struct lsp_predicted_edit *e = session_edits(d, doc, &edits)
+        ? nes_reply_predicted(d->s.start, &edits, d->s.attempt_id, d->s.model) : NULL;
+    nes_edits_free(&edits);
+    return e;
 }
 
 /* The session serves a request whose cursor is in or near its region. */
@@ -182,6 +204,32 @@ static void reply(struct pending *p, cJSON *result)
     rpc_reply(req, result);
 }
 
+/* "No suggestion", to whichever asked. */
+static void reply_none(struct pending *p)
+{
+    lsp_edit_predicted_fn done = p->done;
+    p->done = NULL;
+    if (done) done(p->done_data, NULL);
+    else reply(p, nes_reply_empty());
+}
+
+/* The session's edits to whichever asked; false when none remain (nothing sent). */
+static bool reply_session(struct pending *p, struct doc_session *d, struct document *doc)
+{
+    if (p->done) {
+        struct lsp_predicted_edit *e = serve_session_predicted(d, doc);
+        if (!e) return false;
+        lsp_edit_predicted_fn done = p->done;
+        p->done = NULL;
+        done(p->done_data, e);
+        return true;
+    }
+    cJSON *edits = serve_session(d, doc, p->uri);
+    if (!edits) return false;
+    reply(p, edits);
+    return true;
+}
+
 static void on_request_cancel(struct rpc_request *req, void *data)
 {
     struct pending *p = data;
@@ -199,7 +247,7 @@ static void supersede(struct nes_state *st, const char *uri)
     for (; p; p = next) {
         next = p->next;
         if (strcmp(p->uri, uri) != 0) continue;
-        reply(p, nes_reply_empty());
+        reply_none(p);
         pending_close(st, p);
     }
 }
@@ -226,15 +274,16 @@ static void answer_with(struct pending *p, struct document *doc, const char *tar
     struct nes_request *r = &p->request;
     if (target_len == r->region_len && memcmp(target, r->region, target_len) == 0) {
         log_debug("next edit %s: the model left the region unchanged", p->uri);
-        reply(p, nes_reply_empty());
+        reply_none(p);
         return;
     }
     struct doc_session *d = session_slot(st, p->uri);
     nes_session_init(&d->s, r->region_start, r->region_end, target, target_len, result->attempt_id,
                      result->model);
-    cJSON *edits = serve_session(p->srv, d, doc, p->uri);
-    if (!edits) session_drop(d);
-    reply(p, edits ? edits : nes_reply_empty());
+    if (!reply_session(p, d, doc)) {
+        session_drop(d);
+        reply_none(p);
+    }
 }
 
 static void on_done(void *data, const struct route_result *result)
@@ -245,10 +294,10 @@ static void on_done(void *data, const struct route_result *result)
     struct document *doc = document_store_get(server_documents(srv), p->uri);
     if (!result->ok) {
         log_info("next edit for %s failed: %s", p->uri, result->message[0] ? result->message : "no model answered");
-        reply(p, nes_reply_empty());
+        reply_none(p);
     } else if (!doc || document_generation(doc) != p->generation) {
         log_debug("next edit %s: the document changed while the model answered; dropped", p->uri);
-        reply(p, nes_reply_empty());
+        reply_none(p);
     } else {
         const char *raw = result->text ? result->text : buf_str(&p->text);
         const char *why = NULL;
@@ -257,7 +306,7 @@ static void on_done(void *data, const struct route_result *result)
                                         document_eol(doc), &len, &why);
         if (!target) {
             log_info("next edit %s: no suggestion from %s: %s", p->uri, result->model ? result->model : "?", why);
-            reply(p, nes_reply_empty());
+            reply_none(p);
         } else {
             answer_with(p, doc, target, len, result);
             free(target);
@@ -267,34 +316,50 @@ static void on_done(void *data, const struct route_result *result)
     pending_close(state_of(srv), p);
 }
 
-static void start(struct server *srv, struct rpc_request *req, struct document *doc, const char *uri,
-                  size_t cursor)
+/* A pending with its task built, or NULL when there is nothing to send. */
+static struct pending *pending_new(struct server *srv, struct document *doc, const char *uri, size_t cursor)
 {
     struct nes_state *st = state_of(srv);
-    struct config *cfg = server_config(srv);
     struct pending *p = xcalloc(1, sizeof *p);
     p->srv = srv;
     p->uri = xstrdup(uri);
     p->generation = document_generation(doc);
-    struct nes_request_input in = { doc, cursor, st->history, cfg, server_root_path(srv) };
+    struct nes_request_input in = { doc, cursor, st->history, server_config(srv), server_root_path(srv) };
     const char *why = NULL;
     if (nes_request_build(&in, &p->request, &why) < 0) {
         log_debug("next edit %s: nothing sent: %s", uri, why);
-        rpc_reply(req, nes_reply_empty());
         pending_close(st, p);
-        return;
+        return NULL;
     }
-    p->req = req;
     p->next = st->pending;
     st->pending = p;
-    rpc_request_on_cancel(req, on_request_cancel, p);
+    return p;
+}
+
+/* Starts p's router run; false (p answered nothing, still to be closed) when it could
+ * not start, as no callback then comes. */
+static bool pending_run(struct pending *p, const char *request_id)
+{
     static const struct route_callbacks callbacks = {
         .on_attempt = NULL, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
     };
-    p->run = router_run(server_router(srv), &p->request.task, rpc_request_id_text(req), &callbacks, p);
-    if (!p->run) {   /* could not start: no callback comes */
+    p->run = router_run(server_router(p->srv), &p->request.task, request_id, &callbacks, p);
+    return p->run != NULL;
+}
+
+static void start(struct server *srv, struct rpc_request *req, struct document *doc, const char *uri,
+                  size_t cursor)
+{
+    struct pending *p = pending_new(srv, doc, uri, cursor);
+    if (!p) {
+        rpc_reply(req, nes_reply_empty());
+        return;
+    }
+    p->req = req;
+    rpc_request_on_cancel(req, on_request_cancel, p);
+    if (!pending_run(p, rpc_request_id_text(req))) {
         reply(p, nes_reply_empty());
-        pending_close(st, p);
+        pending_close(state_of(srv), p);
     }
 }
 
@@ -310,6 +375,7 @@ static void handle_inline_edit(struct server *srv, struct rpc_request *req, cons
     struct nes_state *st = state_of(srv);
     struct config *cfg = server_config(srv);
     struct document *doc = document_store_get(server_documents(srv), uri);
+    st->client_asks = true;   /* from now on inline requests offer no next edits */
     supersede(st, uri);
     long version = 0;
     bool has_version = json_get_int(params, "textDocument.version", &version);
@@ -327,7 +393,7 @@ static void handle_inline_edit(struct server *srv, struct rpc_request *req, cons
     size_t cursor = document_offset_at(doc, pos, ENCODING_UTF16);
     struct doc_session *d = session_find(st, uri);
     if (d && cursor_near(doc, &d->s, cursor, cfg->next_edit.region_lines)) {
-        cJSON *rest = serve_session(srv, d, doc, uri);
+        cJSON *rest = serve_session(d, doc, uri);
         if (rest) {
             log_debug("next edit %s: served from the last answer", uri);
             rpc_reply(req, rest);
@@ -337,6 +403,64 @@ static void handle_inline_edit(struct server *srv, struct rpc_request *req, cons
     session_drop(d);
     start(srv, req, doc, uri, cursor);
 }
+
+/* ---- predictions for the inline feature (lsp/edit_prediction.h) ---- */
+
+/* The document, when inline requests may offer next edits for it: next_edit and its
+ * serve_inline on, and a client that does not ask copilotInlineEdit itself. */
+static struct document *predictable(struct server *srv, const char *uri)
+{
+    struct config *cfg = server_config(srv);
+    if (!cfg || !server_router(srv) || !cfg->next_edit.enabled || !cfg->next_edit.serve_inline ||
+        state_of(srv)->client_asks)
+        return NULL;
+    return document_store_get(server_documents(srv), uri);
+}
+
+static struct lsp_predicted_edit *predict_live(struct server *srv, const char *uri, size_t cursor)
+{
+    struct document *doc = predictable(srv, uri);
+    struct doc_session *d = doc ? session_find(state_of(srv), uri) : NULL;
+    if (!d || cursor > document_length(doc) ||
+        !cursor_near(doc, &d->s, cursor, server_config(srv)->next_edit.region_lines))
+        return NULL;
+    return serve_session_predicted(d, doc);
+}
+
+/* The handle is the pending itself: the inline feature only hands it back. */
+static struct lsp_edit_prediction *predict_start(struct server *srv, const char *uri, size_t cursor,
+                                                 const char *request_id, lsp_edit_predicted_fn done,
+                                                 void *data)
+{
+    struct document *doc = predictable(srv, uri);
+    if (!doc || cursor > document_length(doc)) return NULL;
+    struct pending *p = pending_new(srv, doc, uri, cursor);
+    if (!p) return NULL;
+    p->done = done;
+    p->done_data = data;
+    if (!pending_run(p, request_id)) {
+        p->done = NULL;
+        pending_close(state_of(srv), p);
+        return NULL;
+    }
+    log_debug("next edit %s: predicting for an inline request", uri);
+    return (struct lsp_edit_prediction *)p;
+}
+
+static void predict_cancel(struct server *srv, struct lsp_edit_prediction *handle)
+{
+    struct nes_state *st = state_of(srv);
+    for (struct pending *p = st->pending; p; p = p->next)
+        if ((struct lsp_edit_prediction *)p == handle) {
+            p->done = NULL;
+            pending_close(st, p);
+            return;
+        }
+}
+
+static const struct lsp_edit_predictor predictor = {
+    .live = predict_live, .start = predict_start, .cancel = predict_cancel,
+};
 
 static void did_show(struct server *srv, const cJSON *params)
 {
@@ -494,4 +618,5 @@ const struct lsp_feature next_edit_feature = {
     .document_closed = document_closed,
     .document_will_change = document_will_change,
     .commands = commands,
+    .edit_predictor = &predictor,
 };

@@ -1,6 +1,7 @@
 /* copilotInlineEdit result rendering (see reply.h). */
 #include "nes/reply.h"
 #include "lsp/server.h"
+#include "base/xalloc.h"
 #include <stdio.h>
 
 cJSON *nes_reply_empty(void)
@@ -20,6 +21,7 @@ static cJSON *command_json(const char *attempt_id, const char *uri, const char *
     cJSON *args = cJSON_AddArrayToObject(cmd, "arguments");
     cJSON_AddItemToArray(args, cJSON_CreateString(attempt_id ? attempt_id : ""));
     cJSON_AddItemToArray(args, cJSON_CreateString(uri));
+    cJSON_AddItemToArray(args, cJSON_CreateString(model ? model : ""));
     return cmd;
 }
 
@@ -44,4 +46,19 @@ cJSON *nes_reply_edits(const struct document *doc, const char *uri, size_t regio
         cJSON_AddItemToArray(list, item);
     }
     return result;
+}
+
+struct lsp_predicted_edit *nes_reply_predicted(size_t region_start, const struct nes_edits *edits,
+                                               const char *attempt_id, const char *model)
+{
+    if (!edits->count) return NULL;
+    const struct nes_edit *first = &edits->items[0];
+    struct lsp_predicted_edit *e = xcalloc(1, sizeof *e);
+    e->start = region_start + first->start;
+    e->end = region_start + first->end;
+    e->text = xstrndup(first->text, first->text_len);
+    e->attempt_id = xstrdup(attempt_id ? attempt_id : "");
+    e->model = xstrdup(model ? model : "");
+    e->accept_command = NES_ACCEPT_COMMAND;
+    return e;
 }

@@ -4,6 +4,7 @@
 #ifndef NES_REPLY_H
 #define NES_REPLY_H
 #include "lsp/document.h"
+#include "lsp/edit_prediction.h"
 #include "nes/edit_diff.h"
 #include <cjson/cJSON.h>
 
@@ -12,8 +13,11 @@
 /* {edits: []}: "no suggestion", never null or an error for expected cases. */
 cJSON *nes_reply_empty(void);
 /* edits are relative to region_start in doc; uri is echoed exactly as the client sent
- * it; attempt_id goes into each edit's accept command. */
+ * it; each edit's accept command has the arguments [attempt_id, uri, model]. */
 cJSON *nes_reply_edits(const struct document *doc, const char *uri, size_t region_start,
                        const struct nes_edits *edits, const char *attempt_id, const char *model);
+/* The first edit, in document offsets, for another feature (the inline one). */
+struct lsp_predicted_edit *nes_reply_predicted(size_t region_start, const struct nes_edits *edits,
+                                               const char *attempt_id, const char *model);
 
 #endif

@@ -26,10 +26,29 @@ TEST(nes_reply_positions_are_utf16_and_uri_echoed)
     ASSERT(json_get_int(e, "textDocument.version", &version));
     ASSERT_EQ(version, 7);
     ASSERT_STREQ(json_get_string(e, "command.command"), NES_ACCEPT_COMMAND);
+    /* the accept command names the model too (VS Code's lens titles) */
+    ASSERT_STREQ(cJSON_GetArrayItem(json_get(e, "command.arguments"), 2)->valuestring, "m");
     cJSON_Delete(r);
     r = nes_reply_empty();
     ASSERT(cJSON_IsArray(cJSON_GetObjectItem(r, "edits")));
     ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(r, "edits")), 0);
     cJSON_Delete(r);
     document_free(doc);
+}
+
+TEST(nes_reply_predicted_is_the_first_edit_in_document_offsets)
+{
+    struct nes_edit items[2] = { { 7, 8, (char *)"height", 6 }, { 12, 13, (char *)"x", 1 } };
+    struct nes_edits edits = { items, 2 };
+    struct lsp_predicted_edit *e = nes_reply_predicted(3, &edits, "att-9", "m");
+    ASSERT(e);
+    ASSERT_EQ(e->start, 10);
+    ASSERT_EQ(e->end, 11);
+    ASSERT_STREQ(e->text, "height");
+    ASSERT_STREQ(e->attempt_id, "att-9");
+    ASSERT_STREQ(e->model, "m");
+    ASSERT_STREQ(e->accept_command, NES_ACCEPT_COMMAND);
+    lsp_predicted_edit_free(e);
+    edits.count = 0;
+    ASSERT(!nes_reply_predicted(3, &edits, "att-9", "m"));
 }

@@ -59,7 +59,7 @@ TEST(nes_session_other_typing_and_changes_around)
 static struct config *test_config(void)
 {
     struct config *cfg = xcalloc(1, sizeof *cfg);
-    cfg->next_edit = (struct next_edit_settings){ true, 2, 3, 10, 2048, 1024 };
+    cfg->next_edit = (struct next_edit_settings){ true, 2, 3, 10, 2048, 1024, true };
     cfg->redact_secrets = true;
     static char *excludes[] = { "*.pem", NULL };
     cfg->exclude_globs = excludes;
