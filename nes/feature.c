@@ -45,6 +45,7 @@ struct pending {
     struct rpc_request *req;   /* NULL once answered */
     lsp_edit_predicted_fn done;   /* instead of req: a prediction for another feature */
     void *done_data;
+    size_t cursor;             /* byte offset of the request's cursor */
     char *uri;
     uint64_t generation;       /* document generation when the task was built */
     struct route_run *run;
@@ -143,14 +144,14 @@ static struct doc_session *session_slot(struct nes_state *st, const char *uri)
     return d;
 }
 
-/* The remaining edits of the session (relative to its region); 0 when none remain. */
-static size_t session_edits(struct doc_session *d, struct document *doc, struct nes_edits *edits)
+/* The remaining edits of the session (relative to its region, whose text *region gets:
+ * the caller frees it); 0 when none remain. */
+static size_t session_edits(struct doc_session *d, struct document *doc, struct nes_edits *edits,
+                            char **region, size_t *len)
 {
-    size_t len = 0;
-    char *region = document_slice(doc, d->s.start, d->s.end, &len);
-    size_t n = nes_session_remaining(&d->s, region, len, edits);
-    if (n && d->s.end == document_length(doc)) nes_edits_avoid_last_line(edits, region, len);
-    free(region);
+    *region = document_slice(doc, d->s.start, d->s.end, len);
+    size_t n = nes_session_remaining(&d->s, *region, *len, edits);
+    if (n && d->s.end == document_length(doc)) nes_edits_avoid_last_line(edits, *region, *len);
     return n;
 }
 
@@ -158,19 +159,46 @@ static size_t session_edits(struct doc_session *d, struct document *doc, struct 
 static cJSON *serve_session(struct doc_session *d, struct document *doc, const char *uri)
 {
     struct nes_edits edits;
-    cJSON *result = session_edits(d, doc, &edits)
+    char *region = NULL;
+    size_t len = 0;
+    cJSON *result = session_edits(d, doc, &edits, &region, &len)
         ? nes_reply_edits(doc, uri, d->s.start, &edits, d->s.attempt_id, d->s.model) : NULL;
     nes_edits_free(&edits);
+    free(region);
     return result;
 }
 
-/* The session's first remaining edit for another feature, or NULL when none remain. */
-static struct lsp_predicted_edit *serve_session_predicted(struct doc_session *d, struct document *doc)
+/* The edit an inline request at cursor is offered: the first on the cursor's line that
+ * does not end before the cursor (the one it can show), else the first. */
+static size_t edit_for_cursor(struct document *doc, size_t region_start, const struct nes_edits *edits,
+                              size_t cursor)
+{
+    uint32_t line = document_position_at(doc, cursor, ENCODING_UTF8).line;
+    for (size_t i = 0; i < edits->count; i++) {
+        const struct nes_edit *e = &edits->items[i];
+        if (region_start + e->end >= cursor &&
+            document_position_at(doc, region_start + e->start, ENCODING_UTF8).line == line)
+            return i;
+    }
+    return 0;
+}
+
+/* The session's edit for a request at cursor from another feature, or NULL when none
+ * remain. It becomes the shown edit, so applying it counts as the acceptance. */
+static struct lsp_predicted_edit *serve_session_predicted(struct doc_session *d, struct document *doc,
+                                                          size_t cursor)
 {
     struct nes_edits edits;
-    struct lsp_predicted_edit *e = session_edits(d, doc, &edits)
-        ? nes_reply_predicted(d->s.start, &edits, d->s.attempt_id, d->s.model) : NULL;
+    char *region = NULL;
+    size_t len = 0;
+    struct lsp_predicted_edit *e = NULL;
+    if (session_edits(d, doc, &edits, &region, &len)) {
+        size_t i = edit_for_cursor(doc, d->s.start, &edits, cursor);
+        if (i) nes_session_show(&d->s, region, len, &edits.items[i]);
+        e = nes_reply_predicted(d->s.start, &edits.items[i], d->s.attempt_id, d->s.model);
+    }
     nes_edits_free(&edits);
+    free(region);
     return e;
 }
 
@@ -217,7 +245,7 @@ static void reply_none(struct pending *p)
 static bool reply_session(struct pending *p, struct doc_session *d, struct document *doc)
 {
     if (p->done) {
-        struct lsp_predicted_edit *e = serve_session_predicted(d, doc);
+        struct lsp_predicted_edit *e = serve_session_predicted(d, doc, p->cursor);
         if (!e) return false;
         lsp_edit_predicted_fn done = p->done;
         p->done = NULL;
@@ -324,6 +352,7 @@ static struct pending *pending_new(struct server *srv, struct document *doc, con
     p->srv = srv;
     p->uri = xstrdup(uri);
     p->generation = document_generation(doc);
+    p->cursor = cursor;
     struct nes_request_input in = { doc, cursor, st->history, server_config(srv), server_root_path(srv) };
     const char *why = NULL;
     if (nes_request_build(&in, &p->request, &why) < 0) {
@@ -424,7 +453,7 @@ static struct lsp_predicted_edit *predict_live(struct server *srv, const char *u
     if (!d || cursor > document_length(doc) ||
         !cursor_near(doc, &d->s, cursor, server_config(srv)->next_edit.region_lines))
         return NULL;
-    return serve_session_predicted(d, doc);
+    return serve_session_predicted(d, doc, cursor);
 }
 
 /* The handle is the pending itself: the inline feature only hands it back. */

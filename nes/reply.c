@@ -48,15 +48,13 @@ cJSON *nes_reply_edits(const struct document *doc, const char *uri, size_t regio
     return result;
 }
 
-struct lsp_predicted_edit *nes_reply_predicted(size_t region_start, const struct nes_edits *edits,
+struct lsp_predicted_edit *nes_reply_predicted(size_t region_start, const struct nes_edit *edit,
                                                const char *attempt_id, const char *model)
 {
-    if (!edits->count) return NULL;
-    const struct nes_edit *first = &edits->items[0];
     struct lsp_predicted_edit *e = xcalloc(1, sizeof *e);
-    e->start = region_start + first->start;
-    e->end = region_start + first->end;
-    e->text = xstrndup(first->text, first->text_len);
+    e->start = region_start + edit->start;
+    e->end = region_start + edit->end;
+    e->text = xstrndup(edit->text, edit->text_len);
     e->attempt_id = xstrdup(attempt_id ? attempt_id : "");
     e->model = xstrdup(model ? model : "");
     e->accept_command = NES_ACCEPT_COMMAND;

@@ -16,8 +16,9 @@ cJSON *nes_reply_empty(void);
  * it; each edit's accept command has the arguments [attempt_id, uri, model]. */
 cJSON *nes_reply_edits(const struct document *doc, const char *uri, size_t region_start,
                        const struct nes_edits *edits, const char *attempt_id, const char *model);
-/* The first edit, in document offsets, for another feature (the inline one). */
-struct lsp_predicted_edit *nes_reply_predicted(size_t region_start, const struct nes_edits *edits,
+/* One edit (relative to region_start), in document offsets, for another feature (the
+ * inline one). */
+struct lsp_predicted_edit *nes_reply_predicted(size_t region_start, const struct nes_edit *edit,
                                                const char *attempt_id, const char *model);
 
 #endif

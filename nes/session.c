@@ -63,12 +63,17 @@ size_t nes_session_remaining(struct nes_session *s, const char *region, size_t l
     s->expected = NULL;
     s->expected_len = 0;
     if (!out->count) return 0;
-    const struct nes_edit *e = &out->items[0];
+    nes_session_show(s, region, len, &out->items[0]);
+    return out->count;
+}
+
+void nes_session_show(struct nes_session *s, const char *region, size_t len, const struct nes_edit *e)
+{
+    free(s->expected);
     s->expected_len = len - (e->end - e->start) + e->text_len;
     s->expected = xmalloc(s->expected_len + 1);
     memcpy(s->expected, region, e->start);
     memcpy(s->expected + e->start, e->text, e->text_len);
     memcpy(s->expected + e->start + e->text_len, region + e->end, len - e->end);
     s->expected[s->expected_len] = '\0';
-    return out->count;
 }

@@ -45,5 +45,8 @@ enum nes_session_verdict nes_session_check(struct nes_session *s, const char *re
  * shown. Returns the count (0: nothing remains). */
 size_t nes_session_remaining(struct nes_session *s, const char *region, size_t len,
                              struct nes_edits *out);
+/* Records e (one of the remaining edits) as the one shown instead: an inline request
+ * is offered the edit at its cursor, not necessarily the first. */
+void nes_session_show(struct nes_session *s, const char *region, size_t len, const struct nes_edit *e);
 
 #endif
