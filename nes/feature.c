@@ -446,6 +446,13 @@ static struct document *predictable(struct server *srv, const char *uri)
     return document_store_get(server_documents(srv), uri);
 }
 
+/* A new prediction is worth a model call only after an edit in this document: the next
+ * edit is predicted from the recent ones, and a file merely opened and browsed has none. */
+static bool edited_recently(struct server *srv, const char *uri)
+{
+    return nes_history_edit_count(state_of(srv)->history, uri) > 0;
+}
+
 static struct lsp_predicted_edit *predict_live(struct server *srv, const char *uri, size_t cursor)
 {
     struct document *doc = predictable(srv, uri);
@@ -462,7 +469,7 @@ static struct lsp_edit_prediction *predict_start(struct server *srv, const char 
                                                  void *data)
 {
     struct document *doc = predictable(srv, uri);
-    if (!doc || cursor > document_length(doc)) return NULL;
+    if (!doc || cursor > document_length(doc) || !edited_recently(srv, uri)) return NULL;
     struct pending *p = pending_new(srv, doc, uri, cursor);
     if (!p) return NULL;
     p->done = done;

@@ -114,9 +114,15 @@ class NesInlineBase(unittest.TestCase):
             time.sleep(0.05)
         return None
 
-    def open(self, name, text=TEXT):
+    def open(self, name, edited=True):
+        """Opens TEXT; edited: as after renaming h to height in the def line (a next
+        edit is predicted from recent edits: without any none is asked)."""
         doc = uri(name)
-        self.client.open(doc, text, "python", version=1)
+        if not edited:
+            self.client.open(doc, TEXT, "python", version=1)
+            return doc
+        self.client.open(doc, TEXT.replace("height)", "h)", 1), "python", version=1)
+        self.client.change(doc, 2, [{"range": {"start": pos(0, 17), "end": pos(0, 17)}, "text": "eight"}])
         return doc
 
 
@@ -146,6 +152,12 @@ class TestServedInline(NesInlineBase):
         self.assertEqual([i["insertText"] for i in items], [INLINE_ANSWER])
         self.assertEqual(len(self.upstream("model-nes")), 1)
 
+    def test_no_prediction_without_a_recent_edit(self):
+        doc = self.open("unedited.py", edited=False)
+        items = self.items(self.inline_request(doc, pos(1, 8)))
+        self.assertEqual([i["insertText"] for i in items], [INLINE_ANSWER])
+        self.assertEqual(self.upstream("model-nes"), [])
+
     def test_live_answer_reused_and_applying_it_is_the_acceptance(self):
         doc = self.open("live.py")
         self.assertEqual(len(self.items(self.inline_request(doc, pos(0, 24)))), 1)
@@ -155,7 +167,7 @@ class TestServedInline(NesInlineBase):
         self.assertEqual(len(self.upstream("model-nes")), 1)
         nes = items[1]
         # the editor inserts the item without running its command: the change tells
-        self.client.change(doc, 2, [{"range": nes["range"], "text": nes["insertText"]}])
+        self.client.change(doc, 3, [{"range": nes["range"], "text": nes["insertText"]}])
         self.assertTrue(self.wait_accept(nes["command"]["arguments"][0]))
 
     def test_same_text_from_both_is_one_item(self):
@@ -191,7 +203,7 @@ class TestServedInline(NesInlineBase):
     def test_copilot_client_gets_no_duplicates(self):
         doc = self.open("copilot.py")
         msg = self.client.wait_response(self.client.request_async("textDocument/copilotInlineEdit", {
-            "textDocument": {"uri": doc, "version": 1}, "position": pos(1, 8)}), 10)
+            "textDocument": {"uri": doc, "version": 2}, "position": pos(1, 8)}), 10)
         self.assertEqual(len(msg["result"]["edits"]), 2, msg)
         items = self.items(self.inline_request(doc, pos(1, 8)))
         self.assertEqual([i["insertText"] for i in items], [INLINE_ANSWER])
