@@ -139,6 +139,43 @@ class HelixTest(unittest.TestCase):
                 self.assertNotEqual(item.get("insertTextFormat"), 2, "plain text, not a snippet")
                 self.assertEqual(c.shutdown_and_exit(), 0)
 
+    def test_helix_session_gets_the_next_edit_as_a_completion_item(self):
+        # Helix never asks copilotInlineEdit: a predicted edit after the cursor on its
+        # line comes as a completion item (next_edit.serve_inline), accepted through
+        # its command as the next_edit attempt's acceptance.
+        with EditorEnv(client_capabilities=HELIX_CAPS) as env:
+            if env.caps is None or not env.caps.get("completionProvider"):
+                self.skipTest("the server does not offer completion items yet")
+            env.fake.rule(match={"model": "reasoning-model"}, rule="next_edit",
+                          rewrites=[{"from": "total = a - b", "to": "total = a + b"}])
+            with LspClient(args=["--stdio"], env=env.env, clean_env=True) as c:
+                _, error = c.initialize(capabilities=HELIX_CAPS, timeout=5)
+                self.assertIsNone(error)
+                uri = "file://%s/nes.py" % env.workspace
+                c.open(uri, "def ad(a, b):\n    total = a - b\n    return total\n", "python")
+                c.change(uri, 2, [{"range": {"start": {"line": 0, "character": 6},
+                                             "end": {"line": 0, "character": 6}}, "text": "d"}])
+                nes = []
+                deadline = time.time() + 8
+                while not nes and time.time() < deadline:
+                    result, error = c.request("textDocument/completion", {
+                        "textDocument": {"uri": uri}, "position": {"line": 1, "character": 12}})
+                    self.assertIsNone(error)
+                    nes = [i for i in result.get("items", [])
+                           if (i.get("command") or {}).get("command") == "switchboard.acceptNextEdit"]
+                self.assertEqual(len(nes), 1, "no next-edit item in %r" % (result,))
+                self.assertEqual(nes[0]["textEdit"], {
+                    "range": {"start": {"line": 1, "character": 12}, "end": {"line": 1, "character": 15}},
+                    "newText": "a +"})
+                _, error = c.execute_command("switchboard.acceptNextEdit", nes[0]["command"]["arguments"])
+                self.assertIsNone(error)
+                self.assertEqual(c.shutdown_and_exit(), 0)
+            with open(env.ledger_path) as f:
+                lines = [json.loads(l) for l in f if l.strip()]
+            attempt = nes[0]["command"]["arguments"][0]
+            self.assertEqual([l["task"] for l in lines if l.get("attempt_id") == attempt], ["next_edit"])
+            self.assertTrue(any(l.get("accept") == attempt for l in lines))
+
 
 class EmacsTest(unittest.TestCase):
     def emacs_session(self, emacs, env, script, **extra_env):

@@ -1,6 +1,7 @@
 'use strict';
-// Next-edit suggestions: how an edit is offered (inline at the cursor, a code action
-// elsewhere), and the providers registered when switchboard.nextEdit.enabled is set.
+// Next-edit suggestions: how an edit is offered (inline at the cursor, a code action and
+// a CodeLens elsewhere), and the providers registered when switchboard.nextEdit.enabled
+// is set.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('fs');
@@ -16,7 +17,7 @@ const { registerNextEdit } = require('../out/nextEdit');
 const edit = (line, s, e, text) => ({
   range: { start: { line, character: s }, end: { line, character: e } }, text,
   textDocument: { uri: 'file:///a.py', version: 3 },
-  command: { title: 'Accept', command: 'switchboard.acceptNextEdit', arguments: ['att-1', 'file:///a.py'] },
+  command: { title: 'Accept', command: 'switchboard.acceptNextEdit', arguments: ['att-1', 'file:///a.py', 'fast'] },
 });
 
 test('parseEdits keeps well-formed edits and reads anything else as none', () => {
@@ -31,6 +32,21 @@ test('an edit at or after the cursor on its line is an inline completion from th
     { insertText: 'return height', range: { start: { line: 4, character: 4 }, end: { line: 4, character: 12 } } });
   assert.strictEqual(logic.asInlineCompletion(line, { line: 4, character: 13 }, edit(4, 11, 12, 'height')), undefined);
   assert.strictEqual(logic.asInlineCompletion(line, { line: 3, character: 0 }, edit(4, 11, 12, 'height')), undefined);
+});
+
+test('lenses go to every edit but the one shown inline at the cursor', () => {
+  const edits = [edit(4, 11, 12, 'height'), edit(6, 0, 1, 'x')];
+  const line = '    return h + a';
+  assert.deepStrictEqual(logic.lensEdits(edits, line, { line: 4, character: 4 }), [edits[1]]);
+  assert.deepStrictEqual(logic.lensEdits(edits, line, { line: 0, character: 0 }), edits);
+  assert.deepStrictEqual(logic.lensEdits([], line, { line: 0, character: 0 }), []);
+});
+
+test('a lens title names the model from the accept command', () => {
+  assert.strictEqual(logic.lensTitle('h', edit(4, 11, 12, 'height')), 'Apply next edit (fast): h → height');
+  const anonymous = { ...edit(4, 11, 11, 'x'), command: undefined };
+  assert.strictEqual(logic.lensTitle('', anonymous), 'Apply next edit: insert x');
+  assert.strictEqual(logic.editModel(anonymous), undefined);
 });
 
 test('code actions offer the last answer\'s edits on the asked lines', async () => {
@@ -69,6 +85,7 @@ test('activate registers the providers only with switchboard.nextEdit.enabled', 
   vscode.recorded.config['switchboard.path'] = bin;
   vscode.recorded.providers.inline.length = 0;
   vscode.recorded.providers.codeActions.length = 0;
+  vscode.recorded.providers.codeLenses.length = 0;
   vscode.recorded.config['switchboard.nextEdit.enabled'] = false;
   await ext.activate({ subscriptions: [] });
   assert.strictEqual(vscode.recorded.providers.inline.length, 0);
@@ -77,6 +94,55 @@ test('activate registers the providers only with switchboard.nextEdit.enabled', 
   await ext.activate({ subscriptions: [] });
   assert.strictEqual(vscode.recorded.providers.inline.length, 1);
   assert.strictEqual(vscode.recorded.providers.codeActions.length, 1);
+  assert.strictEqual(vscode.recorded.providers.codeLenses.length, 1);
   await ext.deactivate();
   lc.instances.length = 0;
+});
+
+test('a CodeLens above each edit elsewhere applies it and records the acceptance; it goes on change', async () => {
+  const answers = [{ edits: [edit(2, 12, 13, 'height'), edit(3, 10, 11, 'height')] }];
+  const client = { async sendRequest() { return answers.shift() || { edits: [] }; } };
+  vscode.recorded.providers.inline.length = 0;
+  vscode.recorded.providers.codeLenses.length = 0;
+  vscode.recorded.applied.length = 0;
+  vscode.recorded.executed.length = 0;
+  vscode.recorded.docListeners.length = 0;
+  registerNextEdit(client);
+  const [inline] = vscode.recorded.providers.inline;
+  const [lenses] = vscode.recorded.providers.codeLenses;
+  assert.ok(lenses, 'a CodeLensProvider is registered');
+  let changed = 0;
+  lenses.onDidChangeCodeLenses(() => { changed++; });
+  const lines = ['def area(width, height):', '', '    a = width * h', '    print(h)'];
+  const uri = { toString: () => 'file:///a.py' };
+  const doc = { uri, version: 3, lineAt: (n) => ({ text: lines[n] }), getText: () => 'h' };
+  vscode.workspace.textDocuments.length = 0;
+  vscode.workspace.textDocuments.push(doc);
+  assert.deepStrictEqual(lenses.provideCodeLenses(doc), [], 'no answer yet');
+  // the cursor on line 2 before the edit: the first edit is inline, the second a lens
+  const items = await inline.provideInlineCompletionItems(doc, { line: 2, character: 8 }, {}, undefined);
+  assert.strictEqual(items.length, 1);
+  assert.strictEqual(changed, 1, 'a new answer refreshes the lenses');
+  const shown = lenses.provideCodeLenses(doc);
+  assert.strictEqual(shown.length, 1);
+  assert.deepStrictEqual(shown[0].range.start, { line: 3, character: 0 });
+  assert.strictEqual(shown[0].command.title, 'Apply next edit (fast): h → height');
+  assert.strictEqual(shown[0].command.command, 'switchboard.applyNextEdit');
+  // clicking it: the edit applied, then the accept command run with its arguments
+  const apply = vscode.recorded.commands[shown[0].command.command];
+  assert.strictEqual(await apply(...shown[0].command.arguments), true);
+  assert.strictEqual(vscode.recorded.applied.length, 1);
+  const replaced = vscode.recorded.applied[0].replaced[0];
+  assert.strictEqual(replaced.text, 'height');
+  assert.deepStrictEqual(replaced.range.start, { line: 3, character: 10 });
+  assert.deepStrictEqual(vscode.recorded.executed, [['switchboard.acceptNextEdit', 'att-1', 'file:///a.py', 'fast']]);
+  // the document changed (the applied edit, or typing): the lenses go, and a stale
+  // click applies nothing
+  const newer = { ...doc, version: 4 };
+  vscode.workspace.textDocuments[0] = newer;
+  for (const fn of vscode.recorded.docListeners) fn({ document: newer });
+  assert.strictEqual(changed, 2);
+  assert.deepStrictEqual(lenses.provideCodeLenses(newer), []);
+  assert.strictEqual(await apply(...shown[0].command.arguments), false);
+  assert.strictEqual(vscode.recorded.applied.length, 1);
 });

@@ -12,7 +12,10 @@ function createStatusBarItem(alignment, priority) {
   return item;
 }
 
-recorded.providers = { inline: [], codeActions: [] };
+recorded.providers = { inline: [], codeActions: [], codeLenses: [] };
+recorded.applied = [];            // WorkspaceEdits given to workspace.applyEdit
+recorded.executed = [];           // commands.executeCommand calls: [id, ...args]
+recorded.docListeners = [];       // workspace.onDidChangeTextDocument listeners
 
 class Range {
   constructor(sl, sc, el, ec) { this.start = { line: sl, character: sc }; this.end = { line: el, character: ec }; }
@@ -20,6 +23,12 @@ class Range {
 class InlineCompletionItem { constructor(insertText, range) { this.insertText = insertText; this.range = range; } }
 class CodeAction { constructor(title, kind) { this.title = title; this.kind = kind; } }
 const CodeActionKind = { QuickFix: 'quickfix' };
+class CodeLens { constructor(range, command) { this.range = range; this.command = command; } }
+class EventEmitter {
+  constructor() { this.listeners = []; this.event = (fn) => { this.listeners.push(fn); return { dispose() {} }; }; }
+  fire(e) { for (const fn of this.listeners) fn(e); }
+  dispose() { this.listeners = []; }
+}
 class WorkspaceEdit {
   constructor() { this.replaced = []; }
   replace(uri, range, text) { this.replaced.push({ uri, range, text }); }
@@ -31,6 +40,8 @@ module.exports = {
   InlineCompletionItem,
   CodeAction,
   CodeActionKind,
+  CodeLens,
+  EventEmitter,
   WorkspaceEdit,
   ThemeColor,
   StatusBarAlignment,
@@ -51,12 +62,19 @@ module.exports = {
     registerCodeActionsProvider: (selector, provider) => {
       recorded.providers.codeActions.push(provider); return { dispose() {} };
     },
+    registerCodeLensProvider: (selector, provider) => {
+      recorded.providers.codeLenses.push(provider); return { dispose() {} };
+    },
   },
   commands: {
     registerCommand: (id, fn) => { recorded.commands[id] = fn; return { dispose() {} }; },
+    executeCommand: async (id, ...args) => { recorded.executed.push([id, ...args]); },
   },
   workspace: {
     getConfiguration: (section) => ({ get: (key) => recorded.config[`${section}.${key}`] }),
     openTextDocument: async (o) => o,
+    textDocuments: [],
+    applyEdit: async (edit) => { recorded.applied.push(edit); return true; },
+    onDidChangeTextDocument: (fn) => { recorded.docListeners.push(fn); return { dispose() {} }; },
   },
 };
