@@ -111,7 +111,10 @@ bool inline_nes_start(struct inline_nes *n, struct server *srv, const char *uri,
     if (!predictor) return false;
     n->ready = ready;
     n->data = data;
-    n->running = predictor->start(srv, uri, cursor_of(n), request_id, on_predicted, n);
+    /* its own request id in the ledger: one run per id, attempts numbered from 1 */
+    char *id = xasprintf("%s:next_edit", request_id ? request_id : "");
+    n->running = predictor->start(srv, uri, cursor_of(n), id, on_predicted, n);
+    free(id);
     return n->running != NULL;
 }
 

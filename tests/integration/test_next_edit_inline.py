@@ -105,14 +105,14 @@ class NesInlineBase(unittest.TestCase):
             time.sleep(0.05)
         return False
 
-    def attempt_task(self, attempt):
+    def attempt_line(self, attempt):
         deadline = time.time() + 5
         while time.time() < deadline:
             for l in self.ledger():
                 if l.get("attempt_id") == attempt:
-                    return l.get("task")
+                    return l
             time.sleep(0.05)
-        return None
+        return {}
 
     def open(self, name, edited=True):
         """Opens TEXT; edited: as after renaming h to height in the def line (a next
@@ -141,7 +141,10 @@ class TestServedInline(NesInlineBase):
         self.assertEqual(len(self.upstream("model-inl")), 1)
         # accepting the item is the next_edit attempt's acceptance
         attempt = nes["command"]["arguments"][0]
-        self.assertEqual(self.attempt_task(attempt), "next_edit")
+        line = self.attempt_line(attempt)
+        self.assertEqual(line.get("task"), "next_edit")
+        # its own run in the ledger: the inline request's id, marked
+        self.assertTrue(line.get("request_id", "").endswith(":next_edit"), line)
         _, error = self.client.execute_command(ACCEPT, nes["command"]["arguments"])
         self.assertIsNone(error)
         self.assertTrue(self.wait_accept(attempt))
