@@ -159,8 +159,10 @@ T.test('next asks for more suggestions, then moves between them',
   { needs = { 'inlineCompletionProvider' } }, function()
   local bufnr = typed_until_ghost('cycle.py')
   T.eq(ghost_text(bufnr), 'a + b', 'the automatic suggestion')
-  -- The invoked request asks the fast model for two candidates: give them other texts.
-  T.fake('POST', 'enqueue', { queue = { { text = 'a - b' }, { text = 'a * b' } } })
+  -- The invoked request asks the fast model for two candidates: give them other texts
+  -- (only the fast model's: after the edits a next-edit prediction goes along, elsewhere).
+  local fast = { model = 'fast-model' }
+  T.fake('POST', 'enqueue', { queue = { { text = 'a - b', match = fast }, { text = 'a * b', match = fast } } })
   T.feed('<M-]>', true)
   T.wait_for(function()
     local t = ghost_text(bufnr)
