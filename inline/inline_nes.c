@@ -99,14 +99,16 @@ bool inline_nes_live(struct inline_nes *n, struct server *srv, const char *uri, 
 {
     const struct lsp_edit_predictor *predictor = begin(n, srv, uri, pos);
     if (!predictor) return false;
-    take_edit(n, predictor->live(srv, uri, cursor_of(n)));
+    struct lsp_predicted_edit *e = predictor->live(srv, uri, cursor_of(n));
+    if (e) n->live = true;
+    take_edit(n, e);
     return n->insert != NULL;
 }
 
 bool inline_nes_start(struct inline_nes *n, struct server *srv, const char *uri, struct lsp_position pos,
                       const char *request_id, void (*ready)(void *), void *data)
 {
-    if (inline_nes_live(n, srv, uri, pos) || n->insert) return false;
+    if (inline_nes_live(n, srv, uri, pos) || n->insert || n->live) return false;
     const struct lsp_edit_predictor *predictor = begin(n, srv, uri, pos);
     if (!predictor) return false;
     n->ready = ready;

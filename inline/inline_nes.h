@@ -24,6 +24,7 @@ struct inline_nes {
     char *insert;                          /* NULL: no item */
     struct lsp_position end;
     struct lsp_predicted_edit *edit;       /* attempt, model, accept command */
+    bool live;                             /* the live answer had an edit (maybe elsewhere) */
 };
 
 /* The live answer only (no model call): true when it gave an item. */
@@ -31,7 +32,8 @@ bool inline_nes_live(struct inline_nes *n, struct server *srv, const char *uri,
                      struct lsp_position pos);
 /* The live answer, else a prediction whose end calls ready(data) once, from the loop.
  * Returns true only in that case (a prediction runs); false when there is an item
- * already or nothing was sent. */
+ * already, the live answer's edits are elsewhere (a new prediction would cost a model
+ * call to say the same), or nothing was sent. */
 bool inline_nes_start(struct inline_nes *n, struct server *srv, const char *uri,
                       struct lsp_position pos, const char *request_id, void (*ready)(void *),
                       void *data);

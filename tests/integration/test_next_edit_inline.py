@@ -154,6 +154,11 @@ class TestServedInline(NesInlineBase):
         items = self.items(self.inline_request(doc, pos(0, 24)))   # end of the def line
         self.assertEqual([i["insertText"] for i in items], [INLINE_ANSWER])
         self.assertEqual(len(self.upstream("model-nes")), 1)
+        # asked again nearby: the live answer's edits are still elsewhere, no new prediction
+        items = self.items(self.inline_request(doc, pos(0, 4)))
+        self.assertEqual([i["insertText"] for i in items], [INLINE_ANSWER])
+        self.assertEqual(len(self.upstream("model-inl")), 2)
+        self.assertEqual(len(self.upstream("model-nes")), 1)
 
     def test_no_prediction_without_a_recent_edit(self):
         doc = self.open("unedited.py", edited=False)
