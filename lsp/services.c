@@ -221,6 +221,7 @@ int services_reload(struct server *srv, const cJSON *settings, char *err, size_t
     if (!cfg) return -1;
     report_warnings(srv, cfg);
     router_set_config(srv->router, cfg);
+    http_engine_set_insecure_hosts(srv->http, (const char *const *)cfg->insecure_hosts);
     reopen_ledger_if_changed(srv, srv->config, cfg);
     config_unref(srv->config);
     srv->config = cfg;
