@@ -17,6 +17,7 @@ import unittest
 from lsp_client import LspClient
 
 from fake_server import FakeServer
+from test_next_edit import NextEditBase
 
 ROOT = "/tmp/sb-nes-inline-ws"
 KEY_ENV = "SB_TEST_FAKE_KEY"
@@ -74,11 +75,6 @@ class NesInlineBase(unittest.TestCase):
         self.fs.rule(match={"model": "model-nes"}, rule="next_edit", rewrites=REWRITES, **nes)
         self.fs.rule(match={"model": "model-inl"}, text=INLINE_ANSWER, **nes)
 
-    def check_clean_exit(self):
-        self.assertEqual(self.client.shutdown_and_exit(), 0)
-        report = [l for l in self.client.stderr_lines if "Sanitizer" in l or "runtime error" in l]
-        self.assertEqual(report, [])
-
     def upstream(self, model):
         return [r for r in self.fs.requests() if r.get("api") and (r.get("body") or {}).get("model") == model]
 
@@ -91,19 +87,10 @@ class NesInlineBase(unittest.TestCase):
         self.assertNotIn("error", msg, msg)
         return msg["result"]["items"]
 
-    def ledger(self):
-        if not os.path.exists(self.ledger_path):
-            return []
-        with open(self.ledger_path) as f:
-            return [json.loads(l) for l in f if l.strip()]
-
-    def wait_accept(self, attempt):
-        deadline = time.time() + 5
-        while time.time() < deadline:
-            if any(l.get("accept") == attempt for l in self.ledger()):
-                return True
-            time.sleep(0.05)
-        return False
+    # the ledger as test_next_edit reads it
+    ledger = NextEditBase.ledger
+    wait_accept = NextEditBase.wait_accept
+    check_clean_exit = NextEditBase.check_clean_exit
 
     def attempt_line(self, attempt):
         deadline = time.time() + 5
