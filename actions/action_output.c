@@ -178,9 +178,16 @@ static void output_replace(struct action_job *job, struct document *doc, const c
         };
         cJSON_AddItemToArray(edits, action_text_edit(range, code + e.new_start,
                                                      e.new_end - e.new_start));
-        applied_watch(code_action_state(job->srv)->applied, job->attempt_id, job->ref.uri,
-                      range.start, code + e.new_start, e.new_end - e.new_start,
-                      ACTION_REVERT_WINDOW_MS);
+        struct applied_watches *aw = code_action_state(job->srv)->applied;
+        applied_forget(aw, job->ref.retry_of);   /* this edit replaces that one */
+        struct applied_edit applied = {
+            .attempt_id = job->attempt_id, .action = job->ref.action, .model = job->model,
+            .uri = job->ref.uri, .start = range.start, .text = code + e.new_start,
+            .len = e.new_end - e.new_start,
+            .result_start = document_position_at(doc, job->sel_start, enc), .result = code,
+            .result_len = len,
+        };
+        applied_watch(aw, &applied, ACTION_REVERT_WINDOW_MS);
     } else {
         server_show_message(job->srv, 3, "AI: %s: %s suggested no change", job->def.name,
                             job->model);

@@ -27,6 +27,10 @@ struct action_ref {
     uint64_t generation;
     char *action;              /* action id: "refactor", "user:<id>" */
     cJSON *diagnostics;        /* fix: the diagnostics it was offered for; may be NULL */
+    /* "Retry with <stronger model>" (actions/action_retry.h): the attempt whose applied
+     * edit this run replaces, and the model to run on; both NULL otherwise. */
+    char *retry_of;
+    char *retry_model;
 };
 
 cJSON *action_ref_to_json(const struct action_ref *ref);
@@ -104,6 +108,10 @@ char *action_find_test_file(struct server *srv, const char *path, const char *la
 bool action_planned_model(struct router *router, const struct task *task, char *out, size_t n);
 
 /* Helpers shared by the feature files. */
+/* A CodeAction for the menu: data is ref; a command (switchboard.runAction) unless the
+ * client resolves the edit this action makes. tag: add the LLMGenerated tag. */
+cJSON *action_code_action(const char *title, const struct action_def *def, const struct action_ref *ref,
+                          bool resolves, bool tag);
 cJSON *action_workspace_edit(struct server *srv, const char *uri, int version, cJSON *edits);
 cJSON *action_text_edit(struct lsp_range range, const char *text, size_t len);
 
