@@ -65,7 +65,8 @@ size_t action_retry_offer(struct server *srv, struct document *doc, struct lsp_r
     enum position_encoding enc = server_encoding(srv);
     for (size_t i = 0; i < count; i++) {
         struct action_def def;
-        if (!action_find(cfg, found[i].action, &def) || def.output != ACTION_OUTPUT_REPLACE ||
+        /* Tests are added, not replaced: a second set would sit beside the first. */
+        if (!action_find(cfg, found[i].action, &def) || def.output == ACTION_OUTPUT_TESTS ||
             !action_kind_allowed(def.kind, ctx->only, ctx->only_count))
             continue;
         size_t from = document_offset_at(doc, found[i].result.start, enc);

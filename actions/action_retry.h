@@ -1,12 +1,14 @@
 /* "Retry <action> with <stronger model>": for ACTION_REVERT_WINDOW_MS after a code
  * action's edit is applied, a code action request whose range touches the edit (as it
- * stands now, and while it was not reverted: actions/applied.h) lists one more action
+ * stands now, and while it was not reverted: actions/applied.h), or after a review or an
+ * explanation, one whose range touches the text it was about, lists one more action
  * that runs the same action again on the action's result, pinned (task.pin_model) to
  * the stronger model: the next target after the one that answered, in the order of the
  * action's route rule, that the plan would use now (capabilities, privacy local-only,
  * keys, breakers, cooldowns and budgets all checked). None is offered when no such
  * target exists. Choosing it writes the ledger's retry_stronger signal for the first
- * attempt, and the new edit replaces the first one. See docs/code-actions.md. */
+ * attempt, and the new answer replaces the first one (its edit, its findings, a new
+ * explanation). Generate tests offers none. See docs/code-actions.md. */
 #ifndef ACTIONS_ACTION_RETRY_H
 #define ACTIONS_ACTION_RETRY_H
 #include "lsp/server.h"

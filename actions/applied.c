@@ -13,7 +13,7 @@ struct applied {
     struct applied *next;
     struct applied_watches *owner;
     char *attempt_id, *action, *model, *uri;
-    struct text_watch *edit, *result;   /* result may be NULL */
+    struct text_watch *edit, *result;   /* either may be NULL, not both */
 };
 
 struct applied_watches {
@@ -69,7 +69,8 @@ static void on_watch(void *data, struct text_watch *w, enum text_watch_event eve
     }
 }
 
-/* The result's watch only says where the result stands; its end ends the edit's too. */
+/* The result's watch only says where the result stands; its end ends the edit's too.
+ * (For a shown answer it is the only watch.) */
 static void on_result_watch(void *data, struct text_watch *w, enum text_watch_event event, long kept,
                             long of)
 {
@@ -77,23 +78,40 @@ static void on_result_watch(void *data, struct text_watch *w, enum text_watch_ev
     if (event == TEXT_WATCH_END) applied_end(data, w);
 }
 
+static struct applied *applied_new(struct applied_watches *aw, const char *attempt_id, const char *action,
+                                   const char *model, const char *uri)
+{
+    struct applied *a = xcalloc(1, sizeof *a);
+    a->owner = aw;
+    a->attempt_id = xstrdup(attempt_id);
+    a->action = xstrdup(action ? action : "");
+    a->model = xstrdup(model ? model : "");
+    a->uri = xstrdup(uri);
+    a->next = aw->list;
+    aw->list = a;
+    return a;
+}
+
 void applied_watch(struct applied_watches *aw, const struct applied_edit *e, uint64_t window_ms)
 {
     if (!aw || !e->attempt_id || !*e->attempt_id || !e->uri || !e->text || e->len == 0) return;
-    struct applied *a = xcalloc(1, sizeof *a);
-    a->owner = aw;
-    a->attempt_id = xstrdup(e->attempt_id);
-    a->action = xstrdup(e->action ? e->action : "");
-    a->model = xstrdup(e->model ? e->model : "");
-    a->uri = xstrdup(e->uri);
-    a->next = aw->list;
-    aw->list = a;
+    struct applied *a = applied_new(aw, e->attempt_id, e->action, e->model, e->uri);
     /* Not checked now: the document still has the old text, and the new one might
      * already stand there by chance. The change that applies it shows it. */
     a->edit = text_watch_add(aw->watches, e->uri, e->start, e->text, e->len, window_ms, false, on_watch, a);
     if (e->result && e->result_len)
         a->result = text_watch_add(aw->watches, e->uri, e->result_start, e->result, e->result_len,
                                    window_ms, false, on_result_watch, a);
+}
+
+void applied_shown(struct applied_watches *aw, const char *attempt_id, const char *action,
+                   const char *model, const char *uri, struct lsp_position start, const char *text,
+                   size_t len, uint64_t window_ms)
+{
+    if (!aw || !attempt_id || !*attempt_id || !uri || !text || len == 0) return;
+    struct applied *a = applied_new(aw, attempt_id, action, model, uri);
+    /* Checked now: the text the answer was about is in the document already. */
+    a->result = text_watch_add(aw->watches, uri, start, text, len, window_ms, true, on_result_watch, a);
 }
 
 static bool watch_range(const struct text_watch *w, struct document *doc, enum position_encoding enc,
@@ -113,7 +131,8 @@ size_t applied_touching(struct applied_watches *aw, struct document *doc, struct
     enum position_encoding enc = server_encoding(aw->srv);
     for (struct applied *a = aw->list; a && n < max; a = a->next) {
         struct applied_info *info = &out[n];
-        if (strcmp(a->uri, document_uri(doc)) != 0 || !watch_range(a->edit, doc, enc, &info->edit) ||
+        struct text_watch *w = a->edit ? a->edit : a->result;
+        if (strcmp(a->uri, document_uri(doc)) != 0 || !watch_range(w, doc, enc, &info->edit) ||
             !lsp_ranges_touch(info->edit, range))
             continue;
         if (!a->result || !watch_range(a->result, doc, enc, &info->result)) info->result = info->edit;

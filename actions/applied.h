@@ -7,7 +7,8 @@
  *
  * For the same window the applied edits also answer where they stand now, so the
  * code action menu can offer "Retry <action> with <stronger model>" on them
- * (actions/action_retry.h). */
+ * (actions/action_retry.h); so do the answers that edit nothing (a review's findings,
+ * an explanation), followed by the text they were about. */
 #ifndef ACTIONS_APPLIED_H
 #define ACTIONS_APPLIED_H
 #include "lsp/server.h"
@@ -38,15 +39,24 @@ struct applied_edit {
  * watched. */
 void applied_watch(struct applied_watches *aw, const struct applied_edit *edit, uint64_t window_ms);
 
-/* An applied edit as it stands now. Strings valid until the next document change. */
+/* An answer that edits nothing (review, explain), about text[0, len) at start of uri:
+ * followed for window_ms like an edit's result, with no signals (the text is the
+ * user's own). */
+void applied_shown(struct applied_watches *aw, const char *attempt_id, const char *action,
+                   const char *model, const char *uri, struct lsp_position start, const char *text,
+                   size_t len, uint64_t window_ms);
+
+/* An applied edit (or a shown answer) as it stands now. Strings valid until the next
+ * document change. */
 struct applied_info {
     const char *attempt_id, *action, *model;
-    struct lsp_range edit;           /* the edit's new text */
-    struct lsp_range result;         /* the action's whole result */
+    struct lsp_range edit;           /* the edit's new text (a shown answer: its text) */
+    struct lsp_range result;         /* the action's whole result (its text) */
 };
 
-/* The applied edits of doc (seen in place, inside their window, not reverted) whose new
- * text touches range, newest first; at most max. Returns the count. */
+/* The applied edits of doc (seen in place, inside their window, not reverted) and the
+ * shown answers on it whose text touches range, newest first; at most max. Returns the
+ * count. */
 size_t applied_touching(struct applied_watches *aw, struct document *doc, struct lsp_range range,
                         struct applied_info *out, size_t max);
 

@@ -2,7 +2,8 @@
 edit is applied, a code action request on it offers the same action on the next target
 of the route rule; choosing it writes retry_stronger for the first attempt and replaces
 the first answer with the stronger model's, through codeAction/resolve and through
-switchboard.runAction + workspace/applyEdit. Not offered when the answering target is the
+switchboard.runAction + workspace/applyEdit; an explanation or a review is retried on the
+text it was about. Not offered when the answering target is the
 last usable one, when the only later one is a cloud model on a local-only path, or when
 the request's range does not touch the edit. (The window's end is a unit test:
 tests/unit/test_applied.c, whose watches take their window as an argument.)"""
@@ -113,6 +114,40 @@ class RetryTest(test_actions.ActionsTest):
             {"range": rng(2, 15, 2, 16), "newText": "width * height"}]}})
         self.wait_signal("retry_stronger", first["attempt_id"])
         self.assertEqual([a["model"] for a in self.attempts(2)], ["backup", "reasoning"])
+
+    def test_retry_an_explanation_and_a_review(self):
+        """Answers that edit nothing: offered on the text they were about, run by command."""
+        self.start(config=self.retry_config())
+        uri = self.open_py()
+        for kind, name, first, strong in (
+                ("source.switchboard.explain", "Explain", "A shape.", "A shape whose area is 1."),
+                ("source.switchboard.review", "Review", "LINE 1 [info]: fine",
+                 "LINE 2 [warning]: area() ignores the size")):
+            self.fs.reset()
+            self.answer(first, model="backup-model")
+            self.answer(strong)
+            action = self.pick(self.actions(uri, rng(1, 0, 2, 16)), kind)
+            result, error = self.client.execute_command("switchboard.runAction",
+                                                        action["command"]["arguments"], timeout=15)
+            self.assertIsNone(error)
+            self.assertEqual(result["model"], "backup")
+            task = kind.rsplit(".", 1)[1]
+            deadline = time.time() + 5
+            while True:
+                done = [o for o in self.ledger_lines() if o.get("task") == task and "outcome" in o]
+                if done or time.time() > deadline:
+                    break
+                time.sleep(0.05)
+            retries = self.retry_actions(uri, rng(2, 4, 2, 4))
+            self.assertEqual([a["title"] for a in retries], ["AI: Retry %s with reasoning" % name])
+            self.assertEqual(retries[0]["data"]["range"], rng(1, 0, 3, 0))
+            self.assertEqual(self.retry_actions(uri, rng(4, 0, 4, 0)), [])   # not about helper()
+            result, error = self.client.execute_command("switchboard.runAction",
+                                                        retries[0]["command"]["arguments"], timeout=15)
+            self.assertIsNone(error)
+            self.assertEqual(result["model"], "reasoning")
+            self.wait_signal("retry_stronger", done[0]["attempt_id"])
+            self.assertEqual(self.retry_actions(uri, rng(2, 4, 2, 4)), [])   # reasoning is the last
 
     def test_no_retry_when_the_range_does_not_touch_the_edit(self):
         self.start(config=self.retry_config())
