@@ -23,6 +23,25 @@ static void watch(struct applied_watches *aw, const char *id, uint64_t window_ms
     applied_watch(aw, &e, window_ms);
 }
 
+/* A server (for the loop), "a = 1\nb = 2\n" and the watches. */
+struct fixture { struct lsp_harness h; struct document *doc; struct applied_watches *aw; };
+
+static void fixture_init(struct fixture *f)
+{
+    lsp_harness_init(&f->h);
+    lsp_harness_initialize(&f->h, "{\"capabilities\":{}}");
+    f->doc = document_new("file:///a.py", "python", 1, "a = 1\nb = 2\n", 12);
+    f->aw = applied_watches_new(f->h.srv);
+}
+
+static void fixture_free(struct fixture *f)
+{
+    applied_watches_free(f->aw);
+    lsp_harness_run(&f->h, 10);
+    document_free(f->doc);
+    lsp_harness_free(&f->h);
+}
+
 static bool same(struct lsp_range a, struct lsp_range b)
 {
     return a.start.line == b.start.line && a.start.character == b.start.character &&
@@ -31,12 +50,10 @@ static bool same(struct lsp_range a, struct lsp_range b)
 
 TEST(applied_edit_is_found_where_it_stands_until_its_window_ends)
 {
-    struct lsp_harness h;
-    lsp_harness_init(&h);
-    lsp_harness_initialize(&h, "{\"capabilities\":{}}");
-    const char *text = "a = 1\nb = 2\n";
-    struct document *doc = document_new("file:///a.py", "python", 1, text, strlen(text));
-    struct applied_watches *aw = applied_watches_new(h.srv);
+    struct fixture f;
+    fixture_init(&f);
+    struct applied_watches *aw = f.aw;
+    struct document *doc = f.doc;
     struct applied_info info[2];
     watch(aw, "A1", 100);
     ASSERT_EQ(applied_touching(aw, doc, R(0, 4, 0, 5), info, 2), 0);   /* not applied yet */
@@ -53,21 +70,17 @@ TEST(applied_edit_is_found_where_it_stands_until_its_window_ends)
     ASSERT_EQ(applied_touching(aw, doc, R(1, 6, 1, 6), info, 2), 1);
     ASSERT(same(info[0].edit, R(1, 4, 1, 6)));
     ASSERT(same(info[0].result, R(1, 0, 2, 0)));
-    lsp_harness_run(&h, 300);                                          /* the window ends */
+    lsp_harness_run(&f.h, 300);                                          /* the window ends */
     ASSERT_EQ(applied_touching(aw, doc, R(1, 4, 1, 6), info, 2), 0);
-    applied_watches_free(aw);
-    document_free(doc);
-    lsp_harness_free(&h);
+    fixture_free(&f);
 }
 
 TEST(applied_edit_reverted_forgotten_or_closed_is_not_found)
 {
-    struct lsp_harness h;
-    lsp_harness_init(&h);
-    lsp_harness_initialize(&h, "{\"capabilities\":{}}");
-    const char *text = "a = 1\nb = 2\n";
-    struct document *doc = document_new("file:///a.py", "python", 1, text, strlen(text));
-    struct applied_watches *aw = applied_watches_new(h.srv);
+    struct fixture f;
+    fixture_init(&f);
+    struct applied_watches *aw = f.aw;
+    struct document *doc = f.doc;
     struct applied_info info[2];
     watch(aw, "A1", 60000);
     change(aw, doc, R(0, 4, 0, 5), "x1");
@@ -84,8 +97,5 @@ TEST(applied_edit_reverted_forgotten_or_closed_is_not_found)
     ASSERT_EQ(applied_touching(aw, doc, R(0, 4, 0, 6), info, 2), 1);
     applied_document_closed(aw, "file:///a.py");                       /* ends both watches */
     ASSERT_EQ(applied_touching(aw, doc, R(0, 4, 0, 6), info, 2), 0);
-    applied_watches_free(aw);
-    lsp_harness_run(&h, 10);
-    document_free(doc);
-    lsp_harness_free(&h);
+    fixture_free(&f);
 }
