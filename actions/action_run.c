@@ -73,7 +73,8 @@ bool action_ref_parse(const cJSON *data, struct action_ref *out, char *err, size
     const cJSON *retry = json_get(data, "retry");
     if (retry) {
         const char *of = json_get_string(retry, "attempt_id"), *model = json_get_string(retry, "model");
-        if (!of || !*of || !model || !*model) {
+        /* Ledger attempt ids are short: a longer one is no attempt of ours. */
+        if (!of || !*of || strlen(of) >= ACTION_ATTEMPT_ID_MAX || !model || !*model) {
             action_ref_free(out);
             snprintf(err, errlen, "malformed retry in code action data (attempt_id and model are required)");
             return false;

@@ -18,6 +18,8 @@ struct route_result;
 struct progress;
 struct review_store;
 
+#define ACTION_ATTEMPT_ID_MAX 64   /* ledger attempt ids are far shorter */
+
 /* What CodeAction.data holds: enough to find the document, notice it changed, and
  * know which action on which range was offered. */
 struct action_ref {
@@ -57,7 +59,7 @@ struct action_job {
     struct progress *progress;
     struct buf answer;
     char model[96];                   /* model of the current attempt */
-    char attempt_id[64];              /* the answering attempt's ledger id, for signals */
+    char attempt_id[ACTION_ATTEMPT_ID_MAX];   /* the answering attempt's ledger id, for signals */
     /* Cascade: models whose answers failed validation ("\na\nb\n"), and the one tried
      * next (task.pin_model points here). */
     struct buf tried;

@@ -207,6 +207,10 @@ class RetryTest(test_actions.ActionsTest):
         _, error = self.client.execute_command("switchboard.runAction", [bad["data"]])
         self.assertIsNotNone(error)
         self.assertIn("malformed retry", error["message"])
+        bad = dict(retry["data"], retry={"attempt_id": "x" * 200, "model": "reasoning"})
+        _, error = self.client.execute_command("switchboard.runAction", [bad])
+        self.assertIsNotNone(error)
+        self.assertIn("malformed retry", error["message"])
         self.assertEqual(len(self.retry_actions(uri, rng(2, 15, 2, 16))), 1)
 
 

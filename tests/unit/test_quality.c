@@ -360,10 +360,10 @@ TEST(quality_counts_an_explicit_triggers_candidates_as_one_delivery)
      * editor asked for. */
     struct quality_table *q = quality_new();
     for (int r = 0; r < 4; r++) {
-        char request[8];
+        char request[16];
         snprintf(request, sizeof request, "%d", r + 1);
         for (int k = 0; k < 3; k++) {
-            char id[16];
+            char id[32];
             snprintf(id, sizeof id, "c%d-%d", r, k);
             candidate_line(q, request, id, k);
         }
