@@ -72,6 +72,11 @@ static const char *planned_model(struct server *srv, struct plan_cache *cache,
         task.language = (char *)document_language(doc);
         char *path = uri_to_file_path(document_uri(doc));
         task.path = path;
+        /* A local-only file's title names the local model that will serve (as the run
+         * does: action_run.c), never a cloud one it would skip. */
+        struct router *router = server_router(srv);
+        task.local_only = privacy_uri_verdict(router ? router_config(router) : server_config(srv),
+                                              document_uri(doc)) == PRIVACY_LOCAL_ONLY;
         /* Selection plus the context action_run sends, roughly. */
         task.prompt_tokens_estimate = estimate_tokens(NULL, selection_bytes + 12000 + 1000);
         if (!action_planned_model(server_router(srv), &task, cache->model[kind],
