@@ -114,10 +114,13 @@ void retention_offered(struct retention *rt, const char *attempt_id, const char 
                        struct lsp_position start, struct lsp_position cursor, const char *insert_text)
 {
     if (!rt || !attempt_id || !*attempt_id || !uri || !insert_text || !*insert_text) return;
-    /* The latest offer of an attempt counts; what the ledger has for it stays known. */
+    /* The latest offer of an attempt counts. In the same document (the rest of it
+     * offered again as it is typed through) what the ledger has for it stays known;
+     * elsewhere (the cache's answer in another file) it is a new showing. */
     struct offer *old = offer_find(rt, attempt_id);
-    bool accepted = old && old->accepted, rejected = old && old->rejected;
-    long partial = old ? old->partial : 0;
+    bool same = old && strcmp(old->uri, uri) == 0;
+    bool accepted = same && old->accepted, rejected = same && old->rejected;
+    long partial = same ? old->partial : 0;
     if (old) offer_clear(rt, old);
     struct offer *o = &rt->offers[rt->next_offer];
     rt->next_offer = (rt->next_offer + 1) % OFFERS;
@@ -243,15 +246,19 @@ void retention_will_change(struct retention *rt, struct document *doc, const str
 {
     if (!rt || !rt->inferring) return;
     const char *uri = document_uri(doc);
-    enum position_encoding enc = server_encoding(rt->srv);
-    size_t cs = range ? document_offset_at(doc, range->start, enc) : 0;
-    size_t ce = range ? document_offset_at(doc, range->end, enc) : 0;
+    size_t cs = 0, ce = 0;
+    bool located = false;
     struct offer *shown = NULL;
     bool applies = false;
     for (size_t j = 0; j < OFFERS && rt->inferring; j++) {   /* oldest first: answer order */
         struct offer *o = &rt->offers[(rt->next_offer + j) % OFFERS];
         if (!o->inferring || strcmp(o->uri, uri) != 0) continue;
-        if (!range || cs > ce) {   /* a whole-text sync: where it changed is unknown */
+        if (range && !located) {   /* only for a document with a suggestion open */
+            cs = document_offset_at(doc, range->start, server_encoding(rt->srv));
+            ce = document_offset_at(doc, range->end, server_encoding(rt->srv));
+            located = true;
+        }
+        if (!range || cs > ce) {   /* a whole-text sync, or a range the document skips */
             stop_inferring(rt, o);
             continue;
         }
