@@ -94,7 +94,15 @@ void adapter_set_finish(struct provider_stream *st, const char *reason)
 
 int adapter_thinking_budget(const struct model_spec *spec, const struct task *task)
 {
-    return task->kind == TASK_INLINE ? 0 : spec->thinking_budget;
+    return task_answers_at_once(task->kind) ? 0 : spec->thinking_budget;
+}
+
+const char *adapter_reasoning_effort(const struct model_spec *spec, const struct task *task)
+{
+    const char *e = spec->reasoning_effort;
+    if (!e || !task_answers_at_once(task->kind)) return e;
+    /* "low" is the lowest effort every reasoning API takes ("minimal" is GPT-5's) */
+    return strcmp(e, "minimal") == 0 ? e : "low";
 }
 
 double adapter_temperature(const struct model_spec *spec, const struct task *task)

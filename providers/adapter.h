@@ -27,10 +27,13 @@ double adapter_temperature(const struct model_spec *spec, const struct task *tas
 
 /* -1 with a message when the spec lacks what every request needs (base_url, model). */
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen);
-/* The thinking budget to send for this task: the model's, except 0 for inline
- * completion, which must answer within its first-token limit (1.5 s by default) and
- * never thinks first. Anthropic and Gemini take it. */
+/* The thinking budget to send for this task: the model's, except 0 for the tasks that
+ * must answer at once (task_answers_at_once: inline completion within its first-token
+ * limit, 1.5 s by default, and next-edit suggestions). Anthropic and Gemini take it. */
 int adapter_thinking_budget(const struct model_spec *spec, const struct task *task);
+/* The reasoning effort to send (OpenAI reasoning_effort, Ollama think), NULL for none:
+ * the model's, but never above "low" for the tasks that must answer at once. */
+const char *adapter_reasoning_effort(const struct model_spec *spec, const struct task *task);
 
 /* OpenAI-style SSE chunks (chat deltas, completions text, Mistral FIM), shared by
  * openai, openai-completions and mistral-fim: text, usage from the usage chunk (or a

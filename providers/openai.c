@@ -52,7 +52,8 @@ static int openai_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddItemToArray(messages, user);
     if (spec->reasoning) {
         cJSON_AddNumberToObject(root, reasoning_cap_field(spec), p.max_tokens);
-        if (spec->reasoning_effort) cJSON_AddStringToObject(root, "reasoning_effort", spec->reasoning_effort);
+        const char *effort = adapter_reasoning_effort(spec, task);
+        if (effort) cJSON_AddStringToObject(root, "reasoning_effort", effort);
     } else {
         cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
         if (adapter_temperature(spec, task) >= 0)

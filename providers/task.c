@@ -14,6 +14,11 @@ const char *task_kind_name(enum task_kind kind)
     return (unsigned)kind < TASK_KIND_COUNT ? kind_names[kind] : "unknown";
 }
 
+bool task_answers_at_once(enum task_kind kind)
+{
+    return kind == TASK_INLINE || kind == TASK_NEXT_EDIT;
+}
+
 int task_kind_parse(const char *name)
 {
     for (int i = 0; name && i < TASK_KIND_COUNT; i++)

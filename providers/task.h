@@ -29,6 +29,12 @@ int task_kind_parse(const char *name);
 const char *task_trigger_name(enum task_trigger trigger);
 int task_trigger_parse(const char *name);
 
+/* Inline completion and next-edit suggestions: the user waits for the answer as they
+ * type, so the model must answer at once. Such a task never sends a thinking budget or
+ * a reasoning effort above "low" (adapter.h), and the presets route it to models that
+ * do not think first. The one place that says which tasks these are. */
+bool task_answers_at_once(enum task_kind kind);
+
 struct task_snippet {   /* context from another open file */
     char *path;
     char *text;
