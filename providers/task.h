@@ -34,6 +34,9 @@ int task_trigger_parse(const char *name);
  * a reasoning effort above "low" (adapter.h), and the presets route it to models that
  * do not think first. The one place that says which tasks these are. */
 bool task_answers_at_once(enum task_kind kind);
+/* The trigger a request of this kind has when nothing says: automatic for the tasks the
+ * editor asks for as the user types (inline, next_edit), invoked for code actions. */
+enum task_trigger task_default_trigger(enum task_kind kind);
 
 struct task_snippet {   /* context from another open file */
     char *path;
