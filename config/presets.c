@@ -63,6 +63,8 @@ static void collect(const struct config *cfg, struct ranking *r, enum pick pick)
     r->count = 0;
     for (size_t i = 0; i < cfg->model_count && r->count < ROUTE_PLAN_MAX_PRESET; i++) {
         const struct model_spec *m = &cfg->models[i];
+        /* a model trained for next-edit prediction does nothing else well */
+        if (pick != PICK_NEXT_EDIT && m->next_edit_format == NEXT_EDIT_ZETA) continue;
         bool take = pick == PICK_FIM ? config_model_fim_capable(m)
                   : pick == PICK_CHAT ? config_model_chat_capable(m)
                   : pick == PICK_LOCAL_CHAT ? config_model_chat_capable(m) && is_local(m)

@@ -316,8 +316,8 @@ TEST(preset_every_preset_routes_next_edit)
 }
 
 /* A model trained for next-edit prediction (next_edit_format "zeta") is the first
- * next_edit target of every preset, even a local one where local models come last;
- * with none, the local model is first where the preset prefers local. */
+ * next_edit target of every preset, even a local one where local models come last,
+ * and no other route's target. */
 TEST(preset_next_edit_puts_a_zeta_model_first)
 {
     char text[4096], err[512] = "";
@@ -333,6 +333,8 @@ TEST(preset_next_edit_puts_a_zeta_model_first)
         struct config *cfg = config_load_text(text, "preset.json", NULL, err, sizeof err);
         if (!cfg) test_fail(__FILE__, __LINE__, "load failed: %s", err);
         ASSERT(strncmp(targets_of(cfg, next_edit_route(cfg)), "zeta,", 5) == 0);
+        for (size_t r = 0; r < cfg->route_count; r++)   /* and serves nothing else */
+            if (r != next_edit_route(cfg)) ASSERT(strstr(targets_of(cfg, r), "zeta") == NULL);
         config_unref(cfg);
     }
 }
