@@ -56,6 +56,9 @@ static void rank(const struct config *cfg, struct ranking *r, double (*key)(cons
     }
 }
 
+/* Declared for the Zeta next-edit prompt: a model trained for next-edit prediction. */
+static bool is_zeta(const struct model_spec *m) { return m->next_edit_format == NEXT_EDIT_ZETA; }
+
 enum pick { PICK_FIM, PICK_CHAT, PICK_LOCAL_CHAT, PICK_REMOTE_CHAT, PICK_NEXT_EDIT };
 
 static void collect(const struct config *cfg, struct ranking *r, enum pick pick)
@@ -64,11 +67,11 @@ static void collect(const struct config *cfg, struct ranking *r, enum pick pick)
     for (size_t i = 0; i < cfg->model_count && r->count < ROUTE_PLAN_MAX_PRESET; i++) {
         const struct model_spec *m = &cfg->models[i];
         /* a model trained for next-edit prediction does nothing else well */
-        if (pick != PICK_NEXT_EDIT && m->next_edit_format == NEXT_EDIT_ZETA) continue;
+        if (pick != PICK_NEXT_EDIT && is_zeta(m)) continue;
         bool take = pick == PICK_FIM ? config_model_fim_capable(m)
                   : pick == PICK_CHAT ? config_model_chat_capable(m)
                   : pick == PICK_LOCAL_CHAT ? config_model_chat_capable(m) && is_local(m)
-                  : pick == PICK_NEXT_EDIT ? config_model_chat_capable(m) || m->next_edit_format == NEXT_EDIT_ZETA
+                  : pick == PICK_NEXT_EDIT ? config_model_chat_capable(m) || is_zeta(m)
                   : config_model_chat_capable(m) && !is_local(m);
         if (take) r->idx[r->count++] = i;
     }
@@ -106,8 +109,6 @@ static void inline_ranking(const struct config *cfg, struct ranking *r, bool loc
     rank(cfg, r, blended_cost, false, !local_first);
     if (local_first) to_front(cfg, r, is_local);
 }
-
-static bool is_zeta(const struct model_spec *m) { return m->next_edit_format == NEXT_EDIT_ZETA; }
 
 /* Next edit answers at once like inline (task_answers_at_once) but rewrites a region:
  * chat models and those declared for the Zeta prompt, never FIM-only APIs. The
