@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void on_text(void *data, const char *text, size_t len)
+static void on_text(void *data, int choice, const char *text, size_t len)
 {
+    if (choice < 0 || choice >= PROVIDER_MAX_CHOICES) abort();
     size_t *total = data;
     if (len && !text) abort();
     *total += len;

@@ -50,7 +50,9 @@ static void on_done(void *d, const struct route_result *r)
     if (r->ok && strcmp(o->text, r->text) != 0) test_fail(__FILE__, __LINE__, "streamed '%s' but result '%s'", o->text, r->text);
 }
 
-static const struct route_callbacks callbacks = { on_attempt, on_text, on_reset, on_done };
+static const struct route_callbacks callbacks = {
+    .on_attempt = on_attempt, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
+};
 static struct task inline_task(void);
 
 struct env {
