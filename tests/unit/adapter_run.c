@@ -55,7 +55,7 @@ void adapter_run_bytes(struct adapter_run *r, const struct provider_ops *ops, en
 void adapter_run_choices(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
                          const char *bytes, size_t len, int choices)
 {
-    run_bytes(r, ops, fmt, bytes, len, len, 0, choices);
+    run_bytes(r, ops, fmt, bytes, len, 0, 1, choices);
 }
 
 void adapter_run_free(struct adapter_run *r)

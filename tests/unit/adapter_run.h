@@ -19,7 +19,7 @@ struct adapter_run {
  * (piece 0 = all at once). Finishes the parser. Caller frees with adapter_run_free. */
 void adapter_run_bytes(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
                        const char *bytes, size_t len, size_t cut, size_t piece);
-/* The same for a request that asked for `choices` choices (task.n). */
+/* The same, fed byte by byte, for a request that asked for `choices` choices (task.n). */
 void adapter_run_choices(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
                          const char *bytes, size_t len, int choices);
 void adapter_run_free(struct adapter_run *r);

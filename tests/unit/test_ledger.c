@@ -133,6 +133,49 @@ TEST(ledger_accept_line_and_many_queued_writes)
     free(text); remove_dir(dir); free(path); free(dir);
 }
 
+TEST(ledger_item_ids_name_one_candidate_of_an_attempt)
+{
+    char *id = ledger_item_id("0badf00d-7", 2);
+    ASSERT_STREQ(id, "0badf00d-7#2");
+    int k;
+    ASSERT_EQ(ledger_item_split(id, &k), strlen("0badf00d-7"));
+    ASSERT_EQ(k, 2);
+    ASSERT_EQ(ledger_item_split("0badf00d-7", &k), strlen("0badf00d-7"));
+    ASSERT_EQ(k, -1);
+    ASSERT_EQ(ledger_item_split("a#b", &k), 3);   /* not a candidate number: the whole id */
+    ASSERT_EQ(k, -1);
+    ASSERT_EQ(ledger_item_split("a#", &k), 2);
+    ASSERT_EQ(k, -1);
+    free(id);
+}
+
+TEST(ledger_candidates_and_accepted_candidate_lines)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    struct ledger_entry e = sample(1795813200000LL, "att-1", 0.003);
+    e.candidates = 3;
+    ledger_record(l, &e);
+    ledger_accept(l, "att-1#2");
+    ledger_signal(l, SIGNAL_SHOWN, "att-1#1", -1, -1);
+    ledger_accept(l, "att-2");
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    char *text = test_read_file(path, NULL);
+    ASSERT(strstr(text, "\"attempt_id\":\"att-1\"") != NULL);
+    ASSERT(strstr(text, "\"candidates\":3") != NULL);
+    ASSERT(strstr(text, "\"accept\":\"att-1\",\"candidate\":2}") != NULL);
+    ASSERT(strstr(text, "\"attempt_id\":\"att-1\",\"candidate\":1}") != NULL);
+    ASSERT(strstr(text, "\"accept\":\"att-2\"}") != NULL);   /* a plain id: no candidate */
+    ASSERT(strstr(text, "#") == NULL);
+    free(text); remove_dir(dir); free(path); free(dir);
+}
+
 TEST(ledger_rotates_at_size_and_keeps_n)
 {
     char *dir = temp_dir();
