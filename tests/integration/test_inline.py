@@ -395,6 +395,9 @@ class TestAccept(InlineBase):
 
 
 class TestCandidates(InlineBase):
+    """Candidates as separate requests (an API without `n`; the one-request path is
+    test_inline_candidates.TestOneRequest)."""
+    kinds = ("anthropic",)
     inline = {"candidates": 3}
 
     def test_invoked_returns_several_automatic_one(self):
@@ -442,7 +445,7 @@ class TestCandidates(InlineBase):
         items = self.items(self.inline_request(doc, end, selectedCompletionInfo=info))
         self.assertEqual(items[0]["insertText"], "split(sep)")
         self.assertEqual(items[0]["range"], {"start": start, "end": end})
-        self.assertTrue(self.upstream()[-1]["body"]["prompt"].endswith("line.split"))
+        self.assertIn("line.split", self.upstream()[-1]["body"]["messages"][-1]["content"])
 
 
 class TestCompletion(InlineBase):

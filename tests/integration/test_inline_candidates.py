@@ -109,6 +109,19 @@ class TestOneRequest(CandidatesBase):
         # setUp's probe (also one request with n) and this one
         self.assertEqual((total["attempts"], total["requests"], total["accepted"]), (2, 2, 1))
 
+    def test_invoked_after_automatic_asks_for_the_set_once(self):
+        self.fs.default(texts=["x()", "y()", "z()"])
+        text = "value = "
+        doc = uri("cycle_openai.py")
+        self.client.open(doc, text, "python")
+        pos = position_of(text, len(text), "utf-16")
+        self.assertEqual(len(self.items(self.inline_request(doc, pos, trigger=2))), 1)
+        self.assertNotIn("n", self.upstream()[0]["body"], "automatic: one candidate")
+        self.assertEqual(len(self.items(self.inline_request(doc, pos, trigger=1))), 3)
+        self.assertEqual([r["body"].get("n") for r in self.upstream()], [None, 3])
+        self.assertEqual(len(self.items(self.inline_request(doc, pos, trigger=1))), 3)
+        self.assertEqual(len(self.upstream()), 2, "the set answered from the cache")
+
     def test_identical_choices_merge(self):
         self.fs.default(texts=["same()", "same()", "other()"])
         self.assertEqual([i["insertText"] for i in self.ask("merge_openai.py")], ["same()", "other()"])
