@@ -109,6 +109,30 @@ class TestOneRequest(CandidatesBase):
         # setUp's probe (also one request with n) and this one
         self.assertEqual((total["attempts"], total["requests"], total["accepted"]), (2, 2, 1))
 
+    def test_signals_and_retention_of_one_candidate_name_it(self):
+        self.fs.default(texts=["a + b", "b + a", "sum((a, b))"])
+        text = "total = "
+        doc = uri("retain_openai.py")
+        self.client.open(doc, text, "python")
+        items = self.items(self.inline_request(doc, position_of(text, len(text), "utf-16"), trigger=1))
+        item_id = items[2]["command"]["arguments"][0]
+        attempt = item_id.split("#")[0]
+        self.assertIsNone(self.client.execute_command("switchboard.shown", [item_id])[1])
+        rng = {"start": {"line": 0, "character": 8}, "end": {"line": 0, "character": 8}}
+        self.client.change(doc, 2, [{"range": rng, "text": "sum((a, b))"}])
+        self.assertIsNone(self.client.execute_command("switchboard.accept", [item_id])[1])
+        self.client.close_document(doc)   # retention is measured at once
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            signals = [l for l in self.ledger_lines(0) if "signal" in l or "accept" in l]
+            if len(signals) >= 3:
+                break
+            time.sleep(0.05)
+        got = sorted((l.get("signal", "accept"), l.get("attempt_id", l.get("accept")), l["candidate"],
+                      l.get("chars")) for l in signals)
+        self.assertEqual(got, [("accept", attempt, 2, None), ("retained", attempt, 2, 11),
+                               ("shown", attempt, 2, None)])
+
     def test_invoked_after_automatic_asks_for_the_set_once(self):
         self.fs.default(texts=["x()", "y()", "z()"])
         text = "value = "
