@@ -179,12 +179,34 @@ static bool has_overrides(const cJSON *overrides)
     return cJSON_IsObject(overrides) && overrides->child;
 }
 
+/* Editor settings may add privacy.exclude patterns but not drop the file's: a
+ * workspace's settings file must not reopen what the user's file keeps from models.
+ * So that array is joined (the file's patterns, then the editor's), where every other
+ * array replaces. Returns the overrides left to merge (a copy, or NULL for none). */
+static cJSON *join_privacy_excludes(cJSON *root, const cJSON *overrides)
+{
+    if (!has_overrides(overrides)) return NULL;
+    cJSON *rest = cJSON_Duplicate(overrides, 1);
+    cJSON *privacy = cJSON_GetObjectItemCaseSensitive(rest, "privacy");
+    cJSON *extra = cJSON_IsObject(privacy) ? cJSON_GetObjectItemCaseSensitive(privacy, "exclude") : NULL;
+    cJSON *file_privacy = cJSON_GetObjectItemCaseSensitive(root, "privacy");
+    cJSON *own = cJSON_IsObject(file_privacy) ? cJSON_GetObjectItemCaseSensitive(file_privacy, "exclude")
+                                              : NULL;
+    if (!cJSON_IsArray(extra) || !cJSON_IsArray(own)) return rest;   /* nothing to join */
+    cJSON *item;
+    cJSON_ArrayForEach(item, extra) cJSON_AddItemToArray(own, cJSON_Duplicate(item, 1));
+    cJSON_DeleteItemFromObjectCaseSensitive(privacy, "exclude");
+    return rest;
+}
+
 static struct config *load_document(cJSON *root, const char *name, const char *source,
                                     const cJSON *overrides, char *err, size_t errlen)
 {
     char *full = has_overrides(overrides) ? xasprintf("%s+initializationOptions", source)
                                           : xstrdup(source);
-    json_deep_merge(root, overrides);
+    cJSON *rest = join_privacy_excludes(root, overrides);
+    json_deep_merge(root, rest);
+    cJSON_Delete(rest);
     struct config *cfg = build(root, name, full, err, errlen);
     free(full);
     cJSON_Delete(root);

@@ -3,10 +3,14 @@
  * goes out as the next batch. Before a batch that would take the file past max_bytes,
  * the file is rotated with a chain of async requests: close, rename PATH.(keep-1) ->
  * PATH.keep ... PATH -> PATH.1, open a fresh PATH (0600). Opening (directories, file,
- * the scan of earlier spend) is synchronous: it happens once, before serving. */
+ * the scan of earlier spend) is synchronous: it happens once, before serving, and
+ * reads the files newest line first only as far back as a budget can look (its cost
+ * is the window's lines, not the ledger's size). */
 #include "ledger/ledger.h"
 #include "ledger/ledger_read.h"
+#include "ledger/ledger_scan.h"
 #include "ledger/ledger_spend.h"
+#include "ledger/ledger_tail.h"
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -17,7 +21,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SPEND_HORIZON_MS (62LL * 24 * 3600 * 1000)   /* longer than any budget window */
+#define DAY_MS (24LL * 3600 * 1000)
+#define SPEND_HORIZON_MS (62 * DAY_MS)   /* longer than any budget window */
+#define SPEND_PRUNE_EVERY 4096           /* buckets added between prunes */
+/* How far back the open-time scan counts spend: the longest budget window is a local
+ * calendar month, which starts at most 31 days and a time zone's offset ago. */
+#define SPEND_SCAN_MS (33 * DAY_MS)
+/* Lines are appended as attempts end, so times run backwards as the scan goes, but
+ * not strictly (a long attempt ends after a short one that began later, and clocks
+ * are set). The scan stops at the first attempt this much older than its window. */
+#define SPEND_SCAN_SLACK_MS DAY_MS
 
 struct pending {
     struct pending *next;
@@ -39,6 +52,7 @@ struct ledger {
     size_t batch_off;
     int rotate_step;            /* rename PATH.(step) -> PATH.(step+1); 0 means PATH itself */
     struct spend_table spend;
+    size_t prune_at;            /* prune spend when it holds this many buckets */
     ledger_listener_fn listener;
     void *listener_data;
 };
@@ -90,15 +104,44 @@ static uv_file open_file(uv_loop_t *loop, const char *path, uv_fs_cb cb, uv_fs_t
     return uv_fs_open(loop, req, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600, cb);
 }
 
-static void scan_line(void *data, const char *line)
+struct spend_scan {
+    struct spend_table *spend;
+    int64_t since;          /* count attempts that ended at or after this */
+    int64_t time_ms;        /* fields of the line being scanned */
+    const char *model, *provider, *outcome;
+    double cost;
+};
+
+static bool spend_field(void *data, const struct scan_field *f)
 {
-    struct ledger *l = data;
-    cJSON *root;
-    struct ledger_entry e;
-    const char *accept;
-    if (ledger_parse_line(line, &root, &e, &accept) == LEDGER_LINE_ATTEMPT)
-        spend_add(&l->spend, e.time_ms, e.model, e.provider, e.cost_usd);
-    cJSON_Delete(root);
+    struct spend_scan *s = data;
+    if (f->type == SCAN_STRING) {
+        if (strcmp(f->key, "time") == 0) s->time_ms = ledger_parse_time(f->str);
+        else if (strcmp(f->key, "model") == 0) s->model = f->str;
+        else if (strcmp(f->key, "provider") == 0) s->provider = f->str;
+        else if (strcmp(f->key, "outcome") == 0) s->outcome = f->str;
+    } else if (f->type == SCAN_NUMBER && strcmp(f->key, "cost_usd") == 0) {
+        s->cost = f->num;
+    }
+    return true;
+}
+
+/* An attempt line (the fields ledger_parse_line requires: time, model, outcome) adds
+ * its cost; acceptance, signal and foreign lines are skipped. */
+static bool scan_line(void *data, char *line, size_t len)
+{
+    (void)len;
+    struct spend_scan *s = data;
+    s->time_ms = -1;
+    s->model = s->provider = s->outcome = NULL;
+    s->cost = 0;
+    if (!ledger_scan_line(line, spend_field, s) || s->time_ms < 0 || !s->model || !*s->model ||
+        !s->outcome || !*s->outcome)
+        return true;
+    if (s->time_ms < s->since - SPEND_SCAN_SLACK_MS) return false;
+    if (s->time_ms >= s->since)
+        spend_add(s->spend, s->time_ms, s->model, s->provider ? s->provider : "", s->cost);
+    return true;
 }
 
 struct ledger *ledger_open(uv_loop_t *loop, const char *path, long max_bytes, int keep,
@@ -130,10 +173,11 @@ struct ledger *ledger_open(uv_loop_t *loop, const char *path, long max_bytes, in
             log_warn("ledger: cannot restrict %s to mode 0600: %s", resolved, strerror(errno));
     }
     l->req.data = l;
-    ledger_read_all(l->path, scan_line, l);
     uv_timeval64_t now;
     uv_gettimeofday(&now);
-    spend_prune(&l->spend, now.tv_sec * 1000LL - SPEND_HORIZON_MS);
+    struct spend_scan scan = { .spend = &l->spend, .since = now.tv_sec * 1000LL - SPEND_SCAN_MS };
+    ledger_read_newest_first(l->path, l->size, scan_line, &scan);
+    l->prune_at = l->spend.count + SPEND_PRUNE_EVERY;
     return l;
 }
 
@@ -213,6 +257,10 @@ void ledger_record(struct ledger *l, const struct ledger_entry *e)
         return;
     }
     spend_add(&l->spend, e->time_ms, e->model, e->provider, e->cost_usd);
+    if (l->spend.count >= l->prune_at) {   /* a server that runs for months */
+        spend_prune(&l->spend, e->time_ms - SPEND_HORIZON_MS);
+        l->prune_at = l->spend.count + SPEND_PRUNE_EVERY;
+    }
     enqueue(l, format_entry(e));
 }
 

@@ -144,25 +144,30 @@ enum ledger_line_kind ledger_parse_line(const char *line, cJSON **root,
     return LEDGER_LINE_ATTEMPT;
 }
 
-static int read_file_lines(const char *path, ledger_line_fn fn, void *data)
+/* Returns -1 when fn stopped the reading, else 1 (read) or 0 (no such file). */
+static int read_file_lines(const char *path, ledger_line_while_fn fn, void *data)
 {
     FILE *f = fopen(path, "r");
     if (!f) return 0;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    int read = 1;
     while ((n = getline(&line, &cap, f)) >= 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
-        if (n > 0) fn(data, line);
+        if (n > 0 && !fn(data, line)) {
+            read = -1;
+            break;
+        }
     }
     free(line);
     fclose(f);
-    return 1;
+    return read;
 }
 
 /* Rotated files are numbered 1..keep without gaps (rotation renames downwards), so
  * the highest existing number is found by probing upwards. */
-int ledger_read_all(const char *path, ledger_line_fn fn, void *data)
+int ledger_read_all_while(const char *path, ledger_line_while_fn fn, void *data)
 {
     int highest = 0;
     for (int i = 1; i <= 1000; i++) {
@@ -176,8 +181,45 @@ int ledger_read_all(const char *path, ledger_line_fn fn, void *data)
     int files = 0;
     for (int i = highest; i >= 1; i--) {
         char *rotated = xasprintf("%s.%d", path, i);
-        files += read_file_lines(rotated, fn, data);
+        int r = read_file_lines(rotated, fn, data);
         free(rotated);
+        if (r < 0) return files + 1;
+        files += r;
     }
-    return files + read_file_lines(path, fn, data);
+    int r = read_file_lines(path, fn, data);
+    return files + (r != 0);
+}
+
+struct every_line {
+    ledger_line_fn fn;
+    void *data;
+};
+
+static bool every_line(void *data, const char *line)
+{
+    struct every_line *e = data;
+    e->fn(e->data, line);
+    return true;
+}
+
+int ledger_read_all(const char *path, ledger_line_fn fn, void *data)
+{
+    struct every_line e = { fn, data };
+    return ledger_read_all_while(path, every_line, &e);
+}
+
+int64_t ledger_line_time(const char *line)
+{
+    static const char prefix[] = "{\"time\":\"";
+    if (strncmp(line, prefix, sizeof prefix - 1) != 0) return -1;
+    const char *t = line + sizeof prefix - 1;
+    char text[32];
+    size_t n = 0;
+    while (n < sizeof text - 1 && t[n] && t[n] != '"') {
+        text[n] = t[n];
+        n++;
+    }
+    if (t[n] != '"') return -1;
+    text[n] = '\0';
+    return ledger_parse_time(text);
 }

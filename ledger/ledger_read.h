@@ -6,6 +6,7 @@
 #define LEDGER_LEDGER_READ_H
 #include "ledger/ledger.h"
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum ledger_line_kind { LEDGER_LINE_INVALID = 0, LEDGER_LINE_ATTEMPT, LEDGER_LINE_ACCEPT };
@@ -24,6 +25,15 @@ enum ledger_line_kind ledger_parse_line(const char *line, cJSON **root,
  * when none exists). */
 typedef void (*ledger_line_fn)(void *data, const char *line);
 int ledger_read_all(const char *path, ledger_line_fn fn, void *data);
+/* The same, for a reader that may have to give up part way (a background replay when
+ * the server exits): fn returns false to stop; no further line is read. */
+typedef bool (*ledger_line_while_fn)(void *data, const char *line);
+int ledger_read_all_while(const char *path, ledger_line_while_fn fn, void *data);
+
+/* The time of a line the ledger wrote, which always starts {"time":"<24 chars>", read
+ * without parsing the line: lets a reader skip lines outside its window cheaply.
+ * -1 when the line does not start that way. */
+int64_t ledger_line_time(const char *line);
 
 /* "2026-11-27T21:00:00.123Z" <-> epoch ms (UTC). Parse returns -1 on bad text. */
 void ledger_format_time(int64_t ms, char out[32]);

@@ -26,14 +26,16 @@ void spend_add(struct spend_table *t, int64_t time_ms, const char *model, const 
     if (cost_usd == 0) return;
     int64_t hour = hour_of(time_ms);
     size_t m = intern(t, model ? model : ""), p = intern(t, provider ? provider : "");
-    /* Records arrive in time order, so the matching bucket is among the last ones. */
+    /* Records arrive in time order (the open-time scan: newest first; then the live
+     * ones: oldest first), so this hour's buckets are the last ones. A record out of
+     * order only starts a second bucket for its hour, which the sums add up alike. */
     for (size_t i = t->count; i > 0; i--) {
         struct spend_bucket *b = &t->buckets[i - 1];
-        if (b->hour == hour && b->model == m && b->provider == p) {
+        if (b->hour != hour) break;
+        if (b->model == m && b->provider == p) {
             b->cost_usd += cost_usd;
             return;
         }
-        if (b->hour < hour) break;
     }
     if (t->count == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;

@@ -67,9 +67,15 @@ static void drop_untrusted(cJSON *overrides)
     cJSON *ledger = cJSON_GetObjectItemCaseSensitive(overrides, "ledger");
     if (cJSON_IsObject(ledger)) drop_key(ledger, "path", "ledger.");
     drop_key(overrides, "insecure_hosts", "");
-    /* Where code may go: a repository's settings must not lift privacy.local_only. */
+    /* Where code may go: a repository's settings must not lift privacy.local_only, nor
+     * switch secret redaction off (switching it on is fine). Their privacy.exclude
+     * patterns are added to the file's (config.c), never replace them. */
     cJSON *privacy = cJSON_GetObjectItemCaseSensitive(overrides, "privacy");
-    if (cJSON_IsObject(privacy)) drop_key(privacy, "local_only", "privacy.");
+    if (cJSON_IsObject(privacy)) {
+        drop_key(privacy, "local_only", "privacy.");
+        if (cJSON_IsFalse(json_member(privacy, "redact_secrets")))
+            drop_key(privacy, "redact_secrets", "privacy.");
+    }
     drop_key(overrides, "telemetry", "");
 }
 
@@ -221,6 +227,7 @@ int services_reload(struct server *srv, const cJSON *settings, char *err, size_t
     if (!cfg) return -1;
     report_warnings(srv, cfg);
     router_set_config(srv->router, cfg);
+    http_engine_set_insecure_hosts(srv->http, (const char *const *)cfg->insecure_hosts);
     reopen_ledger_if_changed(srv, srv->config, cfg);
     config_unref(srv->config);
     srv->config = cfg;

@@ -212,6 +212,25 @@ static void defer(struct http_request *r)
 
 static int curl_users;   /* curl_global_init/cleanup around the engines' lifetime */
 
+/* The engine's own copy of a NULL-terminated host list (never NULL itself). */
+static char **copy_hosts(const char *const *hosts)
+{
+    size_t n = 0;
+    while (hosts && hosts[n])
+        n++;
+    char **copy = xcalloc(n + 1, sizeof *copy);
+    for (size_t i = 0; i < n; i++)
+        copy[i] = xstrdup(hosts[i]);
+    return copy;
+}
+
+static void free_hosts(char **hosts)
+{
+    for (size_t i = 0; hosts[i]; i++)
+        free(hosts[i]);
+    free(hosts);
+}
+
 struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_options *opts)
 {
     if (!loop)
@@ -244,13 +263,15 @@ struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_op
     e->ca_file = opts && opts->ca_file ? xstrdup(opts->ca_file) : NULL;
     e->user_agent = opts && opts->user_agent ? xstrdup(opts->user_agent)
                                              : xstrdup("switchboard/" SWITCHBOARD_VERSION);
-    size_t n = 0;
-    while (opts && opts->insecure_hosts && opts->insecure_hosts[n])
-        n++;
-    e->insecure_hosts = xcalloc(n + 1, sizeof *e->insecure_hosts);
-    for (size_t i = 0; i < n; i++)
-        e->insecure_hosts[i] = xstrdup(opts->insecure_hosts[i]);
+    e->insecure_hosts = copy_hosts(opts ? opts->insecure_hosts : NULL);
     return e;
+}
+
+void http_engine_set_insecure_hosts(struct http_engine *e, const char *const *hosts)
+{
+    if (!e) return;
+    free_hosts(e->insecure_hosts);
+    e->insecure_hosts = copy_hosts(hosts);
 }
 
 static void on_engine_timer_closed(uv_handle_t *handle)
@@ -262,9 +283,7 @@ void http__engine_release(struct http_engine *e)
 {
     if (--e->open_handles > 0)
         return;
-    for (size_t i = 0; e->insecure_hosts[i]; i++)
-        free(e->insecure_hosts[i]);
-    free(e->insecure_hosts);
+    free_hosts(e->insecure_hosts);
     free(e->user_agent);
     free(e->ca_file);
     free(e);

@@ -67,6 +67,9 @@ struct http_engine_options {
 };
 
 struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_options *opts);
+/* A configuration reload's insecure_hosts: requests started from now on are checked
+ * against the new list (copied); transfers already running are not touched. */
+void http_engine_set_insecure_hosts(struct http_engine *engine, const char *const *hosts);
 /* Cancels every transfer (no callbacks), cleans up curl while the loop runs, and frees
  * the engine once its handles are closed; the caller then runs the loop to finish. */
 void http_engine_free(struct http_engine *engine);

@@ -10,6 +10,7 @@
 #include "ledger/ledger_read.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ struct held_line {
 struct learn_job {
     uv_work_t work;
     struct router *router;           /* NULL once the router is freed */
+    atomic_bool stop;                /* set with router = NULL: the replay gives up */
     char *path;
     int64_t since, until;
     struct quality_table *table;     /* built off the loop */
@@ -31,21 +33,22 @@ struct learn_job {
     size_t held, dropped;
 };
 
-struct replay_ctx {
-    struct quality_table *table;
-    int64_t since, until;
-};
-
-static void replay_line(void *data, const char *line)
+/* Lines before the window are skipped on their time alone, without parsing them: a
+ * ledger of many months costs its window's lines, not its size. An exiting server
+ * does not wait for the replay to finish reading. */
+static bool replay_line(void *data, const char *line)
 {
-    struct replay_ctx *c = data;
-    quality_note_line(c->table, line, c->since, c->until);
+    struct learn_job *job = data;
+    if (atomic_load_explicit(&job->stop, memory_order_relaxed)) return false;
+    int64_t t = ledger_line_time(line);
+    if (t >= 0 && t < job->since) return true;
+    quality_note_line(job->table, line, job->since, job->until);
+    return true;
 }
 
 static void replay(struct learn_job *job)
 {
-    struct replay_ctx c = { job->table, job->since, job->until };
-    ledger_read_all(job->path, replay_line, &c);
+    ledger_read_all_while(job->path, replay_line, job);
 }
 
 static void on_work(uv_work_t *w)
@@ -120,7 +123,10 @@ void router_listen(struct router *r)
 void router_learn_detach(struct router *r)
 {
     if (r->ledger) ledger_set_listener(r->ledger, NULL, NULL);
-    if (r->learning) r->learning->router = NULL;   /* its table is freed when it ends */
+    if (r->learning) {   /* its table is freed when it ends */
+        r->learning->router = NULL;
+        atomic_store(&r->learning->stop, true);
+    }
     r->learning = NULL;
 }
 

@@ -160,6 +160,31 @@ class PrivacyUrisTest(unittest.TestCase):
         self.assertNotIn("SECRET-MARKER", json.dumps(sent[0]))
         self.assertEqual(self.client.shutdown_and_exit(), 0)
 
+    def test_editor_settings_add_excludes_but_cannot_drop_the_files(self):
+        """A workspace's settings replace most arrays, but privacy.exclude is joined to the
+        file's patterns, and redact_secrets cannot be switched off from the editor."""
+        self.client.notify("workspace/didChangeConfiguration", {"settings": {"switchboard": {
+            "privacy": {"exclude": ["generated/**"], "redact_secrets": False}}}})
+        self.client.wait_stderr("privacy.redact_secrets ignored")
+        for rel in ("deploy/app.py", "generated/out.py", ".env.local"):
+            with self.subTest(path=rel):
+                doc = self.uri(rel)
+                self.client.open(doc, TEXT % "SECRET-MARKER", "python")
+                result, error = self.client.request("textDocument/inlineCompletion", {
+                    "textDocument": {"uri": doc}, "position": self.position(),
+                    "context": {"triggerKind": 1}})
+                self.assertIsNone(error)
+                self.assertEqual(items_of(result), [])
+        self.assertEqual(self.fs.requests(), [], "an excluded file reached the model")
+        ok = self.uri("ordinary.py")
+        self.client.open(ok, TEXT % "plain", "python")
+        result, error = self.client.request("textDocument/inlineCompletion", {
+            "textDocument": {"uri": ok}, "position": self.position(),
+            "context": {"triggerKind": 1}})
+        self.assertIsNone(error)
+        self.assertTrue(items_of(result))
+        self.assertEqual(self.client.shutdown_and_exit(), 0)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -255,6 +255,29 @@ TEST(config_overrides_deep_merged)
     cJSON_Delete(bad);
 }
 
+static bool has_glob(char **globs, const char *want)
+{
+    for (size_t i = 0; globs && globs[i]; i++)
+        if (strcmp(globs[i], want) == 0) return true;
+    return false;
+}
+
+/* Editor settings add privacy.exclude patterns to the file's; every other array (here a
+ * route's targets) is replaced as before. */
+TEST(config_overrides_join_privacy_excludes)
+{
+    char err[512];
+    cJSON *over = cJSON_Parse("{\"privacy\": {\"exclude\": [\"generated/**\"]}}");
+    struct config *cfg = config_load_text("{" BASE ", \"privacy\": {\"exclude\": [\"deploy/**\"]}}",
+                                          "config.json", over, err, sizeof err);
+    ASSERT(cfg != NULL);
+    ASSERT(has_glob(cfg->exclude_globs, "deploy/**"));
+    ASSERT(has_glob(cfg->exclude_globs, "generated/**"));
+    ASSERT(has_glob(cfg->exclude_globs, config_default_excludes[0]));
+    config_unref(cfg);
+    cJSON_Delete(over);
+}
+
 TEST(config_price_in_file_overrides_list)
 {
     struct config *cfg = load("{" PROVIDERS ", \"models\": { \"a\": { \"provider\": \"p\", \"model\": \"gpt-5\", \"price\": { \"output\": 8 } },"

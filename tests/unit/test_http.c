@@ -254,6 +254,14 @@ TEST(http_refuses_plain_http_to_remote_hosts)
     ASSERT(http_request_start(e, "GET", "file:///etc/passwd", NULL, NULL, 0, NULL,
                               &collect_callbacks, &c, err, sizeof err) == NULL);
     ASSERT_EQ(c.done, 0);
+    /* A reload's list replaces the old one. */
+    static const char *const reloaded[] = { "api.example.com", NULL };
+    http_engine_set_insecure_hosts(e, reloaded);
+    ASSERT_EQ(http_engine_check_url(e, "http://api.example.com/", err, sizeof err), HTTP_OK);
+    ASSERT_EQ(http_engine_check_url(e, "http://gpu-box.lan:8080/v1", err, sizeof err), HTTP_REFUSED_INSECURE);
+    http_engine_set_insecure_hosts(e, NULL);
+    ASSERT_EQ(http_engine_check_url(e, "http://api.example.com/", err, sizeof err), HTTP_REFUSED_INSECURE);
+    ASSERT_EQ(http_engine_check_url(e, "http://127.0.0.1:1/", err, sizeof err), HTTP_OK);
     http_engine_free(e);
     uv_run(&loop, UV_RUN_DEFAULT);
     ASSERT_EQ(uv_loop_close(&loop), 0);

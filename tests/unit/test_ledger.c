@@ -4,6 +4,8 @@
 #include "tests/unit/test.h"
 #include "ledger/ledger.h"
 #include "ledger/ledger_read.h"
+#include "ledger/ledger_tail.h"
+#include "base/buf.h"
 #include "base/xalloc.h"
 #include <sys/stat.h>
 #include <unistd.h>
@@ -338,4 +340,144 @@ TEST(ledger_keep_zero_starts_over)
     ASSERT(strstr(text, "k-0") == NULL);
     ASSERT(strlen(text) <= 600);
     free(text); free(p1); remove_dir(dir); free(path); free(dir);
+}
+
+struct tail_seen {
+    char lines[16][64];
+    size_t count, stop_after;
+};
+
+static bool tail_collect(void *data, char *line, size_t len)
+{
+    struct tail_seen *s = data;
+    ASSERT_EQ(strlen(line), len);
+    if (s->count < 16) snprintf(s->lines[s->count], sizeof s->lines[0], "%s", line);
+    s->count++;
+    return s->count != s->stop_after;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ASSERT(f != NULL);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Newest first across PATH and its rotations, CRLF and empty lines, a last line with no
+ * newline, a line that spans the reader's 64 kB chunks, a limit, and stopping early. */
+TEST(ledger_tail_reads_newest_first)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    char *p1 = xasprintf("%s.1", path), *p2 = xasprintf("%s.2", path);
+    write_text(p2, "a\nb\n");
+    write_text(p1, "c\r\n\r\nd\n");
+    write_text(path, "e\nf\ng");
+    struct tail_seen s = { .stop_after = 0 };
+    ASSERT_EQ(ledger_read_newest_first(path, -1, tail_collect, &s), 7);
+    const char *want[] = { "g", "f", "e", "d", "c", "b", "a" };
+    for (size_t i = 0; i < 7; i++) ASSERT_STREQ(s.lines[i], want[i]);
+
+    s = (struct tail_seen){ .stop_after = 0 };     /* bytes after the limit are not read */
+    ASSERT_EQ(ledger_read_newest_first(path, 4, tail_collect, &s), 6);
+    ASSERT_STREQ(s.lines[0], "f");
+    ASSERT_STREQ(s.lines[1], "e");
+
+    s = (struct tail_seen){ .stop_after = 4 };     /* the reader stops when told */
+    ASSERT_EQ(ledger_read_newest_first(path, -1, tail_collect, &s), 4);
+    ASSERT_STREQ(s.lines[3], "d");
+
+    /* 200,000 bytes of one line between two short ones: whole, once. */
+    struct buf big = { 0 };
+    buf_puts(&big, "first\n");
+    for (int i = 0; i < 200000; i++) buf_putc(&big, (char)('a' + i % 26));
+    buf_puts(&big, "\nlast\n");
+    FILE *f = fopen(path, "w");
+    fwrite(big.data, 1, big.len, f);
+    fclose(f);
+    unlink(p1);
+    unlink(p2);
+    s = (struct tail_seen){ .stop_after = 0 };
+    ASSERT_EQ(ledger_read_newest_first(path, -1, tail_collect, &s), 3);
+    ASSERT_STREQ(s.lines[0], "last");
+    ASSERT_STREQ(s.lines[2], "first");
+    ASSERT_EQ(strncmp(s.lines[1], "abcdefghijklmnopqrstuvwxyz", 26), 0);
+    /* A line longer than the reader's limit is skipped; its neighbours are not. */
+    big.len = 0;
+    buf_puts(&big, "first\n");
+    for (int i = 0; i < LEDGER_TAIL_MAX_LINE + 100000; i++) buf_putc(&big, 'x');
+    buf_puts(&big, "\nlast\n");
+    f = fopen(path, "w");
+    fwrite(big.data, 1, big.len, f);
+    fclose(f);
+    s = (struct tail_seen){ .stop_after = 0 };
+    ASSERT_EQ(ledger_read_newest_first(path, -1, tail_collect, &s), 2);
+    ASSERT_STREQ(s.lines[0], "last");
+    ASSERT_STREQ(s.lines[1], "first");
+    buf_free(&big);
+    remove_dir(dir);
+    free(p1); free(p2); free(path); free(dir);
+}
+
+/* Opening the ledger reads spend only as far back as a budget can look (a month): an
+ * attempt 40 days old is not counted, and the scan stops there, so lines older still
+ * (here a line that would count if it were read) are never read. */
+TEST(ledger_open_scans_only_the_budget_window)
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_timeval64_t tv;
+    uv_gettimeofday(&tv);
+    int64_t now = tv.tv_sec * 1000LL, day = 24 * 3600 * 1000LL;
+    char t_old[32], t_older[32], t_recent[32];
+    ledger_format_time(now - 40 * day, t_old);
+    ledger_format_time(now - 2 * day, t_older);     /* out of order: written before the old one */
+    ledger_format_time(now - 3600 * 1000, t_recent);
+    char *text = xasprintf(
+        "{\"time\":\"%s\",\"attempt_id\":\"x\",\"model\":\"fast\",\"provider\":\"p\",\"outcome\":\"ok\",\"cost_usd\":8}\n"
+        "{\"time\":\"%s\",\"attempt_id\":\"o\",\"model\":\"fast\",\"provider\":\"p\",\"outcome\":\"ok\",\"cost_usd\":4}\n"
+        "not json\n"
+        "{\"time\":\"%s\",\"accept\":\"o\"}\n"
+        "{\"time\":\"%s\",\"attempt_id\":\"r\",\"model\":\"fast\",\"provider\":\"p\",\"outcome\":\"ok\",\"cost_usd\":0.5}\n",
+        t_older, t_old, t_recent, t_recent);
+    write_text(path, text);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    ASSERT(l != NULL);
+    ASSERT_NEAR(ledger_spend_since(l, now - 31 * day, NULL, NULL), 0.5, 1e-12);
+    ASSERT_NEAR(ledger_spend_since(l, now - 90 * day, NULL, NULL), 0.5, 1e-12);
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ASSERT_EQ(uv_loop_close(&loop), 0);
+    free(text);
+    remove_dir(dir);
+    free(path); free(dir);
+}
+
+static bool count_until_two(void *data, const char *line)
+{
+    (void)line;
+    return ++*(int *)data < 2;
+}
+
+/* The cheap time read of a ledger line, and a forward read that stops when told. */
+TEST(ledger_line_time_and_read_while)
+{
+    ASSERT_EQ(ledger_line_time("{\"time\":\"2026-11-27T21:00:00.123Z\",\"model\":\"m\"}"),
+              ledger_parse_time("2026-11-27T21:00:00.123Z"));
+    ASSERT(ledger_line_time("{\"time\":\"2026-11-27T21:00:00.123Z\",\"model\":\"m\"}") > 0);
+    ASSERT_EQ(ledger_line_time("{\"model\":\"m\",\"time\":\"2026-11-27T21:00:00.123Z\"}"), -1);
+    ASSERT_EQ(ledger_line_time("{\"time\":\"2026-11-27T21:00:00.123Z"), -1);   /* cut short */
+    ASSERT_EQ(ledger_line_time("{\"time\":\"soon\"}"), -1);
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    write_text(path, "a\nb\nc\n");
+    int n = 0;
+    ASSERT_EQ(ledger_read_all_while(path, count_until_two, &n), 1);
+    ASSERT_EQ(n, 2);
+    remove_dir(dir);
+    free(path); free(dir);
 }

@@ -67,13 +67,21 @@ function T.sleep(ms)
   coroutine.yield()
 end
 
+-- Hang timeouts stretch on slow builds (nvim_run.py sets SB_TIMEOUT_SCALE, e.g. for the
+-- sanitizer build on a loaded machine): they only catch hangs.
+local timeout_scale = tonumber(os.getenv('SB_TIMEOUT_SCALE') or '') or 1
+
+-- Milliseconds of a monotonic clock read now (vim.loop.now() is the loop's cached time,
+-- stale after a long callback, which made deadlines expire early under load).
+local function now_ms() return vim.loop.hrtime() / 1e6 end
+
 -- Polls cond() every 20 ms; the timeout only catches hangs.
 function T.wait_for(cond, what, timeout_ms)
-  local deadline = vim.loop.now() + (timeout_ms or 8000)
+  local deadline = now_ms() + (timeout_ms or 8000) * timeout_scale
   while true do
     local value = cond()
     if value then return value end
-    if vim.loop.now() > deadline then error('timed out waiting for ' .. what, 2) end
+    if now_ms() > deadline then error('timed out waiting for ' .. what, 2) end
     T.sleep(20)
   end
 end
