@@ -6,11 +6,12 @@
  * still matches the document) and starts one router run per candidate, answering
  * when they end; or, when the first target takes several choices in one request
  * (PROVIDER_CAP_N_CHOICES), one run asking for all the candidates, whose choices
- * land in the slots by index. A newer request for the same document, $/cancelRequest, closing the
- * document or shutdown end it early: its runs are cancelled (the router closes the
- * upstream connection) and the editor gets RequestCancelled. For
- * textDocument/completion a timer bounds the wait: at completion_wait_ms the answer
- * goes out without AI items and the runs continue only to fill the cache.
+ * land in the slots by index. A newer request for the same document,
+ * $/cancelRequest, closing the document or shutdown end it early: its runs are
+ * cancelled (the router closes the upstream connection) and the editor gets
+ * RequestCancelled. For textDocument/completion a timer bounds the wait: at
+ * completion_wait_ms the answer goes out without AI items and the runs continue only
+ * to fill the cache.
  *
  * A pending owns a uv timer, so it is freed in the timer's close callback. */
 #include "inline/inline.h"
@@ -590,14 +591,14 @@ static void launch(struct pending *p)
     p->asked = runs;
     if (runs > 1 && p->first_takes_n) {
         launch_choices(p, runs);
-        runs = 0;
-    }
-    for (size_t i = 0; i < runs; i++) {
-        struct run_slot *slot = &p->slots[p->slot_count++];
-        slot->owner = p;
-        p->task.candidate = (int)i;   /* each candidate samples differently (router copies the task) */
-        slot->run = router_run(router, &p->task, p->request_id, &callbacks, slot);
-        if (!slot->run) p->slots_done++;   /* could not start: no callback comes */
+    } else {
+        for (size_t i = 0; i < runs; i++) {
+            struct run_slot *slot = &p->slots[p->slot_count++];
+            slot->owner = p;
+            p->task.candidate = (int)i;   /* each candidate samples differently (router copies the task) */
+            slot->run = router_run(router, &p->task, p->request_id, &callbacks, slot);
+            if (!slot->run) p->slots_done++;   /* could not start: no callback comes */
+        }
     }
     p->launching = false;
     if (p->slots_done == p->slot_count) {
