@@ -46,12 +46,12 @@ struct provider_usage {
     bool reported;           /* false: the API said nothing (caller estimates) */
 };
 
-/* What an adapter produces while parsing one response. Set up with
- * provider_stream_init for the adapter that will parse it, released with
- * provider_stream_free. */
 /* At most this many choices in one request (task.n is capped to it). */
 #define PROVIDER_MAX_CHOICES 8
 
+/* What an adapter produces while parsing one response. Set up with
+ * provider_stream_init for the adapter that will parse it, released with
+ * provider_stream_free. */
 struct provider_stream {
     /* choice: which of the request's choices the text belongs to (0 unless the request
      * asked for several, task.n > 1, from an adapter with PROVIDER_CAP_N_CHOICES). */
