@@ -178,9 +178,14 @@ static void output_replace(struct action_job *job, struct document *doc, const c
         };
         cJSON_AddItemToArray(edits, action_text_edit(range, code + e.new_start,
                                                      e.new_end - e.new_start));
-        applied_watch(code_action_state(job->srv)->applied, job->attempt_id, job->ref.uri,
-                      range.start, code + e.new_start, e.new_end - e.new_start,
-                      ACTION_REVERT_WINDOW_MS);
+        struct applied_edit applied = {
+            .attempt_id = job->attempt_id, .action = job->ref.action, .model = job->model,
+            .uri = job->ref.uri, .start = range.start, .text = code + e.new_start,
+            .len = e.new_end - e.new_start,
+            .result_start = document_position_at(doc, job->sel_start, enc), .result = code,
+            .result_len = len,
+        };
+        applied_watch(code_action_state(job->srv)->applied, &applied, ACTION_REVERT_WINDOW_MS);
     } else {
         server_show_message(job->srv, 3, "AI: %s: %s suggested no change", job->def.name,
                             job->model);
@@ -310,6 +315,15 @@ static void output_tests(struct action_job *job, struct document *doc, const cha
     deliver_edit(job, edit, summary);
 }
 
+/* An answer that edits nothing, offered a retry for the same window as an edit. */
+static void follow_shown(struct action_job *job, struct document *doc)
+{
+    if (!doc || document_generation(doc) != job->ref.generation) return;
+    applied_shown(code_action_state(job->srv)->applied, job->attempt_id, job->ref.action, job->model,
+                  job->ref.uri, document_position_at(doc, job->sel_start, server_encoding(job->srv)),
+                  job->selection, strlen(job->selection), ACTION_REVERT_WINDOW_MS);
+}
+
 /* ---- review ---- */
 
 static uint32_t count_lines(const char *s)
@@ -358,6 +372,7 @@ static void output_review(struct action_job *job, struct document *doc, const ch
     review_findings_free(&f);
     review_store_set(code_action_state(job->srv)->reviews, job->srv, doc, items, count,
                      job->attempt_id);
+    follow_shown(job, doc);
     if (count)
         server_show_message(job->srv, 3, "AI review by %s: %zu finding%s (%d errors, %d warnings, "
                             "%d infos, %d hints)", job->model, count, count == 1 ? "" : "s",
@@ -412,6 +427,7 @@ static void output_document(struct action_job *job, const char *summary)
     }
     server_show_message(job->srv, 3, "AI: %s (%s)\n\n%.*s%s", job->def.name, job->model,
                         (int)shown, text, shown < len ? "\n..." : "");
+    follow_shown(job, document_store_get(server_documents(job->srv), job->ref.uri));
     cJSON *r = cJSON_CreateObject();
     cJSON_AddStringToObject(r, "model", job->model);
     if (file) cJSON_AddStringToObject(r, "file", file);
@@ -423,6 +439,8 @@ static void output_document(struct action_job *job, const char *summary)
 void action_output_finish(struct action_job *job, const char *summary)
 {
     struct document *doc = document_store_get(server_documents(job->srv), job->ref.uri);
+    /* A retry's answer replaces the first one, which is no longer offered a retry. */
+    applied_forget(code_action_state(job->srv)->applied, job->ref.retry_of);
     if (job->def.output == ACTION_OUTPUT_DOCUMENT) { output_document(job, summary); return; }
     if (!doc) {
         action_job_fail(job, RPC_CONTENT_MODIFIED, "the document was closed");

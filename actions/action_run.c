@@ -39,6 +39,11 @@ cJSON *action_ref_to_json(const struct action_ref *ref)
     snprintf(gen, sizeof gen, "%llu", (unsigned long long)ref->generation);
     cJSON_AddStringToObject(d, "generation", gen);   /* a string: 64 bits survive JSON */
     if (ref->diagnostics) cJSON_AddItemToObject(d, "diagnostics", cJSON_Duplicate(ref->diagnostics, true));
+    if (ref->retry_of && ref->retry_model) {
+        cJSON *retry = cJSON_AddObjectToObject(d, "retry");
+        cJSON_AddStringToObject(retry, "attempt_id", ref->retry_of);
+        cJSON_AddStringToObject(retry, "model", ref->retry_model);
+    }
     return d;
 }
 
@@ -65,6 +70,18 @@ bool action_ref_parse(const cJSON *data, struct action_ref *out, char *err, size
     out->version = (int)version;
     const cJSON *diags = json_get(data, "diagnostics");
     if (cJSON_IsArray(diags)) out->diagnostics = cJSON_Duplicate(diags, true);
+    const cJSON *retry = json_get(data, "retry");
+    if (retry) {
+        const char *of = json_get_string(retry, "attempt_id"), *model = json_get_string(retry, "model");
+        /* Ledger attempt ids are short: a longer one is no attempt of ours. */
+        if (!of || !*of || strlen(of) >= ACTION_ATTEMPT_ID_MAX || !model || !*model) {
+            action_ref_free(out);
+            snprintf(err, errlen, "malformed retry in code action data (attempt_id and model are required)");
+            return false;
+        }
+        out->retry_of = xstrdup(of);
+        out->retry_model = xstrdup(model);
+    }
     return true;
 }
 
@@ -72,6 +89,8 @@ void action_ref_free(struct action_ref *ref)
 {
     free(ref->uri);
     free(ref->action);
+    free(ref->retry_of);
+    free(ref->retry_model);
     cJSON_Delete(ref->diagnostics);
     memset(ref, 0, sizeof *ref);
 }
@@ -480,8 +499,18 @@ void action_job_start(struct server *srv, struct rpc_request *req, enum action_m
         action_job_fail(job, RPC_REQUEST_FAILED, "no model is configured");
         return;
     }
+    if (job->ref.retry_model && config_model_index(cfg, job->ref.retry_model) < 0) {
+        action_job_fail(job, RPC_INVALID_PARAMS, "unknown model '%s' to retry with", job->ref.retry_model);
+        return;
+    }
     widen_selection(job, doc, server_encoding(srv));
     build_task(job, doc);
+    if (job->ref.retry_model) {
+        /* "Retry with <stronger model>": the first answer was not good enough, whatever
+         * the second one brings (action_retry.h). */
+        job->task.pin_model = job->ref.retry_model;
+        ledger_signal(server_ledger(srv), SIGNAL_RETRY_STRONGER, job->ref.retry_of, -1, -1);
+    }
 
     char planned[96] = "", title[200];
     if (action_planned_model(router, &job->task, planned, sizeof planned))

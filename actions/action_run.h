@@ -18,6 +18,8 @@ struct route_result;
 struct progress;
 struct review_store;
 
+#define ACTION_ATTEMPT_ID_MAX 64   /* ledger attempt ids are far shorter */
+
 /* What CodeAction.data holds: enough to find the document, notice it changed, and
  * know which action on which range was offered. */
 struct action_ref {
@@ -27,6 +29,10 @@ struct action_ref {
     uint64_t generation;
     char *action;              /* action id: "refactor", "user:<id>" */
     cJSON *diagnostics;        /* fix: the diagnostics it was offered for; may be NULL */
+    /* "Retry with <stronger model>" (actions/action_retry.h): the attempt whose applied
+     * edit this run replaces, and the model to run on; both NULL otherwise. */
+    char *retry_of;
+    char *retry_model;
 };
 
 cJSON *action_ref_to_json(const struct action_ref *ref);
@@ -53,7 +59,7 @@ struct action_job {
     struct progress *progress;
     struct buf answer;
     char model[96];                   /* model of the current attempt */
-    char attempt_id[64];              /* the answering attempt's ledger id, for signals */
+    char attempt_id[ACTION_ATTEMPT_ID_MAX];   /* the answering attempt's ledger id, for signals */
     /* Cascade: models whose answers failed validation ("\na\nb\n"), and the one tried
      * next (task.pin_model points here). */
     struct buf tried;
@@ -104,6 +110,10 @@ char *action_find_test_file(struct server *srv, const char *path, const char *la
 bool action_planned_model(struct router *router, const struct task *task, char *out, size_t n);
 
 /* Helpers shared by the feature files. */
+/* A CodeAction for the menu: data is ref; a command (switchboard.runAction) unless the
+ * client resolves the edit this action makes. tag: add the LLMGenerated tag. */
+cJSON *action_code_action(const char *title, const struct action_def *def, const struct action_ref *ref,
+                          bool resolves, bool tag);
 cJSON *action_workspace_edit(struct server *srv, const char *uri, int version, cJSON *edits);
 cJSON *action_text_edit(struct lsp_range range, const char *text, size_t len);
 

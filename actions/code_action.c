@@ -7,6 +7,7 @@
 #include "lsp/privacy.h"
 #include "lsp/uri.h"
 #include "actions/applied.h"
+#include "actions/action_retry.h"
 #include "actions/action_files.h"
 #include "lsp/progress.h"
 #include "actions/review_store.h"
@@ -43,15 +44,6 @@ static bool client_knows_llm_tag(struct server *srv)
     return false;
 }
 
-static bool ranges_touch(struct lsp_range a, struct lsp_range b)
-{
-    bool a_before_b = a.end.line < b.start.line ||
-        (a.end.line == b.start.line && a.end.character < b.start.character);
-    bool b_before_a = b.end.line < a.start.line ||
-        (b.end.line == a.start.line && b.end.character < a.start.character);
-    return !a_before_b && !b_before_a;
-}
-
 /* The context's diagnostics that touch range (our own review findings included:
  * Fix is a natural next step after a review), or NULL when none do. */
 static cJSON *touching_diagnostics(const cJSON *diagnostics, struct lsp_range range)
@@ -60,7 +52,7 @@ static cJSON *touching_diagnostics(const cJSON *diagnostics, struct lsp_range ra
     const cJSON *d;
     cJSON_ArrayForEach(d, diagnostics) {
         struct lsp_range r;
-        if (!json_to_range(json_get(d, "range"), &r) || !ranges_touch(r, range)) continue;
+        if (!json_to_range(json_get(d, "range"), &r) || !lsp_ranges_touch(r, range)) continue;
         if (!out) out = cJSON_CreateArray();
         cJSON_AddItemToArray(out, cJSON_Duplicate(d, true));
     }
@@ -80,6 +72,11 @@ static const char *planned_model(struct server *srv, struct plan_cache *cache,
         task.language = (char *)document_language(doc);
         char *path = uri_to_file_path(document_uri(doc));
         task.path = path;
+        /* A local-only file's title names the local model that will serve (as the run
+         * does: action_run.c), never a cloud one it would skip. */
+        struct router *router = server_router(srv);
+        task.local_only = privacy_uri_verdict(router ? router_config(router) : server_config(srv),
+                                              document_uri(doc)) == PRIVACY_LOCAL_ONLY;
         /* Selection plus the context action_run sends, roughly. */
         task.prompt_tokens_estimate = estimate_tokens(NULL, selection_bytes + 12000 + 1000);
         if (!action_planned_model(server_router(srv), &task, cache->model[kind],
@@ -90,12 +87,10 @@ static const char *planned_model(struct server *srv, struct plan_cache *cache,
     return cache->model[kind];
 }
 
-static cJSON *make_action(const struct action_def *def, const char *model,
-                          const struct action_ref *ref, bool resolves, bool tag)
+cJSON *action_code_action(const char *title, const struct action_def *def, const struct action_ref *ref,
+                          bool resolves, bool tag)
 {
     cJSON *a = cJSON_CreateObject();
-    char title[200];
-    snprintf(title, sizeof title, "AI: %s (%s)", def->name, model);
     cJSON_AddStringToObject(a, "title", title);
     cJSON_AddStringToObject(a, "kind", def->kind);
     if (ref->diagnostics) cJSON_AddItemToObject(a, "diagnostics", cJSON_Duplicate(ref->diagnostics, true));
@@ -168,14 +163,19 @@ static void handle_code_action(struct server *srv, struct rpc_request *req, cons
         if (def.needs_diagnostics && !diagnostics) continue;
         char id[160];
         snprintf(id, sizeof id, "%s%s", def.user ? ACTION_USER_PREFIX : "", def.id);
-        struct action_ref ref = { (char *)uri, range, document_version(doc),
-                                  document_generation(doc), id,
-                                  def.needs_diagnostics ? diagnostics : NULL };
-        const char *model = planned_model(srv, &cache, doc, def.task, sel_bytes);
-        cJSON_AddItemToArray(result, make_action(&def, model, &ref, resolves, tag));
+        struct action_ref ref = { .uri = (char *)uri, .range = range, .version = document_version(doc),
+                                  .generation = document_generation(doc), .action = id,
+                                  .diagnostics = def.needs_diagnostics ? diagnostics : NULL };
+        char title[200];
+        snprintf(title, sizeof title, "AI: %s (%s)", def.name,
+                 planned_model(srv, &cache, doc, def.task, sel_bytes));
+        cJSON_AddItemToArray(result, action_code_action(title, &def, &ref, resolves, tag));
         if (def.task < TASK_KIND_COUNT) offered[def.task]++;
     }
     record_offered(srv, params, &cache, offered);
+    /* After the action's own: retries of edits applied here (action_retry.h). */
+    struct action_offer_ctx offer = { only, only_count, diagnostics, resolves, tag };
+    action_retry_offer(srv, doc, range, &offer, result);
     cJSON_Delete(diagnostics);
     rpc_reply(req, result);
 }

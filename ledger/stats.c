@@ -65,7 +65,7 @@ static void add_record(void *data, const struct signal_record *sr)
         .tokens_reasoning = e->tokens_reasoning, .estimated = e->estimated,
         .accepted = e->accepted, .cost_usd = e->cost_usd, .language = xstrdup(e->language),
         .shown = sr->shown, .rejected = sr->rejected, .applied = sr->applied,
-        .reverted = sr->reverted, .retained_known = sr->retained_known,
+        .reverted = sr->reverted, .retry_stronger = sr->retry_stronger, .retained_known = sr->retained_known,
         .partial_chars = sr->partial_chars, .retained_chars = sr->retained_chars,
         .retained_of = sr->retained_of, .findings_fixed = sr->findings_fixed,
         .findings_dismissed = sr->findings_dismissed,
@@ -349,6 +349,7 @@ static void build_signal_rows(struct stats_report *r)
         row->retained_of += rec->retained_of;
         row->applied += rec->applied;
         row->reverted += rec->reverted;
+        row->retry_stronger += rec->retry_stronger;
         row->findings_fixed += rec->findings_fixed;
         row->findings_dismissed += rec->findings_dismissed;
         if (r->runs[rec->run].answer == i) row->answers++;

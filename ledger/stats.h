@@ -15,7 +15,8 @@
  *   acceptance     answered inline runs with an accepted item / answered inline runs
  * and, per task and model, what happened to the answers (signal lines folded by
  * ledger/signals.h): shown, accepted, partial, rejected, retained characters, code
- * actions offered / applied / reverted, review findings fixed / dismissed, and
+ * actions offered / applied / reverted / retried on a stronger model, review findings
+ * fixed / dismissed, and
  *   cost per accepted suggestion = cost of all the row's attempts / (accepted + partial)
  *   cost per retained character  = cost of all the row's attempts / retained characters */
 #ifndef LEDGER_STATS_H
@@ -40,6 +41,7 @@ struct stats_record {
     char *language;      /* "" when unknown */
     /* folded signals (ledger/signals.h) */
     bool shown, rejected, applied, reverted, retained_known;
+    bool retry_stronger;   /* the user asked a stronger model to redo this answer */
     long partial_chars, retained_chars, retained_of, findings_fixed, findings_dismissed;
     size_t run;          /* index into runs */
     bool retry;          /* same model as the run's previous attempt */
@@ -73,6 +75,7 @@ struct stats_signal_row {
     long partial_chars;        /* characters accepted by the partial accepts */
     long retained_chars, retained_of;   /* measured retention of accepted answers */
     size_t offered, applied, reverted;  /* code actions */
+    size_t retry_stronger;     /* code actions retried on a stronger model */
     long findings_fixed, findings_dismissed;
     double cost_usd;           /* all attempts of the row, failed ones too */
 };

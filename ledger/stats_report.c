@@ -80,6 +80,7 @@ static cJSON *signal_row_json(const struct stats_signal_row *row)
     cJSON_AddNumberToObject(o, "offered", (double)row->offered);
     cJSON_AddNumberToObject(o, "applied", (double)row->applied);
     cJSON_AddNumberToObject(o, "reverted", (double)row->reverted);
+    cJSON_AddNumberToObject(o, "retry_stronger", (double)row->retry_stronger);
     cJSON_AddNumberToObject(o, "findings_fixed", (double)row->findings_fixed);
     cJSON_AddNumberToObject(o, "findings_dismissed", (double)row->findings_dismissed);
     cJSON_AddNumberToObject(o, "cost_usd", round_to(row->cost_usd, 1e-9));
@@ -190,9 +191,9 @@ static void text_signals(struct buf *b, const struct stats_report *r)
         if ((int)strlen(r->signal_rows[i].model) > modelw) modelw = (int)strlen(r->signal_rows[i].model);
     }
     buf_printf(b, "\nWhat became of the answers, per task and model:\n");
-    buf_printf(b, "%-*s %-*s %8s %6s %8s %7s %8s %15s %7s %7s %8s %15s %12s %13s %13s\n", taskw,
+    buf_printf(b, "%-*s %-*s %8s %6s %8s %7s %8s %15s %7s %7s %8s %5s %15s %12s %13s %13s\n", taskw,
                "TASK", modelw, "MODEL", "REQUESTS", "SHOWN", "ACCEPTED", "PARTIAL", "REJECTED",
-               "RETAINED CHARS", "OFFERED", "APPLIED", "REVERTED", "FINDINGS FIX/DIS", "COST USD",
+               "RETAINED CHARS", "OFFERED", "APPLIED", "REVERTED", "RETRY", "FINDINGS FIX/DIS", "COST USD",
                "USD/ACCEPTED", "USD/RET.CHAR");
     for (size_t i = 0; i < r->signal_row_count; i++) {
         const struct stats_signal_row *row = &r->signal_rows[i];
@@ -201,13 +202,14 @@ static void text_signals(struct buf *b, const struct stats_report *r)
         snprintf(findings, sizeof findings, "%ld/%ld", row->findings_fixed, row->findings_dismissed);
         cell_ratio(per_accept, sizeof per_accept, stats_cost_per_accepted(row));
         cell_ratio(per_char, sizeof per_char, stats_cost_per_retained_char(row));
-        buf_printf(b, "%-*s %-*s %8zu %6zu %8zu %7zu %8zu %15s %7zu %7zu %8zu %15s %12.6f %13s %13s\n",
+        buf_printf(b, "%-*s %-*s %8zu %6zu %8zu %7zu %8zu %15s %7zu %7zu %8zu %5zu %15s %12.6f %13s %13s\n",
                    taskw, row->task, modelw, row->model, row->requests, row->shown, row->accepted,
                    row->partial, row->rejected, retained, row->offered, row->applied, row->reverted,
-                   findings, row->cost_usd, per_accept, per_char);
+                   row->retry_stronger, findings, row->cost_usd, per_accept, per_char);
     }
     buf_printf(b, "(accepted: in full; partial: only in part, by word or line; retained: characters "
                   "of accepted text still in the document 30 s later, of those accepted;\n"
+                  " RETRY: code actions retried on a stronger model;\n"
                   " USD/ACCEPTED: the row's cost over accepted + partial; USD/RET.CHAR: over "
                   "retained characters)\n");
 }

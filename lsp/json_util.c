@@ -44,3 +44,12 @@ cJSON *range_to_json(struct lsp_range range)
     cJSON_AddItemToObject(o, "end", position_to_json(range.end));
     return o;
 }
+
+bool lsp_ranges_touch(struct lsp_range a, struct lsp_range b)
+{
+    bool a_before_b = a.end.line < b.start.line ||
+        (a.end.line == b.start.line && a.end.character < b.start.character);
+    bool b_before_a = b.end.line < a.start.line ||
+        (b.end.line == a.start.line && b.end.character < a.start.character);
+    return !a_before_b && !b_before_a;
+}

@@ -90,5 +90,7 @@ bool json_to_position(const cJSON *obj, struct lsp_position *out);
 bool json_to_range(const cJSON *obj, struct lsp_range *out);
 cJSON *position_to_json(struct lsp_position pos);
 cJSON *range_to_json(struct lsp_range range);
+/* Whether two ranges overlap or meet (a range ending where the other starts touches it). */
+bool lsp_ranges_touch(struct lsp_range a, struct lsp_range b);
 
 #endif

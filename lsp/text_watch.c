@@ -13,6 +13,7 @@ struct text_watch {
     size_t len;
     struct lsp_position start_pos;
     bool seen;
+    bool ended;              /* unlinked; a loop that held it as next skips it */
     size_t start, end;       /* the region in snapshot, once seen */
     char *snapshot;
     size_t snapshot_len;
@@ -61,7 +62,8 @@ static void on_closed(uv_handle_t *handle)
 
 void text_watch_end(struct text_watch *w)
 {
-    if (!w) return;
+    if (!w || w->ended) return;
+    w->ended = true;
     for (struct text_watch **pp = &w->owner->list; *pp; pp = &(*pp)->next)
         if (*pp == w) { *pp = w->next; break; }
     uv_timer_stop(&w->timer);
@@ -154,6 +156,14 @@ void text_watch_extend(struct text_watch *w, const char *text, size_t len)
 
 size_t text_watch_length(const struct text_watch *w) { return w ? w->len : 0; }
 
+bool text_watch_region(const struct text_watch *w, size_t *start, size_t *end)
+{
+    if (!w || !w->seen) return false;
+    *start = w->start;
+    *end = w->end;
+    return true;
+}
+
 /* Moves or widens the region through one edit of the snapshot; true when it touched it. */
 static bool follow(struct text_watch *w, const struct text_edit *e)
 {
@@ -176,8 +186,8 @@ void text_watches_document_changed(struct text_watches *ws, struct document *doc
     const char *uri = document_uri(doc);
     struct text_watch *w = ws->list, *next;
     for (; w; w = next) {
-        next = w->next;   /* a callback may end w */
-        if (strcmp(w->uri, uri) != 0) continue;
+        next = w->next;   /* a callback may end w, or others (then skipped here) */
+        if (w->ended || strcmp(w->uri, uri) != 0) continue;
         if (!w->seen) {
             check_and_tell(w, doc);
             continue;
@@ -199,7 +209,7 @@ void text_watches_document_closed(struct text_watches *ws, const char *uri)
     struct text_watch *w = ws->list, *next;
     for (; w; w = next) {
         next = w->next;
-        if (strcmp(w->uri, uri) == 0) finish(w);
+        if (!w->ended && strcmp(w->uri, uri) == 0) finish(w);
     }
 }
 

@@ -50,7 +50,11 @@ struct text_watch *text_watch_find(struct text_watches *watches, const void *dat
 /* A longer text at the same start (a later partial accept): checked again. */
 void text_watch_extend(struct text_watch *watch, const char *text, size_t len);
 size_t text_watch_length(const struct text_watch *watch);
-/* Ends the watch now, without a callback. */
+/* Where the text stands now: bytes [start, end) of the document as of its last change
+ * (the region followed through edits). false until seen. */
+bool text_watch_region(const struct text_watch *watch, size_t *start, size_t *end);
+/* Ends the watch now, without a callback (again: nothing). A callback may end other
+ * watches too: the loops that call back skip the ended ones. */
 void text_watch_end(struct text_watch *watch);
 
 void text_watches_document_changed(struct text_watches *watches, struct document *doc);

@@ -14,6 +14,7 @@
 #define ATTEMPTS_KEPT 8192
 #define ATTEMPT_BUCKETS 16384      /* power of two */
 #define ID_MAX 48
+#define REQUEST_MAX 24
 
 struct key_stats {
     char *task, *language, *model;
@@ -31,6 +32,11 @@ struct attempt_rec {
     double retained_chars;
     bool killed;                /* reverted, or retried on a stronger model */
     bool used;
+    /* An extra candidate of an explicit inline trigger ("candidate" > 0): the editor
+     * asked once and showed one list, so it is no delivery of its own; what the user
+     * does with it counts for the request's first candidate (same request id). */
+    bool extra;
+    char request[REQUEST_MAX];  /* request_id; "" when absent or too long */
 };
 
 struct quality_table {
@@ -152,7 +158,8 @@ static void attempt_unlink(struct quality_table *q, int slot)
     if (*link == slot) *link = q->ring[slot].next;
 }
 
-static void attempt_add(struct quality_table *q, const char *id, size_t key)
+static void attempt_add(struct quality_table *q, const char *id, size_t key, const char *request,
+                        bool extra)
 {
     if (strlen(id) >= ID_MAX || attempt_find(q, id)) return;
     int slot = (int)q->ring_next;
@@ -164,6 +171,8 @@ static void attempt_add(struct quality_table *q, const char *id, size_t key)
     a->key = key;
     a->retention = 1;
     a->used = true;
+    a->extra = extra;
+    if (request && strlen(request) < REQUEST_MAX) strcpy(a->request, request);
     size_t b = id_bucket(id);
     a->next = q->bucket[b];
     q->bucket[b] = slot;
@@ -183,18 +192,34 @@ static bool note_attempt(struct quality_table *q, const cJSON *o)
     size_t k = key_get(q, task, json_get_string(o, "language"), model);
     struct key_stats *ks = &q->keys[k];
     double cost = json_get_number(o, "cost_usd", 0);
-    ks->cost += cost;
+    ks->cost += cost;   /* every candidate is paid for */
     if (strcmp(outcome, "ok") == 0) {
-        ks->delivered += 1;
-        if (id && *id) attempt_add(q, id, k);
+        bool extra = json_get_number(o, "candidate", 0) > 0;
+        if (!extra) ks->delivered += 1;
+        if (id && *id) attempt_add(q, id, k, json_get_string(o, "request_id"), extra);
     }
     return true;
+}
+
+/* The first candidate of an extra candidate's request: the newest attempt with its
+ * request id that is no extra (ids restart with a session; the newest is this one's,
+ * as signals come after the lines of their request). NULL when unknown. */
+static struct attempt_rec *request_first(struct quality_table *q, const struct attempt_rec *extra)
+{
+    if (!extra->request[0]) return NULL;
+    for (size_t n = 1; n <= ATTEMPTS_KEPT; n++) {
+        struct attempt_rec *a = &q->ring[(q->ring_next + ATTEMPTS_KEPT - n) % ATTEMPTS_KEPT];
+        if (!a->used) break;
+        if (!a->extra && strcmp(a->request, extra->request) == 0) return a;
+    }
+    return NULL;
 }
 
 /* One user signal on a delivered answer: recompute its value and move the key's sum. */
 static bool note_signal(struct quality_table *q, const char *signal, const char *id, const cJSON *o)
 {
     struct attempt_rec *a = id ? attempt_find(q, id) : NULL;
+    if (a && a->extra) a = request_first(q, a);
     if (!a) return false;
     struct key_stats *ks = &q->keys[a->key];
     double before = attempt_value(a);

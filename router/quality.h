@@ -4,7 +4,11 @@
  * off the event loop) and live (each line as it is written), so learning survives a
  * restart and the two paths cannot disagree.
  *
- * A delivered answer is an attempt with outcome "ok". Its value is what the user did
+ * A delivered answer is an attempt with outcome "ok", one per editor request: the
+ * extra candidates of an explicit inline trigger (lines with "candidate" > 0) are paid
+ * for but are no deliveries of their own, and what the user does with one of them
+ * counts for the request's first candidate (acceptance is per request, as in stats).
+ * Its value is what the user did
  * with it (docs/routing.md "Adaptive"): accepted in full 1, only partly accepted 0.5,
  * a code action applied 1; then scaled by the share of the accepted characters still
  * in the document 30 s later ("retained"), and 0 when the action was reverted or the

@@ -1,5 +1,5 @@
-"""Shared set-up for the editor tests: the fake model server with a fast and a
-reasoning "model", a switchboard configuration pointing at it, a private XDG tree (so
+"""Shared set-up for the editor tests: the fake model server with a fast, a reasoning
+and a strong "model" (the actions' fallback, and what a retry runs on), a switchboard configuration pointing at it, a private XDG tree (so
 the ledger lands in a temp dir), and a probe of the server's capabilities so tests of a
 server feature that has not landed yet are reported as skipped, not failed.
 
@@ -23,6 +23,7 @@ from lsp_client import LspClient, binary_path  # noqa: E402
 KEY_ENV = "SB_TEST_FAKE_KEY"
 FAST_TEXT = "a + b"
 REFACTOR_TEXT = "def add(a, b):\n    return b + a\n"
+STRONG_TEXT = "def add(a, b):\n    return sum((a, b))\n"
 
 
 def fake_config():
@@ -31,6 +32,7 @@ def fake_config():
         "models": {
             "fast-model": {"text": FAST_TEXT},
             "reasoning-model": {"text": "```python\n" + REFACTOR_TEXT + "```\n"},
+            "strong-model": {"text": "```python\n" + STRONG_TEXT + "```\n"},
         },
     }
 
@@ -46,10 +48,13 @@ def switchboard_config(url, ledger_path=None):
                      "price": {"input": 0.28, "output": 0.42}},
             "reasoning": {"provider": "chat", "model": "reasoning-model",
                           "price": {"input": 3.0, "output": 15.0}},
+            # The rule's next target: what "AI: Retry <action> with strong" runs on.
+            "strong": {"provider": "chat", "model": "strong-model",
+                       "price": {"input": 15.0, "output": 75.0}},
         },
         "routes": [
             {"when": {"task": "inline"}, "targets": ["fast"]},
-            {"when": {}, "targets": ["reasoning"]},
+            {"when": {}, "targets": ["reasoning", "strong"]},
         ],
         "inline": {"debounce_ms": 0, "snippets": False, "candidates": 2},
     }

@@ -414,7 +414,12 @@ class ActionsTest(unittest.TestCase):
                                                     action["command"]["arguments"], timeout=15)
         self.assertIsNone(error)
         self.assertEqual(result["findings"], 3)
-        review = [o for o in self.ledger_lines() if o.get("task") == "review" and o.get("outcome") == "ok"][-1]
+        deadline = time.time() + 5   # the ledger is written asynchronously
+        def reviews():
+            return [o for o in self.ledger_lines() if o.get("task") == "review" and o.get("outcome") == "ok"]
+        while time.time() < deadline and not reviews():
+            time.sleep(0.05)
+        review = reviews()[-1]
         # Editing line 3 ("b = 2" -> "b = 3") touches that finding only: fixed.
         self.client.change(uri, 2, [{"range": rng(2, 8, 2, 9), "text": "3"}])
         deadline = time.time() + 5

@@ -111,6 +111,23 @@ class LocalOnly(unittest.TestCase):
         self.assertEqual(c.shutdown_and_exit(), 0)
         self.assertEqual(self.attempts(), [])   # nothing was tried, not even the cloud model
 
+    def test_code_action_titles_name_the_local_model(self):
+        """The menu names the model that will serve: the local one for a local-only file,
+        the first (cloud) target elsewhere."""
+        c = self.start(["big", "small"])
+        titles = {}
+        for uri in (SECRET_DOC, PLAIN_DOC):
+            c.open(uri, "def f(x):\n    return x\n", "python")
+            acts, error = c.request("textDocument/codeAction", {
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 12}},
+                "context": {"diagnostics": []}})
+            self.assertIsNone(error)
+            titles[uri] = [a["title"] for a in acts if a["title"].startswith("AI: Refactor")]
+        self.assertEqual(titles[SECRET_DOC], ["AI: Refactor (small)"])
+        self.assertEqual(titles[PLAIN_DOC], ["AI: Refactor (big)"])
+        self.assertEqual(c.shutdown_and_exit(), 0)
+
     def test_other_files_may_use_the_cloud(self):
         c = self.start(["big", "small"])
         plan = self.explain(c, "/tmp/sb-ws/app/app.py")

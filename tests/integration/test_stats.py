@@ -143,7 +143,7 @@ def raw_signal_rows():
                 signals.append({"signal": "accept", "attempt_id": o["accept"]})
             elif "model" in o and "outcome" in o:
                 attempts[o["attempt_id"]] = dict(o, shown=False, full=False, partial=0, retained=(0, 0),
-                                                 rejected=False, applied=False, reverted=False, fixed=0,
+                                                 rejected=False, applied=False, reverted=False, retry=False, fixed=0,
                                                  dismissed=0)
     for s in signals:
         a = attempts.get(s["attempt_id"])
@@ -157,13 +157,14 @@ def raw_signal_rows():
         elif kind == "retained": a["retained"] = (s["chars"], s["of"])
         elif kind == "applied": a["applied"] = True
         elif kind == "reverted": a["reverted"] = True
+        elif kind == "retry_stronger": a["retry"] = True
         elif kind == "finding_fixed": a["fixed"] += 1
         elif kind == "finding_dismissed": a["dismissed"] += 1
     rows = {}
 
     def empty():
         return dict(cost=0.0, shown=0, accepted=0, partial=0, rejected=0, retained=0, of=0,
-                    applied=0, reverted=0, fixed=0, dismissed=0, offered=0)
+                    applied=0, reverted=0, retry=0, fixed=0, dismissed=0, offered=0)
     for a in attempts.values():
         row = rows.setdefault((a["task"], a["model"]), empty())
         row["cost"] += a["cost_usd"]
@@ -175,6 +176,7 @@ def raw_signal_rows():
         row["of"] += a["retained"][1]
         row["applied"] += a["applied"]
         row["reverted"] += a["reverted"]
+        row["retry"] += a["retry"]
         row["fixed"] += a["fixed"]
         row["dismissed"] += a["dismissed"]
     for o in offers:
@@ -200,6 +202,7 @@ class StatsSignals(unittest.TestCase):
             self.assertEqual(r["offered"], want["offered"], r)
             self.assertEqual(r["applied"], want["applied"], r)
             self.assertEqual(r["reverted"], want["reverted"], r)
+            self.assertEqual(r["retry_stronger"], want["retry"], r)
             self.assertEqual(r["findings_fixed"], want["fixed"], r)
             self.assertEqual(r["findings_dismissed"], want["dismissed"], r)
             self.assertAlmostEqual(r["cost_usd"], want["cost"], places=9)
@@ -228,6 +231,14 @@ class StatsSignals(unittest.TestCase):
         text = run(*FIXED).stdout
         self.assertIn("USD/ACCEPTED", text)
         self.assertIn("USD/RET.CHAR", text)
+        self.assertIn(" RETRY ", text)
+
+    def test_retry_stronger_is_counted(self):
+        # s-11 (fix, answered by fast) was applied, then retried on a stronger model.
+        out = json.loads(run(*FIXED, "--json").stdout)
+        row = [r for r in out["signals"] if (r["task"], r["model"]) == ("fix", "fast")][0]
+        self.assertEqual((row["applied"], row["retry_stronger"]), (1, 1))
+        self.assertEqual(sum(r["retry_stronger"] for r in out["signals"]), 1)
 
 
 class StatsHtml(unittest.TestCase):

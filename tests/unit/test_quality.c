@@ -337,3 +337,73 @@ TEST(adaptive_plan_orders_targets_but_every_check_still_applies)
     quality_free(q);
     tcfg_free(c);
 }
+
+/* An attempt line of an explicit trigger's candidate k (0: the first, no field). */
+static void candidate_line(struct quality_table *q, const char *request, const char *id, int k)
+{
+    char line[512], field[32] = "";
+    if (k > 0) snprintf(field, sizeof field, "\"candidate\":%d,", k);
+    snprintf(line, sizeof line,
+             "{\"time\":\"" T0 "\",\"request_id\":\"%s\",\"attempt_id\":\"%s\",\"task\":\"inline\","
+             "\"trigger\":\"invoked\",%s\"model\":\"m\",\"provider\":\"p\",\"outcome\":\"ok\","
+             "\"cost_usd\":0.001,\"accepted\":false}", request, id, field);
+    ASSERT(quality_note_line(q, line, ALL_TIME));
+}
+
+TEST(quality_counts_an_explicit_triggers_candidates_as_one_delivery)
+{
+    /* Four explicit triggers with three candidates each; the user took the third
+     * candidate of the first and the first of the second. Per editor request that is 2
+     * of 4: (2 + 1) / (4 + 2) = 0.5. Counting every candidate line as a delivery (the
+     * old fold) gave 12 deliveries and, with the extra candidate's acceptance on its
+     * own line, (2 + 1) / (12 + 2) = 0.21: a model looked worse the more candidates the
+     * editor asked for. */
+    struct quality_table *q = quality_new();
+    for (int r = 0; r < 4; r++) {
+        char request[16];
+        snprintf(request, sizeof request, "%d", r + 1);
+        for (int k = 0; k < 3; k++) {
+            char id[32];
+            snprintf(id, sizeof id, "c%d-%d", r, k);
+            candidate_line(q, request, id, k);
+        }
+    }
+    ASSERT(accept_line(q, "c0-2"));
+    ASSERT(accept_line(q, "c1-0"));
+    ASSERT(accept_line(q, "c1-1"));   /* a second item of one request: still one acceptance */
+    struct quality_estimate e;
+    ASSERT(quality_lookup(q, "inline", NULL, "m", &e));
+    ASSERT_EQ(e.delivered, 4);
+    ASSERT_EQ(e.accepted, 2);
+    ASSERT_NEAR(e.quality, (2.0 + 1) / (4 + 2), 1e-9);
+    ASSERT_NEAR(e.cost_usd, 0.012, 1e-12);           /* every candidate is paid for */
+    ASSERT_NEAR(e.cost_per_request, 0.003, 1e-12);   /* per editor request */
+    /* Request ids restart with a session: a later "1" is another request. */
+    candidate_line(q, "1", "d0-0", 0);
+    candidate_line(q, "1", "d0-1", 1);
+    ASSERT(accept_line(q, "d0-1"));
+    ASSERT(quality_lookup(q, "inline", NULL, "m", &e));
+    ASSERT_EQ(e.delivered, 5);
+    ASSERT_EQ(e.accepted, 3);
+    /* An extra candidate whose request's first is unknown changes nothing. */
+    candidate_line(q, "99", "x-1", 1);
+    ASSERT(!accept_line(q, "x-1"));
+    quality_free(q);
+}
+
+TEST(quality_applied_then_retried_on_a_stronger_model_is_worth_nothing)
+{
+    struct quality_table *q = quality_new();
+    attempt(q, "r1", "refactor", "py", "cheap", "ok", 0.001);
+    attempt(q, "r2", "refactor", "py", "cheap", "ok", 0.001);
+    ASSERT(send_signal(q, "applied", "r1", 0, 0));
+    ASSERT(send_signal(q, "applied", "r2", 0, 0));
+    struct quality_estimate e;
+    quality_lookup(q, "refactor", "py", "cheap", &e);
+    ASSERT_NEAR(e.quality, (2.0 + 1) / (2 + 2), 1e-9);
+    ASSERT(send_signal(q, "retry_stronger", "r2", 0, 0));   /* applied, then retried */
+    quality_lookup(q, "refactor", "py", "cheap", &e);
+    ASSERT_NEAR(e.quality, (1.0 + 1) / (2 + 2), 1e-9);
+    ASSERT_EQ(e.accepted, 2);   /* it was applied; its value is what changed */
+    quality_free(q);
+}

@@ -164,6 +164,26 @@ function T.setup_plugin(extra)
   return sb
 end
 
+-- Chooses the code action whose title starts with prefix through vim.ui.select, as a
+-- user would in the menu; returns the titles that were offered.
+function T.choose_action(prefix)
+  local offered
+  local original = vim.ui.select
+  vim.ui.select = function(items, _, on_choice)
+    vim.ui.select = original
+    offered = {}
+    for i, item in ipairs(items) do
+      local action = item.action or item[2]   -- 0.10+: {action, ctx}; 0.7-0.9: {client_id, action}
+      table.insert(offered, action.title)
+      if action.title:sub(1, #prefix) == prefix then return on_choice(item, i) end
+    end
+    on_choice(nil, nil)
+  end
+  vim.lsp.buf.code_action()
+  T.wait_for(function() return offered end, 'the code action menu')
+  return offered
+end
+
 function T.client_for(bufnr)
   local sb = require('switchboard')
   return T.wait_for(function()

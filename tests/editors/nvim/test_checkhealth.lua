@@ -23,7 +23,7 @@ T.test('reports the binary, its version and a valid configuration', function()
   local report = health_report()
   T.contains(report, 'binary: ' .. os.getenv('SWITCHBOARD_BIN'), 'report')
   T.contains(report, 'switchboard 0.', 'version line')
-  T.contains(report, 'configuration is valid: 2 providers, 2 models', 'report')
+  T.contains(report, 'configuration is valid: 2 providers, 3 models', 'report')
   T.ok(not report:find('ERROR'), 'no error in:\n' .. report)
 end)
 

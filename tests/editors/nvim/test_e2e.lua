@@ -46,26 +46,6 @@ local function signals_in_ledger(kind, attempt_id)
   return found
 end
 
--- Chooses the code action whose title starts with prefix through vim.ui.select, as a
--- user would in the menu; returns the titles that were offered.
-local function choose_action(prefix)
-  local offered
-  local original = vim.ui.select
-  vim.ui.select = function(items, _, on_choice)
-    vim.ui.select = original
-    offered = {}
-    for i, item in ipairs(items) do
-      local action = item.action or item[2]   -- 0.10+: {action, ctx}; 0.7-0.9: {client_id, action}
-      table.insert(offered, action.title)
-      if action.title:sub(1, #prefix) == prefix then return on_choice(item, i) end
-    end
-    on_choice(nil, nil)
-  end
-  vim.lsp.buf.code_action()
-  T.wait_for(function() return offered end, 'the code action menu')
-  return offered
-end
-
 T.test('setup starts one server for the configured filetypes and attaches their buffers',
   { needs = { 'textDocumentSync' } }, function()
   local a = T.buffer('one.py', { 'x = 1' }, 'python')
@@ -241,7 +221,7 @@ T.test('a refactor chosen through vim.lsp.buf.code_action() is applied to the bu
   T.fake('POST', 'enqueue', { match = { model = 'reasoning-model' },
     text = 'Here is the code:\n```python\n    return b + a\n```\n' })
   vim.api.nvim_win_set_cursor(0, { 2, 4 })
-  local offered = choose_action('AI: Refactor')
+  local offered = T.choose_action('AI: Refactor')
   T.ok(#offered > 0 and offered[1]:sub(1, 4) == 'AI: ', 'titles: ' .. vim.inspect(offered))
   T.wait_for(function() return lines(bufnr)[2] == '    return b + a' end,
     'the edit (buffer: ' .. vim.inspect(lines(bufnr)) .. ')')
@@ -260,7 +240,7 @@ T.test('review findings appear as diagnostics with source "switchboard"',
   T.fake('POST', 'enqueue', { match = { model = 'reasoning-model' },
     text = 'LINE 2 [warning]: division by zero when b is 0\n' })
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  choose_action('AI: Review')
+  T.choose_action('AI: Review')
   local diags = T.wait_for(function()
     local found = {}
     for _, d in ipairs(vim.diagnostic.get(bufnr)) do
