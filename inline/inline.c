@@ -207,13 +207,14 @@ static cJSON *result_json(struct pending *p, char *const *texts, char *const *at
     if (p->kind == PENDING_COMPLETION) cJSON_AddBoolToObject(result, "isIncomplete", true);
     cJSON *items = cJSON_AddArrayToObject(result, "items");
     struct lsp_range at = { p->pos, p->pos };
+    retention_answer(p->state->retention, p->uri);   /* what the editor showed before is replaced */
     for (size_t i = 0; i < count; i++) {
         /* Remembered (in memory only) so an acceptance can be followed in the document. */
         const char *before = p->kind == PENDING_COMPLETION ? p->word : p->has_selected ? p->selected_text : "";
         struct lsp_position start = p->kind == PENDING_COMPLETION ? p->word_range.start
                                     : p->has_selected ? p->selected_range.start : p->pos;
         char *insert = xasprintf("%s%s", before ? before : "", texts[i]);
-        retention_offered(p->state->retention, attempts[i], p->uri, start, insert);
+        retention_offered(p->state->retention, attempts[i], p->uri, start, p->pos, insert);
         free(insert);
         if (p->kind == PENDING_COMPLETION)
             cJSON_AddItemToArray(items, inline_completion_item_json(p->word, texts[i], p->word_range,
@@ -707,13 +708,7 @@ void inline_command_accept(struct server *srv, struct rpc_request *req, const cJ
 {
     const char *id = attempt_argument(req, params, "switchboard.accept");
     if (!id) return;
-    struct ledger *ledger = server_ledger(srv);
-    if (ledger) ledger_accept(ledger, id);
-    int candidate;   /* an item of a several-choice attempt: ATTEMPT#K */
-    char *attempt = xstrndup(id, ledger_item_split(id, &candidate));
-    telemetry_suggestion_accepted(services_telemetry(srv), attempt);
-    free(attempt);
-    retention_accepted(state_of(srv)->retention, id, -1);
+    retention_accept(state_of(srv)->retention, id);
     rpc_reply(req, NULL);
 }
 
@@ -729,7 +724,7 @@ static void command_rejected(struct server *srv, struct rpc_request *req, const 
 {
     const char *id = attempt_argument(req, params, "switchboard.rejected");
     if (!id) return;
-    ledger_signal(server_ledger(srv), SIGNAL_REJECTED, id, -1, -1);
+    retention_reject(state_of(srv)->retention, id);
     rpc_reply(req, NULL);
 }
 
@@ -747,8 +742,7 @@ static void command_partial(struct server *srv, struct rpc_request *req, const c
         return;
     }
     long n = (long)chars->valuedouble;
-    ledger_signal(server_ledger(srv), SIGNAL_PARTIAL, id, n, -1);
-    retention_accepted(state_of(srv)->retention, id, n);
+    retention_partial(state_of(srv)->retention, id, n);
     rpc_reply(req, NULL);
 }
 
@@ -848,6 +842,13 @@ static void document_changed(struct server *srv, struct document *doc)
     if (st) retention_document_changed(st->retention, doc);
 }
 
+static void document_will_change(struct server *srv, struct document *doc, const struct lsp_range *range,
+                                 const char *text, size_t len)
+{
+    struct inline_state *st = server_feature_state(srv, &inline_feature);
+    if (st) retention_will_change(st->retention, doc, range, text, len);
+}
+
 static void document_closed(struct server *srv, const char *uri)
 {
     struct inline_state *st = server_feature_state(srv, &inline_feature);
@@ -883,5 +884,6 @@ const struct lsp_feature inline_feature = {
     .shutdown = shutdown_feature,
     .document_changed = document_changed,
     .document_closed = document_closed,
+    .document_will_change = document_will_change,
     .commands = inline_commands,
 };

@@ -312,13 +312,17 @@ static void add_item_id(cJSON *o, const char *name, const char *item_id)
     if (candidate >= 0) cJSON_AddNumberToObject(o, "candidate", candidate);
 }
 
-void ledger_accept(struct ledger *l, const char *attempt_id)
+static void accept_line(struct ledger *l, const char *attempt_id, bool inferred)
 {
     if (!l || !attempt_id || l->closing) return;
     cJSON *o = timed_line();
     add_item_id(o, "accept", attempt_id);
+    if (inferred) cJSON_AddBoolToObject(o, "inferred", true);
     enqueue_json(l, o);
 }
+
+void ledger_accept(struct ledger *l, const char *attempt_id) { accept_line(l, attempt_id, false); }
+void ledger_accept_inferred(struct ledger *l, const char *attempt_id) { accept_line(l, attempt_id, true); }
 
 static const char *const signal_names[SIGNAL_COUNT] = {
     "shown", "partial", "rejected", "retained", "offered", "applied", "reverted",
@@ -337,8 +341,8 @@ int ledger_signal_parse(const char *name)
     return -1;
 }
 
-void ledger_signal(struct ledger *l, enum ledger_signal kind, const char *attempt_id,
-                   long chars, long of)
+static void signal_line(struct ledger *l, enum ledger_signal kind, const char *attempt_id,
+                        long chars, long of, bool inferred)
 {
     if (!l || !attempt_id || !*attempt_id || l->closing || !ledger_signal_name(kind) ||
         kind == SIGNAL_OFFERED)
@@ -348,7 +352,20 @@ void ledger_signal(struct ledger *l, enum ledger_signal kind, const char *attemp
     add_item_id(o, "attempt_id", attempt_id);
     if (chars >= 0) cJSON_AddNumberToObject(o, "chars", (double)chars);
     if (of >= 0) cJSON_AddNumberToObject(o, "of", (double)of);
+    if (inferred) cJSON_AddBoolToObject(o, "inferred", true);
     enqueue_json(l, o);
+}
+
+void ledger_signal(struct ledger *l, enum ledger_signal kind, const char *attempt_id,
+                   long chars, long of)
+{
+    signal_line(l, kind, attempt_id, chars, of, false);
+}
+
+void ledger_signal_inferred(struct ledger *l, enum ledger_signal kind, const char *attempt_id,
+                            long chars)
+{
+    signal_line(l, kind, attempt_id, chars, -1, true);
 }
 
 void ledger_offered(struct ledger *l, const char *task, const char *model, long count)

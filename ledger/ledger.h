@@ -94,6 +94,12 @@ int ledger_signal_parse(const char *name);
  * Counts only: never text. */
 void ledger_signal(struct ledger *ledger, enum ledger_signal kind, const char *attempt_id,
                    long chars, long of);
+/* The same acceptance and signal lines when the server inferred them from the
+ * document (the editor reported nothing): "inferred":true is added. Readers fold them
+ * as any other. */
+void ledger_accept_inferred(struct ledger *ledger, const char *attempt_id);
+void ledger_signal_inferred(struct ledger *ledger, enum ledger_signal kind, const char *attempt_id,
+                            long chars);
 /* {"time","signal":"offered","task","model","count"}: code actions listed in a menu
  * before any attempt exists. */
 void ledger_offered(struct ledger *ledger, const char *task, const char *model, long count);

@@ -16,7 +16,8 @@ def rng(line, start, end=None):
             "end": {"line": line, "character": start if end is None else end}}
 
 
-class TestInlineSignals(InlineBase):
+class SignalsBase(InlineBase):
+    """Ledger helpers for signal tests (no tests of its own)."""
     inline = {"retention_ms": 300}
 
     def ledger_lines(self):
@@ -44,6 +45,8 @@ class TestInlineSignals(InlineBase):
         self.assertEqual(item["insertText"], "value + 1")
         return doc, item
 
+
+class TestInlineSignals(SignalsBase):
     def test_shown_accept_retained_language(self):
         v = [1]
         doc, item = self.offer("sig_full.py", v)

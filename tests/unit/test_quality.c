@@ -425,3 +425,36 @@ TEST(quality_applied_then_retried_on_a_stronger_model_is_worth_nothing)
     ASSERT_EQ(e.accepted, 2);   /* it was applied; its value is what changed */
     quality_free(q);
 }
+
+/* Outcomes the server inferred from the document ("inferred":true, written when the
+ * editor ran no command) count exactly as the ones the editor reported. */
+TEST(quality_inferred_lines_count_as_reported_ones)
+{
+    struct quality_table *told = quality_new(), *inferred = quality_new();
+    struct quality_table *tables[2] = { told, inferred };
+    for (int t = 0; t < 2; t++) {
+        const char *mark = t ? ",\"inferred\":true" : "";
+        char line[256];
+        attempt(tables[t], "a1", "inline", "c", "m", "ok", 0);
+        attempt(tables[t], "a2", "inline", "c", "m", "ok", 0);
+        attempt(tables[t], "a3", "inline", "c", "m", "ok", 0);
+        snprintf(line, sizeof line, "{\"time\":\"" T0 "\",\"accept\":\"a1\"%s}", mark);
+        ASSERT(quality_note_line(tables[t], line, ALL_TIME));
+        snprintf(line, sizeof line, "{\"time\":\"" T0 "\",\"signal\":\"partial\",\"attempt_id\":\"a2\","
+                 "\"chars\":5%s}", mark);
+        ASSERT(quality_note_line(tables[t], line, ALL_TIME));
+        snprintf(line, sizeof line, "{\"time\":\"" T0 "\",\"signal\":\"rejected\",\"attempt_id\":\"a3\"%s}", mark);
+        quality_note_line(tables[t], line, ALL_TIME);
+    }
+    struct quality_estimate a, b;
+    ASSERT(quality_lookup(told, "inline", "c", "m", &a));
+    ASSERT(quality_lookup(inferred, "inline", "c", "m", &b));
+    ASSERT_EQ(b.accepted, 1);
+    ASSERT_EQ(b.partial, 1);
+    ASSERT_EQ(a.accepted, b.accepted);
+    ASSERT_EQ(a.partial, b.partial);
+    ASSERT_NEAR(a.quality, b.quality, 1e-12);
+    ASSERT_NEAR(b.quality, (1 + 0.5 + 1) / (3 + 2), 1e-9);
+    quality_free(told);
+    quality_free(inferred);
+}

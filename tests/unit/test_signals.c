@@ -142,6 +142,9 @@ TEST(signals_writer_lines_hold_counts_only)
     ledger_signal(l, SIGNAL_SHOWN, "", -1, -1);            /* no id: nothing written */
     ledger_signal(l, (enum ledger_signal)99, "x-1", -1, -1);   /* unknown kind: nothing */
     ledger_offered(l, "refactor", "reasoning", 3);
+    ledger_accept_inferred(l, "x-1");
+    ledger_signal_inferred(l, SIGNAL_PARTIAL, "x-1", 6);
+    ledger_signal_inferred(l, SIGNAL_REJECTED, "x-2", -1);
     ledger_close(l);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
@@ -153,11 +156,14 @@ TEST(signals_writer_lines_hold_counts_only)
         "\",\"signal\":\"partial\",\"attempt_id\":\"x-1\",\"chars\":5}\n",
         "\",\"signal\":\"retained\",\"attempt_id\":\"x-1\",\"chars\":4,\"of\":5}\n",
         "\",\"signal\":\"offered\",\"task\":\"refactor\",\"model\":\"reasoning\",\"count\":3}\n",
+        "\",\"accept\":\"x-1\",\"inferred\":true}\n",
+        "\",\"signal\":\"partial\",\"attempt_id\":\"x-1\",\"chars\":6,\"inferred\":true}\n",
+        "\",\"signal\":\"rejected\",\"attempt_id\":\"x-2\",\"inferred\":true}\n",
     };
-    for (size_t i = 0; i < 4; i++) ASSERT(strstr(text, want[i]) != NULL);
+    for (size_t i = 0; i < 7; i++) ASSERT(strstr(text, want[i]) != NULL);
     int lines = 0;
     for (char *c = text; *c; c++) lines += *c == '\n';
-    ASSERT_EQ(lines, 5);
+    ASSERT_EQ(lines, 8);
     ASSERT_EQ(ledger_signal_parse("finding_dismissed"), SIGNAL_FINDING_DISMISSED);
     ASSERT_EQ(ledger_signal_parse("nope"), -1);
     ASSERT_STREQ(ledger_signal_name(SIGNAL_RETRY_STRONGER), "retry_stronger");

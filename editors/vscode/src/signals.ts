@@ -7,6 +7,9 @@
 // them on it before it is registered. VS Code calls them where its
 // inlineCompletionsAdditions API is enabled; elsewhere they are never called and
 // nothing changes. Accepting in full still runs the item's own switchboard.accept.
+// The server also reads partial accepts and typed-over suggestions from the document
+// (docs/inline.md), which is all stable VS Code gets; it writes each outcome once per
+// attempt, so reporting here as well never doubles a ledger line.
 // No vscode import: the logic is tested with plain objects.
 
 export type Send = (command: string, args: unknown[]) => void;
