@@ -133,6 +133,22 @@ class TestOneRequest(CandidatesBase):
         self.assertEqual(got, [("accept", attempt, 2, None), ("retained", attempt, 2, 11),
                                ("shown", attempt, 2, None)])
 
+    def test_inserting_a_candidate_without_the_command_is_inferred_with_its_index(self):
+        self.fs.default(texts=["a + b", "b + a", "sum((a, b))"])
+        text = "total = "
+        doc = uri("infer_openai.py")
+        self.client.open(doc, text, "python")
+        items = self.items(self.inline_request(doc, position_of(text, len(text), "utf-16"), trigger=1))
+        attempt = items[1]["command"]["arguments"][0].split("#")[0]
+        rng = {"start": {"line": 0, "character": 8}, "end": {"line": 0, "character": 8}}
+        self.client.change(doc, 2, [{"range": rng, "text": "b + a"}])
+        deadline = time.time() + 5
+        accepts = []
+        while time.time() < deadline and not accepts:
+            accepts = [l for l in self.ledger_lines(0) if l.get("accept") == attempt]
+            time.sleep(0.05)
+        self.assertEqual([(a.get("candidate"), a.get("inferred")) for a in accepts], [(1, True)])
+
     def test_invoked_after_automatic_asks_for_the_set_once(self):
         self.fs.default(texts=["x()", "y()", "z()"])
         text = "value = "
