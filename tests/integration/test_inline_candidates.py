@@ -9,6 +9,8 @@ import unittest
 
 from test_inline import InlineBase, position_of, uri
 
+AFTER_TOTAL = {"start": {"line": 0, "character": 8}, "end": {"line": 0, "character": 8}}   # "total = |"
+
 
 class CandidatesBase(InlineBase):
     inline = {"candidates": 3}
@@ -64,6 +66,13 @@ class TestOneRequest(CandidatesBase):
         self.client.open(doc, text, "python")
         return self.items(self.inline_request(doc, position_of(text, len(text), "utf-16"), trigger=1))
 
+    def ask_set(self, name):
+        """The three items of a one-request set for a document ending in "total = "."""
+        self.fs.default(texts=["a + b", "b + a", "sum((a, b))"])
+        items = self.ask(name)
+        self.assertEqual(len(items), 3)
+        return items
+
     def attempts_of_last_request(self, want):
         lines = [l for l in self.ledger_lines(want) if "attempt" in l]
         return [l for l in lines if l["request_id"] == lines[-1]["request_id"]]
@@ -93,9 +102,7 @@ class TestOneRequest(CandidatesBase):
         self.assertAlmostEqual(line["cost_usd"], (usage["input"] * 1.0 + usage["output"] * 2.0) / 1e6)
 
     def test_accepting_the_second_item_records_it_once_with_its_index(self):
-        self.fs.default(texts=["a + b", "b + a", "sum((a, b))"])
-        items = self.ask("accept_openai.py")
-        self.assertEqual(len(items), 3)
+        items = self.ask_set("accept_openai.py")
         before = len(self.ledger_lines(2))
         result, error = self.client.execute_command("switchboard.accept", items[1]["command"]["arguments"])
         self.assertIsNone(error)
@@ -110,16 +117,12 @@ class TestOneRequest(CandidatesBase):
         self.assertEqual((total["attempts"], total["requests"], total["accepted"]), (2, 2, 1))
 
     def test_signals_and_retention_of_one_candidate_name_it(self):
-        self.fs.default(texts=["a + b", "b + a", "sum((a, b))"])
-        text = "total = "
         doc = uri("retain_openai.py")
-        self.client.open(doc, text, "python")
-        items = self.items(self.inline_request(doc, position_of(text, len(text), "utf-16"), trigger=1))
+        items = self.ask_set("retain_openai.py")
         item_id = items[2]["command"]["arguments"][0]
         attempt = item_id.split("#")[0]
         self.assertIsNone(self.client.execute_command("switchboard.shown", [item_id])[1])
-        rng = {"start": {"line": 0, "character": 8}, "end": {"line": 0, "character": 8}}
-        self.client.change(doc, 2, [{"range": rng, "text": "sum((a, b))"}])
+        self.client.change(doc, 2, [{"range": AFTER_TOTAL, "text": "sum((a, b))"}])
         self.assertIsNone(self.client.execute_command("switchboard.accept", [item_id])[1])
         self.client.close_document(doc)   # retention is measured at once
         deadline = time.time() + 5
@@ -134,14 +137,10 @@ class TestOneRequest(CandidatesBase):
                                ("shown", attempt, 2, None)])
 
     def test_inserting_a_candidate_without_the_command_is_inferred_with_its_index(self):
-        self.fs.default(texts=["a + b", "b + a", "sum((a, b))"])
-        text = "total = "
         doc = uri("infer_openai.py")
-        self.client.open(doc, text, "python")
-        items = self.items(self.inline_request(doc, position_of(text, len(text), "utf-16"), trigger=1))
+        items = self.ask_set("infer_openai.py")
         attempt = items[1]["command"]["arguments"][0].split("#")[0]
-        rng = {"start": {"line": 0, "character": 8}, "end": {"line": 0, "character": 8}}
-        self.client.change(doc, 2, [{"range": rng, "text": "b + a"}])
+        self.client.change(doc, 2, [{"range": AFTER_TOTAL, "text": "b + a"}])
         deadline = time.time() + 5
         accepts = []
         while time.time() < deadline and not accepts:
