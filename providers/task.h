@@ -71,6 +71,10 @@ struct task {
      * adapter_temperature), so the same request body is never sent twice; the
      * ledger records it so stats count the candidates as one editor request. */
     int candidate;
+    /* Inline, explicit trigger: how many candidates to ask for in this one request (0 or
+     * 1: one). Adapters with PROVIDER_CAP_N_CHOICES send it as `n`, so the prompt is
+     * billed once; the others ignore it and answer one. */
+    int n;
     /* privacy.local_only matched the document: only models whose endpoint is on this
      * machine (loopback) may serve it, fallback included (router/plan.c). */
     bool local_only;

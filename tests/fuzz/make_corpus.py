@@ -124,6 +124,24 @@ ERROR_BODIES = [
 ]
 
 
+def choice_streams():
+    """Streams of requests for several choices (`n`): chat and completions chunks naming
+    each choice's index, one out of range, a finish per choice, usage once."""
+    chat, comp = [], []
+    for i, text in [(0, "a"), (2, "c"), (1, "b"), (9, "never asked"), (-1, "negative")]:
+        chat.append({"choices": [{"index": i, "delta": {"content": text}, "finish_reason": None}]})
+        comp.append({"choices": [{"index": i, "text": text, "finish_reason": None}]})
+    chat.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"},
+                             {"index": 1, "delta": {"refusal": "no"}, "finish_reason": "stop"},
+                             {"index": 2, "delta": {}, "finish_reason": "length"}]})
+    comp.append({"choices": [{"index": k, "text": "", "finish_reason": "stop"} for k in range(3)]})
+    usage = {"choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": 12}}
+    def body(chunks):
+        return b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks + [usage]) + \
+            b"data: [DONE]\n\n"
+    return [("openai", body(chat)), ("openai_completions", body(comp))]
+
+
 def adapters_and_streams(fixtures):
     all_streams = streams(fixtures)
     for i, s in enumerate(all_streams):
@@ -137,6 +155,12 @@ def adapters_and_streams(fixtures):
     for a in range(len(ADAPTERS)):
         for body in ERROR_BODIES:
             put("fuzz_adapters", bytes([a, 0]) + body)
+    # the first byte also says how many choices were asked for: 1 + byte // kinds % 8
+    for kind, s in choice_streams():
+        put("fuzz_stream", bytes([1]) + s)
+        for _, data in events(s):
+            for n in (2, 3, 8):
+                put("fuzz_adapters", bytes([ADAPTERS.index(kind) + len(ADAPTERS) * (n - 1), 0]) + data)
 
 
 def configs():

@@ -139,8 +139,9 @@ T.test('next asks for more suggestions, then moves between them',
   { needs = { 'inlineCompletionProvider' } }, function()
   local bufnr = typed_until_ghost('cycle.py')
   T.eq(ghost_text(bufnr), 'a + b', 'the automatic suggestion')
-  -- The invoked request asks the fast model for two candidates: give them other texts.
-  T.fake('POST', 'enqueue', { queue = { { text = 'a - b' }, { text = 'a * b' } } })
+  -- The invoked request asks the fast model for two candidates (one request with n = 2,
+  -- the fast model's API takes it): give its two choices other texts.
+  T.fake('POST', 'enqueue', { queue = { { texts = { 'a - b', 'a * b' } } } })
   T.feed('<M-]>', true)
   T.wait_for(function()
     local t = ghost_text(bufnr)
