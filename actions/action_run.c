@@ -330,7 +330,9 @@ static void on_done(void *data, const struct route_result *r)
     job->early = e;
 }
 
-static const struct route_callbacks callbacks = { on_attempt, on_text, on_reset, on_done };
+static const struct route_callbacks callbacks = {
+    .on_attempt = on_attempt, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
+};
 
 bool action_planned_model(struct router *router, const struct task *task, char *out, size_t n)
 {

@@ -48,6 +48,14 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+char *xmemdup0(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    if (n) memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
 void xfree_secret(char *s)
 {
     if (!s) return;

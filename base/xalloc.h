@@ -11,6 +11,8 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);           /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
+/* Exactly n bytes of s (embedded NULs kept, unlike xstrndup) and a terminating NUL. */
+char *xmemdup0(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Frees a NUL-terminated secret (an API key) after zeroing it, in a way the compiler
  * may not drop as a dead store before free. NULL is fine. */

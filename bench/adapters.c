@@ -14,7 +14,11 @@
 #define PIECE 1400
 
 static size_t text_total;
-static void on_text(void *data, const char *text, size_t len) { (void)data; (void)text; text_total += len; }
+static void on_text(void *data, int choice, const char *text, size_t len)
+{
+    (void)data; (void)choice; (void)text;
+    text_total += len;
+}
 
 struct api { const char *name; const struct provider_ops *ops; enum stream_format fmt; };
 

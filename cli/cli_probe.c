@@ -59,9 +59,10 @@ static void fail(struct probe *p, enum provider_error_class cls, const char *fmt
     va_end(ap);
 }
 
-static int on_text(void *data, const char *text, size_t len)
+static int on_text(void *data, int choice, const char *text, size_t len)
 {
     struct probe *p = data;
+    (void)choice;
     (void)text;
     if (p->out.first_token_ms < 0)
         p->out.first_token_ms = (long)((clock_monotonic_us() - p->x.start_us) / 1000);

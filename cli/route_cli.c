@@ -64,7 +64,7 @@ static int build_task(const struct route_args *a, struct task *t)
     int kind = task_kind_parse(a->task);
     if (kind < 0) return bad_usage("unknown task kind '%s'", a->task);
     int trigger = a->trigger ? task_trigger_parse(a->trigger)
-                             : (kind == TASK_INLINE ? TRIGGER_AUTOMATIC : TRIGGER_INVOKED);
+                             : (int)task_default_trigger((enum task_kind)kind);
     if (trigger < 0) return bad_usage("unknown trigger '%s' (automatic or invoked)", a->trigger);
     memset(t, 0, sizeof *t);
     t->kind = (enum task_kind)kind;

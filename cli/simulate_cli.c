@@ -53,6 +53,12 @@ char *simulate_render_text(const cJSON *r)
     }
     buf_printf(&b, "%-16s %12.2f %8s %14s %12s %12.6f\n", "total", json_get_number(r, "served", 0),
                "", "", "", json_get_number(r, "total_cost_usd", 0));
+    buf_printf(&b, "\n%-16s %12s %12s %12s\n", "TASK", "TASKS", "SERVED", "COST USD");
+    cJSON_ArrayForEach(m, json_member(r, "by_task")) {
+        buf_printf(&b, "%-16s %12.2f %12.2f %12.6f\n", json_get_string(m, "task"),
+                   json_get_number(m, "tasks", 0), json_get_number(m, "served", 0),
+                   json_get_number(m, "cost_usd", 0));
+    }
     buf_printf(&b, "\nAgainst single-model baselines (every served task sent to one model):\n");
     buf_printf(&b, "  %-16s %14s %14s %9s\n", "ALL TO", "BASELINE USD", "SAVED USD", "SAVED");
     cJSON_ArrayForEach(m, json_member(r, "baselines")) {

@@ -57,7 +57,11 @@ static int parse_when(struct cfg_ctx *c, struct route_rule *r, const cJSON *rule
     char wp[CFG_PATH_MAX];
     cfg_path_key(wp, path, "when");
     cfg_check_keys(c, when, wp, when_keys);
-    const char *kinds = "inline, refactor, fix, docs, tests, review, explain, architecture";
+    const char *kind_list[TASK_KIND_COUNT + 1];   /* every kind, so a new one is never missing */
+    for (int k = 0; k < TASK_KIND_COUNT; k++) kind_list[k] = task_kind_name((enum task_kind)k);
+    kind_list[TASK_KIND_COUNT] = NULL;
+    char kinds[256];
+    cfg_join_names(kinds, sizeof kinds, kind_list);
     if (parse_mask(c, when, "task", wp, "task kind", task_kind_parse, kinds, &r->task_mask) < 0 ||
         parse_mask(c, when, "trigger", wp, "trigger", task_trigger_parse, "automatic, invoked",
                    &r->trigger_mask) < 0 ||

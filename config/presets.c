@@ -56,16 +56,22 @@ static void rank(const struct config *cfg, struct ranking *r, double (*key)(cons
     }
 }
 
-enum pick { PICK_FIM, PICK_CHAT, PICK_LOCAL_CHAT, PICK_REMOTE_CHAT };
+/* Declared for the Zeta next-edit prompt: a model trained for next-edit prediction. */
+static bool is_zeta(const struct model_spec *m) { return m->next_edit_format == NEXT_EDIT_ZETA; }
+
+enum pick { PICK_FIM, PICK_CHAT, PICK_LOCAL_CHAT, PICK_REMOTE_CHAT, PICK_NEXT_EDIT };
 
 static void collect(const struct config *cfg, struct ranking *r, enum pick pick)
 {
     r->count = 0;
     for (size_t i = 0; i < cfg->model_count && r->count < ROUTE_PLAN_MAX_PRESET; i++) {
         const struct model_spec *m = &cfg->models[i];
+        /* a model trained for next-edit prediction does nothing else well */
+        if (pick != PICK_NEXT_EDIT && is_zeta(m)) continue;
         bool take = pick == PICK_FIM ? config_model_fim_capable(m)
                   : pick == PICK_CHAT ? config_model_chat_capable(m)
                   : pick == PICK_LOCAL_CHAT ? config_model_chat_capable(m) && is_local(m)
+                  : pick == PICK_NEXT_EDIT ? config_model_chat_capable(m) || is_zeta(m)
                   : config_model_chat_capable(m) && !is_local(m);
         if (take) r->idx[r->count++] = i;
     }
@@ -82,6 +88,16 @@ static void drop_reasoning(const struct config *cfg, struct ranking *r)
     if (out.count) *r = out;
 }
 
+/* Stable partition: the models for which pred holds go to the front. */
+static void to_front(const struct config *cfg, struct ranking *r, bool (*pred)(const struct model_spec *))
+{
+    struct ranking out = { .count = 0 };
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < r->count; i++)
+            if (pred(&cfg->models[r->idx[i]]) == (pass == 0)) out.idx[out.count++] = r->idx[i];
+    *r = out;
+}
+
 /* Inline: FIM-capable by cost, local last; with none, the cheapest chat models. */
 static void inline_ranking(const struct config *cfg, struct ranking *r, bool local_first)
 {
@@ -91,13 +107,20 @@ static void inline_ranking(const struct config *cfg, struct ranking *r, bool loc
         drop_reasoning(cfg, r);
     }
     rank(cfg, r, blended_cost, false, !local_first);
-    if (local_first) {   /* stable partition: local models to the front */
-        struct ranking out = { .count = 0 };
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t i = 0; i < r->count; i++)
-                if (is_local(&cfg->models[r->idx[i]]) == (pass == 0)) out.idx[out.count++] = r->idx[i];
-        *r = out;
-    }
+    if (local_first) to_front(cfg, r, is_local);
+}
+
+/* Next edit answers at once like inline (task_answers_at_once) but rewrites a region:
+ * chat models and those declared for the Zeta prompt, never FIM-only APIs. The
+ * cheapest that do not think first, local last (first when local_first); models
+ * trained for next-edit prediction (next_edit_format "zeta") ahead of all. */
+static void next_edit_ranking(const struct config *cfg, struct ranking *r, bool local_first)
+{
+    collect(cfg, r, PICK_NEXT_EDIT);
+    drop_reasoning(cfg, r);
+    rank(cfg, r, blended_cost, false, !local_first);
+    if (local_first) to_front(cfg, r, is_local);
+    to_front(cfg, r, is_zeta);
 }
 
 static void depth_ranking(const struct config *cfg, struct ranking *r)
@@ -162,12 +185,14 @@ static void add_route(const struct config *cfg, cJSON *routes, const char *name,
 }
 
 static const char *const inline_task[] = { "inline", NULL };
+static const char *const next_edit_task[] = { "next_edit", NULL };
 static const char *const light_tasks[] = { "docs", "explain", NULL };
 
 static void expand_primary_budget(const struct config *cfg, cJSON *routes)
 {
-    struct ranking in, depth, cheap, pair = { .count = 0 };
+    struct ranking in, ne, depth, cheap, pair = { .count = 0 };
     inline_ranking(cfg, &in, false);
+    next_edit_ranking(cfg, &ne, false);
     depth_ranking(cfg, &depth);
     cheap = depth;
     rank(cfg, &cheap, blended_cost, false, false);
@@ -175,13 +200,15 @@ static void expand_primary_budget(const struct config *cfg, cJSON *routes)
     append_unique(&pair, &cheap);
     pair.count = pair.count > 2 ? 2 : pair.count;
     add_route(cfg, routes, "primary-budget-fallback: inline", inline_task, &in);
+    add_route(cfg, routes, "primary-budget-fallback: next edit", next_edit_task, &ne);
     add_route(cfg, routes, "primary-budget-fallback: primary then budget", NULL, &pair);
 }
 
 static void expand_selfhost(const struct config *cfg, cJSON *routes, char *note, size_t notelen)
 {
-    struct ranking in, local, remote, light, heavy;
+    struct ranking in, ne, local, remote, light, heavy;
     inline_ranking(cfg, &in, true);
+    next_edit_ranking(cfg, &ne, true);
     collect(cfg, &local, PICK_LOCAL_CHAT);
     collect(cfg, &remote, PICK_REMOTE_CHAT);
     rank(cfg, &remote, strength, true, false);
@@ -193,6 +220,7 @@ static void expand_selfhost(const struct config *cfg, cJSON *routes, char *note,
     heavy = remote;
     append_unique(&heavy, &local);
     add_route(cfg, routes, "selfhost-premium: inline", inline_task, &in);
+    add_route(cfg, routes, "selfhost-premium: next edit", next_edit_task, &ne);
     add_route(cfg, routes, "selfhost-premium: light tasks", light_tasks, &light);
     add_route(cfg, routes, "selfhost-premium: premium", NULL, &heavy);
 }
@@ -201,22 +229,27 @@ cJSON *preset_routes(const struct config *cfg, const char *preset, char *note, s
 {
     cJSON *routes = cJSON_CreateArray();
     note[0] = '\0';
-    struct ranking in, depth;
+    struct ranking in, ne, depth;
     if (strcmp(preset, "primary-budget-fallback") == 0) {
         expand_primary_budget(cfg, routes);
     } else if (strcmp(preset, "selfhost-premium") == 0) {
         expand_selfhost(cfg, routes, note, notelen);
     } else if (strcmp(preset, "provider-diversity") == 0) {
         inline_ranking(cfg, &in, false);
+        next_edit_ranking(cfg, &ne, false);
         depth_ranking(cfg, &depth);
         diversify(cfg, &in);
+        diversify(cfg, &ne);
         diversify(cfg, &depth);
         add_route(cfg, routes, "provider-diversity: inline", inline_task, &in);
+        add_route(cfg, routes, "provider-diversity: next edit", next_edit_task, &ne);
         add_route(cfg, routes, "provider-diversity: actions", NULL, &depth);
     } else {   /* speed-depth, also the default when no routes are written */
         inline_ranking(cfg, &in, false);
+        next_edit_ranking(cfg, &ne, false);
         depth_ranking(cfg, &depth);
         add_route(cfg, routes, "speed-depth: inline", inline_task, &in);
+        add_route(cfg, routes, "speed-depth: next edit", next_edit_task, &ne);
         add_route(cfg, routes, "speed-depth: actions", NULL, &depth);
     }
     return routes;

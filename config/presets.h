@@ -15,6 +15,11 @@
  *                           review, tests, architecture -> the strongest remote model
  *                           first with local fallback.
  *
+ * Every preset also routes next_edit on its own, before its catch-all: models that
+ * can rewrite a region (chat, or declared next_edit_format "zeta") and do not think
+ * first, cheapest first, local last (first for selfhost-premium), a zeta model ahead
+ * of all; a zeta model is in no other route.
+ *
  * Output price stands in for strength: list prices track capability closely enough
  * to pick "the premium model" of a set, and the user can always write routes. */
 #ifndef CONFIG_PRESETS_H

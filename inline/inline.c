@@ -4,11 +4,14 @@
  * answers from the cache at once when it can, else waits out the debounce (automatic
  * triggers; a newer request for the document supersedes it meanwhile, so the task
  * still matches the document) and starts one router run per candidate, answering
- * when they end. A newer request for the same document, $/cancelRequest, closing the
- * document or shutdown end it early: its runs are cancelled (the router closes the
- * upstream connection) and the editor gets RequestCancelled. For
- * textDocument/completion a timer bounds the wait: at completion_wait_ms the answer
- * goes out without AI items and the runs continue only to fill the cache.
+ * when they end; or, when the first target takes several choices in one request
+ * (PROVIDER_CAP_N_CHOICES), one run asking for all the candidates, whose choices
+ * land in the slots by index. A newer request for the same document,
+ * $/cancelRequest, closing the document or shutdown end it early: its runs are
+ * cancelled (the router closes the upstream connection) and the editor gets
+ * RequestCancelled. For textDocument/completion a timer bounds the wait: at
+ * completion_wait_ms the answer goes out without AI items and the runs continue only
+ * to fill the cache.
  * A next-edit prediction at the cursor may add one more item (inline_nes.h); its run
  * goes with the request's runs: answered together, cancelled together.
  *
@@ -40,7 +43,8 @@ struct pending;
 struct run_slot {
     struct pending *owner;
     struct route_run *run;     /* NULL when not running */
-    struct buf text;
+    struct buf text;           /* this run's text, or choice k's of a one-request run */
+    bool complete;             /* one-request run: choice k is complete (early stop) */
 };
 
 struct pending {
@@ -66,6 +70,10 @@ struct pending {
     struct lsp_range word_range;
     struct run_slot slots[INLINE_MAX_RUNS];
     size_t slot_count, slots_done;
+    size_t asked;              /* candidates asked for (the cache keeps it) */
+    bool first_takes_n;        /* the first target takes several choices in one request */
+    int choices;               /* one-request run: candidates asked in it, else 0 */
+    int live_choices;          /* ... and those its current attempt's target gives */
     bool launching;
     char *texts[INLINE_MAX_RUNS];
     char *attempts[INLINE_MAX_RUNS];
@@ -252,7 +260,7 @@ static void finish(struct pending *p)
         inline_cache_put(st->cache, p->task.prefix, strlen(p->task.prefix), p->task.suffix,
                          strlen(p->task.suffix), p->variant, p->model,
                          (const char *const *)p->texts, (const char *const *)p->attempts,
-                         p->result_count, p->slot_count);
+                         p->result_count, p->asked);
     if (p->req && !p->result_count && p->error[0] && p->trigger == TRIGGER_INVOKED &&
         p->kind == PENDING_INLINE && !inline_nes_has_item(&p->nes)) {
         struct rpc_request *req = p->req;
@@ -294,16 +302,18 @@ static void add_result(struct pending *p, char *text, const char *attempt_id)
     p->result_count++;
 }
 
-static void on_done(void *data, const struct route_result *result)
+/* The post-processed answer as one more candidate (merged with an identical one). */
+static void add_candidate(struct pending *p, const char *raw, const char *attempt_id)
 {
-    struct run_slot *slot = data;
+    char *text = postprocess_apply(raw, strlen(raw), &p->pp);
+    if (text) add_result(p, text, attempt_id);
+}
+
+/* A run ended: its model or its error is remembered; the last one finishes p. */
+static void run_ended(struct run_slot *slot, const struct route_result *result)
+{
     struct pending *p = slot->owner;
-    slot->run = NULL;
-    p->slots_done++;
     if (result->ok) {
-        const char *raw = result->text ? result->text : buf_str(&slot->text);
-        char *text = postprocess_apply(raw, strlen(raw), &p->pp);
-        if (text) add_result(p, text, result->attempt_id);
         if (!p->model && result->model) p->model = xstrdup(result->model);
     } else if (!p->error[0]) {
         snprintf(p->error, sizeof p->error, "%s", result->message[0] ? result->message : "no model answered");
@@ -326,27 +336,109 @@ static bool wants_next_edit(const struct pending *p)
     return !p->has_selected;
 }
 
+static void on_done(void *data, const struct route_result *result)
+{
+    struct run_slot *slot = data;
+    slot->run = NULL;
+    slot->owner->slots_done++;
+    if (result->ok) add_candidate(slot->owner, result->text ? result->text : buf_str(&slot->text),
+                                  result->attempt_id);
+    run_ended(slot, result);
+}
+
+/* ---- one request, several choices ---- */
+
+/* An attempt starts: a target without several choices (a fallback) answers choice 0
+ * only, so early stop must not wait for the others. */
+static void on_choices_attempt(void *data, const struct model_spec *model, int attempt)
+{
+    struct pending *p = ((struct run_slot *)data)->owner;
+    (void)attempt;
+    p->live_choices = provider_choices(provider_find(model->provider_kind), &p->task);
+}
+
+/* Choice k's text goes to slot k. Early stop per choice: a complete choice takes no
+ * more text, and the request stops once every choice the target gives is complete. */
+static int on_choice_text(void *data, int choice, const char *text, size_t len)
+{
+    struct pending *p = ((struct run_slot *)data)->owner;
+    if (choice < 0 || choice >= p->choices) return 0;
+    struct run_slot *c = &p->slots[choice];
+    if (!c->complete) {
+        buf_append(&c->text, text, len);
+        c->complete = postprocess_is_complete(buf_str(&c->text), c->text.len, &p->pp);
+    }
+    for (int k = 0; k < p->live_choices && k < p->choices; k++)
+        if (!p->slots[k].complete) return 0;
+    return 1;
+}
+
+static void on_choices_reset(void *data)
+{
+    struct pending *p = ((struct run_slot *)data)->owner;
+    for (int k = 0; k < p->choices; k++) {
+        buf_reset(&p->slots[k].text);
+        p->slots[k].complete = false;
+    }
+}
+
+/* Each choice post-processed on its own, as a separate run's answer would be; items
+ * of a several-choice attempt are named ATTEMPT#K (ledger_item_id) so an acceptance
+ * says which candidate it was. */
+static void on_choices_done(void *data, const struct route_result *result)
+{
+    struct run_slot *slot = data;
+    struct pending *p = slot->owner;
+    slot->run = NULL;
+    p->slots_done++;
+    for (int k = 0; result->ok && k < p->choices; k++) {
+        if (k > 0 && !p->slots[k].text.len) continue;
+        char *id = result->choices > 1 ? ledger_item_id(result->attempt_id, k) : xstrdup(result->attempt_id);
+        add_candidate(p, buf_str(&p->slots[k].text), id);
+        free(id);
+    }
+    run_ended(slot, result);
+}
+
+/* One run asking for `want` candidates in one request (task.n): the prompt is billed
+ * once. The router's fallback may land on a target without several choices: that
+ * answers one candidate. */
+static void launch_choices(struct pending *p, size_t want)
+{
+    static const struct route_callbacks callbacks = {
+        .on_attempt = on_choices_attempt, .on_reset = on_choices_reset,
+        .on_done = on_choices_done, .on_choice_text = on_choice_text,
+    };
+    for (size_t k = 0; k < want; k++) p->slots[k].owner = p;
+    p->choices = p->live_choices = (int)want;
+    p->task.n = (int)want;
+    p->slot_count = 1;
+    p->slots[0].run = router_run(server_router(p->srv), &p->task, p->request_id, &callbacks, &p->slots[0]);
+    if (!p->slots[0].run) p->slots_done++;
+}
+
 /* ---- starting ---- */
 
 /* The first model the router would use and the multiline setting: the cache key's
  * variant. Not the single/multi-line decision itself: the context in the key already
  * fixes it for exact hits, and typed-through must reach a suggestion shown on an
  * empty line (multi-line) from the same line once it is typed into (single-line). */
-static char *variant_of(struct server *srv, const struct task *task, enum multiline_mode mode)
+static char *variant_of(const struct model_spec *first, enum multiline_mode mode)
+{
+    return xasprintf("%s|%d", first && first->name ? first->name : "", (int)mode);
+}
+
+/* The first model the router would use for task, or NULL. */
+static const struct model_spec *first_target(struct server *srv, const struct task *task)
 {
     struct router *router = server_router(srv);
     struct config *cfg = server_config(srv);
     struct route_plan plan;
-    const char *model = "";
-    if (router && cfg && router_plan(router, task, &plan) == 0) {
-        for (size_t i = 0; i < plan.count; i++) {
-            if (!plan.entries[i].skipped && plan.entries[i].model < cfg->model_count) {
-                model = cfg->models[plan.entries[i].model].name;
-                break;
-            }
-        }
-    }
-    return xasprintf("%s|%d", model ? model : "", (int)mode);
+    if (!router || !cfg || router_plan(router, task, &plan) != 0) return NULL;
+    for (size_t i = 0; i < plan.count; i++)
+        if (!plan.entries[i].skipped && plan.entries[i].model < cfg->model_count)
+            return &cfg->models[plan.entries[i].model];
+    return NULL;
 }
 
 /* With selectedCompletionInfo the model sees the selected item as already typed. */
@@ -385,7 +477,10 @@ static int prepare(struct pending *p, struct document *doc)
         p->word_range.start = document_position_at(doc, wstart, enc);
         p->word_range.end = p->pos;
     }
-    p->variant = variant_of(srv, &p->task, cfg->inline_opts.multiline);
+    const struct model_spec *first = first_target(srv, &p->task);
+    p->variant = variant_of(first, cfg->inline_opts.multiline);
+    const struct provider_ops *ops = first ? provider_find(first->provider_kind) : NULL;
+    p->first_takes_n = ops && (ops->caps & PROVIDER_CAP_N_CHOICES);
     return 0;
 }
 
@@ -508,7 +603,8 @@ static bool answer_locally(struct pending *p)
     return false;
 }
 
-/* Starts the router runs for the prepared task. */
+/* Starts the router runs for the prepared task: several candidates in one request
+ * where the first target takes that, else one run per candidate. */
 static void launch(struct pending *p)
 {
     struct server *srv = p->srv;
@@ -521,12 +617,17 @@ static void launch(struct pending *p)
     p->launching = true;
     if (wants_next_edit(p))
         inline_nes_start(&p->nes, srv, p->uri, p->pos, p->request_id, on_next_edit, p);
-    for (size_t i = 0; i < runs; i++) {
-        struct run_slot *slot = &p->slots[p->slot_count++];
-        slot->owner = p;
-        p->task.candidate = (int)i;   /* each candidate samples differently (router copies the task) */
-        slot->run = router_run(router, &p->task, p->request_id, &callbacks, slot);
-        if (!slot->run) p->slots_done++;   /* could not start: no callback comes */
+    p->asked = runs;
+    if (runs > 1 && p->first_takes_n) {
+        launch_choices(p, runs);
+    } else {
+        for (size_t i = 0; i < runs; i++) {
+            struct run_slot *slot = &p->slots[p->slot_count++];
+            slot->owner = p;
+            p->task.candidate = (int)i;   /* each candidate samples differently (router copies the task) */
+            slot->run = router_run(router, &p->task, p->request_id, &callbacks, slot);
+            if (!slot->run) p->slots_done++;   /* could not start: no callback comes */
+        }
     }
     p->launching = false;
     if (p->slots_done == p->slot_count && !inline_nes_waiting(&p->nes)) {

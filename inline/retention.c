@@ -192,7 +192,10 @@ static void record_accept(struct retention *rt, struct offer *o, const char *att
     struct ledger *ledger = server_ledger(rt->srv);
     if (inferred) ledger_accept_inferred(ledger, attempt_id);
     else ledger_accept(ledger, attempt_id);
-    telemetry_suggestion_accepted(services_telemetry(rt->srv), attempt_id);
+    int candidate;   /* an item of a several-choice attempt, ATTEMPT#K: telemetry knows ATTEMPT */
+    char *attempt = xstrndup(attempt_id, ledger_item_split(attempt_id, &candidate));
+    telemetry_suggestion_accepted(services_telemetry(rt->srv), attempt);
+    free(attempt);
     if (!o) return;
     o->accepted = true;
     follow_accepted(rt, o, -1);

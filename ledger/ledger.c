@@ -203,6 +203,7 @@ static char *format_entry(const struct ledger_entry *e)
     add_string(o, "provider", e->provider);
     cJSON_AddNumberToObject(o, "attempt", e->attempt);
     if (e->candidate > 0) cJSON_AddNumberToObject(o, "candidate", e->candidate);
+    if (e->candidates > 1) cJSON_AddNumberToObject(o, "candidates", e->candidates);
     add_string(o, "outcome", e->outcome);
     cJSON_AddNumberToObject(o, "status", e->status);
     if (e->first_token_ms >= 0) cJSON_AddNumberToObject(o, "first_token_ms", (double)e->first_token_ms);
@@ -282,11 +283,40 @@ static void enqueue_json(struct ledger *l, cJSON *o)
     enqueue(l, text);
 }
 
+char *ledger_item_id(const char *attempt_id, int candidate)
+{
+    return xasprintf("%s#%d", attempt_id, candidate);
+}
+
+size_t ledger_item_split(const char *item_id, int *candidate)
+{
+    const char *hash = strrchr(item_id, '#');
+    char *end = NULL;
+    long k = hash && hash[1] ? strtol(hash + 1, &end, 10) : -1;
+    if (!hash || !end || *end || k < 0 || k >= 64) {   /* plain (or not ours): the whole id */
+        *candidate = -1;
+        return strlen(item_id);
+    }
+    *candidate = (int)k;
+    return (size_t)(hash - item_id);
+}
+
+/* name: the attempt's id part of item_id, then "candidate" when it named one. */
+static void add_item_id(cJSON *o, const char *name, const char *item_id)
+{
+    int candidate;
+    size_t len = ledger_item_split(item_id, &candidate);
+    char *attempt = xstrndup(item_id, len);
+    cJSON_AddStringToObject(o, name, attempt);
+    free(attempt);
+    if (candidate >= 0) cJSON_AddNumberToObject(o, "candidate", candidate);
+}
+
 static void accept_line(struct ledger *l, const char *attempt_id, bool inferred)
 {
     if (!l || !attempt_id || l->closing) return;
     cJSON *o = timed_line();
-    cJSON_AddStringToObject(o, "accept", attempt_id);
+    add_item_id(o, "accept", attempt_id);
     if (inferred) cJSON_AddBoolToObject(o, "inferred", true);
     enqueue_json(l, o);
 }
@@ -319,7 +349,7 @@ static void signal_line(struct ledger *l, enum ledger_signal kind, const char *a
         return;
     cJSON *o = timed_line();
     cJSON_AddStringToObject(o, "signal", ledger_signal_name(kind));
-    cJSON_AddStringToObject(o, "attempt_id", attempt_id);
+    add_item_id(o, "attempt_id", attempt_id);
     if (chars >= 0) cJSON_AddNumberToObject(o, "chars", (double)chars);
     if (of >= 0) cJSON_AddNumberToObject(o, "of", (double)of);
     if (inferred) cJSON_AddBoolToObject(o, "inferred", true);

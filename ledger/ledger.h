@@ -39,6 +39,9 @@ struct ledger_entry {
     int candidate;              /* 0, or k for the k-th extra candidate an explicit inline
                                    trigger asked for (its own run, same request_id);
                                    written as "candidate" only when > 0 */
+    int candidates;             /* how many candidates the one request asked for (the
+                                   API's `n`, prompt billed once); written as
+                                   "candidates" only when > 1 */
     const char *outcome;        /* ok, cancelled, timeout, rate_limited, overloaded, server_error,
                                    auth, quota, bad_request, context_length, budget, network */
     int status;
@@ -55,6 +58,15 @@ struct ledger_entry {
 struct ledger *ledger_open(uv_loop_t *loop, const char *path, long max_bytes, int keep,
                            char *err, size_t errlen);
 void ledger_record(struct ledger *ledger, const struct ledger_entry *entry);
+/* The candidates of one request that asked for several at once (ledger_entry
+ * candidates > 1) share its attempt; the editor's item for candidate K is named
+ * "ATTEMPT#K". ledger_accept and ledger_signal take an attempt id or such an item id,
+ * and write the attempt's id plus "candidate": K for the latter, so acceptance and
+ * retention count per editor request and still say which candidate it was. */
+char *ledger_item_id(const char *attempt_id, int candidate);   /* malloc'd */
+/* The length of the attempt id that item_id starts with; *candidate gets K, or -1 when
+ * item_id is a plain attempt id. */
+size_t ledger_item_split(const char *item_id, int *candidate);
 void ledger_accept(struct ledger *ledger, const char *attempt_id);
 /* What happened to an answer after it was given (docs/ledger-and-stats.md "Signals"). */
 enum ledger_signal {

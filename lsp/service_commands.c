@@ -116,7 +116,7 @@ void command_explain_route(struct server *srv, struct rpc_request *req, const cJ
     }
     struct task task = { .kind = (enum task_kind)k };
     const char *trigger = json_get_string(opts, "trigger");
-    int t = trigger ? task_trigger_parse(trigger) : (k == TASK_INLINE ? TRIGGER_AUTOMATIC : TRIGGER_INVOKED);
+    int t = trigger ? task_trigger_parse(trigger) : (int)task_default_trigger((enum task_kind)k);
     if (t < 0) {
         rpc_reply_error(req, RPC_INVALID_PARAMS, "explainRoute: trigger must be automatic or invoked");
         return;

@@ -91,7 +91,7 @@ static bool lcs_match(const char *a, const struct pieces *pa, const char *b, con
 static void add_edit(struct nes_edits *out, size_t start, size_t end, const char *text, size_t len)
 {
     out->items = xrealloc(out->items, (out->count + 1) * sizeof *out->items);
-    out->items[out->count++] = (struct nes_edit){ start, end, xstrndup(text, len), len };
+    out->items[out->count++] = (struct nes_edit){ start, end, xmemdup0(text, len), len };
 }
 
 /* The span of pieces [i0,i1) of a as bytes (start when empty: where piece i0 begins). */

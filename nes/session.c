@@ -10,7 +10,7 @@ void nes_session_init(struct nes_session *s, size_t start, size_t end, const cha
     memset(s, 0, sizeof *s);
     s->start = start;
     s->end = end;
-    s->target = xstrndup(target, target_len);
+    s->target = xmemdup0(target, target_len);
     s->target_len = target_len;
     s->attempt_id = xstrdup(attempt_id);
     s->model = xstrdup(model);

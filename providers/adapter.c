@@ -84,7 +84,7 @@ cJSON *adapter_parse(const char *data, size_t len)
 
 void adapter_emit(struct provider_stream *st, const char *text)
 {
-    if (text && text[0] && st->on_text) st->on_text(st->data, text, strlen(text));
+    if (text && text[0] && st->on_text) st->on_text(st->data, 0, text, strlen(text));
 }
 
 void adapter_set_finish(struct provider_stream *st, const char *reason)
@@ -92,19 +92,39 @@ void adapter_set_finish(struct provider_stream *st, const char *reason)
     snprintf(st->finish_reason, sizeof st->finish_reason, "%s", reason);
 }
 
+void adapter_emit_choice(struct provider_stream *st, int choice, const char *text)
+{
+    if (text && text[0] && st->on_text) st->on_text(st->data, choice, text, strlen(text));
+}
+
+void adapter_set_choice_finish(struct provider_stream *st, int choice, const char *reason)
+{
+    if (choice == 0) adapter_set_finish(st, reason);
+    snprintf(st->choice_finish[choice], sizeof st->choice_finish[choice], "%s", reason);
+}
+
 int adapter_thinking_budget(const struct model_spec *spec, const struct task *task)
 {
-    return task->kind == TASK_INLINE ? 0 : spec->thinking_budget;
+    return task_answers_at_once(task->kind) ? 0 : spec->thinking_budget;
+}
+
+const char *adapter_reasoning_effort(const struct model_spec *spec, const struct task *task)
+{
+    const char *e = spec->reasoning_effort;
+    if (!e || !task_answers_at_once(task->kind)) return e;
+    /* "low" is the lowest effort every reasoning API takes ("minimal" is GPT-5's) */
+    return strcmp(e, "minimal") == 0 ? e : "low";
 }
 
 double adapter_temperature(const struct model_spec *spec, const struct task *task)
 {
-    if (task->candidate <= 0) return spec->temperature;
+    int k = task->n > 1 ? 1 : task->candidate;
+    if (k <= 0) return spec->temperature;
     /* k/(k+1) of the way from the base to the cap: every candidate different, none
      * past the cap, however many are asked for. */
     double base = spec->temperature >= 0 ? spec->temperature : ADAPTER_CANDIDATE_BASE;
     double cap = base < 1.0 ? 1.0 : base + 0.5;
-    return base + (cap - base) * task->candidate / (task->candidate + 1.0);
+    return base + (cap - base) * k / (k + 1.0);
 }
 
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen)
@@ -120,8 +140,11 @@ int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen)
     return 0;
 }
 
-int adapter_openai_style_finish(struct provider_request *out, cJSON *root, struct prompt *p)
+int adapter_openai_style_finish(const struct provider_ops *ops, const struct task *task,
+                                struct provider_request *out, cJSON *root, struct prompt *p)
 {
+    int n = provider_choices(ops, task);
+    if (n > 1) cJSON_AddNumberToObject(root, "n", n);
     cJSON_AddBoolToObject(root, "stream", 1);
     cJSON_AddBoolToObject(cJSON_AddObjectToObject(root, "stream_options"), "include_usage", 1);
     adapter_set_body(out, root);

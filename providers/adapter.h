@@ -21,23 +21,30 @@ extern const struct provider_ops provider_llamacpp;
 /* The temperature to send, negative for none: the spec's for a task's first candidate;
  * for each extra candidate (task->candidate k > 0) k/(k+1) of the way from the spec's
  * (ADAPTER_CANDIDATE_BASE when it sets none) up to 1, so no two candidates of one
- * request send the same body (none configured: none, then 0.6, 0.73, 0.8, ...). */
+ * request send the same body (none configured: none, then 0.6, 0.73, 0.8, ...). A
+ * request for several choices at once (task->n > 1) samples them all like the second
+ * candidate (0.6 when none is configured): a low configured temperature would make
+ * them one answer n times. */
 #define ADAPTER_CANDIDATE_BASE 0.2
 double adapter_temperature(const struct model_spec *spec, const struct task *task);
 
 /* -1 with a message when the spec lacks what every request needs (base_url, model). */
 int adapter_check_spec(const struct model_spec *spec, char *err, size_t errlen);
-/* The thinking budget to send for this task: the model's, except 0 for inline
- * completion, which must answer within its first-token limit (1.5 s by default) and
- * never thinks first. Anthropic and Gemini take it. */
+/* The thinking budget to send for this task: the model's, except 0 for the tasks that
+ * must answer at once (task_answers_at_once: inline completion within its first-token
+ * limit, 1.5 s by default, and next-edit suggestions). Anthropic and Gemini take it. */
 int adapter_thinking_budget(const struct model_spec *spec, const struct task *task);
+/* The reasoning effort to send (OpenAI reasoning_effort, Ollama think), NULL for none:
+ * the model's, but never above "low" for the tasks that must answer at once. */
+const char *adapter_reasoning_effort(const struct model_spec *spec, const struct task *task);
 
 /* OpenAI-style SSE chunks (chat deltas, completions text, Mistral FIM), shared by
  * openai, openai-completions and mistral-fim: text, usage from the usage chunk (or a
  * chunk that also finishes), finish reason, [DONE], in-band {"error":...}. Their
  * stream state (state_size) is this struct. */
 struct openai_style_state {
-    bool refused;   /* a delta carried refusal text: a "stop" finish becomes "refusal" */
+    /* a choice's delta carried refusal text: its "stop" finish becomes "refusal" */
+    bool refused[PROVIDER_MAX_CHOICES];
 };
 int openai_style_parse_event(struct provider_stream *st, const char *event, const char *data, size_t len);
 /* Adds OpenAI usage fields (prompt/completion tokens, cached and reasoning details,
@@ -65,9 +72,11 @@ cJSON *adapter_openai_style_begin(const struct model_spec *spec, const struct ta
                                   unsigned caps, const char *path, struct provider_request *out,
                                   struct prompt *p, char *err, size_t errlen);
 /* The end OpenAI chat and completions share (not Mistral, which rejects
- * stream_options): stream with usage in a last chunk, set the body, free the prompt.
- * Returns 0, for build_request to return. */
-int adapter_openai_style_finish(struct provider_request *out, cJSON *root, struct prompt *p);
+ * stream_options): "n" when ops takes several choices and the task asks for them,
+ * stream with usage in a last chunk (once for all choices), set the body, free the
+ * prompt. Returns 0, for build_request to return. */
+int adapter_openai_style_finish(const struct provider_ops *ops, const struct task *task,
+                                struct provider_request *out, cJSON *root, struct prompt *p);
 
 /* Serialises root (and frees it) into req->body. */
 void adapter_set_body(struct provider_request *req, cJSON *root);
@@ -76,9 +85,13 @@ void adapter_add_stops(cJSON *obj, const char *key, char *const *stop, size_t co
 
 cJSON *adapter_parse(const char *data, size_t len);   /* NULL when not JSON */
 
-/* Sends text to st->on_text when non-empty. */
+/* Sends text to st->on_text when non-empty (choice 0). */
 void adapter_emit(struct provider_stream *st, const char *text);
 void adapter_set_finish(struct provider_stream *st, const char *reason);
+/* The same for one choice of a request that asked for several (choice < st->choices,
+ * checked by the caller). */
+void adapter_emit_choice(struct provider_stream *st, int choice, const char *text);
+void adapter_set_choice_finish(struct provider_stream *st, int choice, const char *reason);
 
 /* Error classification from a parsed body (root may be NULL) and headers (lookup may
  * be NULL). Understands the error shapes of every API: OpenAI/Mistral/llama.cpp

@@ -27,11 +27,11 @@ static void fail_streaming(struct exchange *x, enum exchange_fail how, const cha
     set_error(&x->error, PERR_NETWORK, x->status, message);
 }
 
-static void on_text(void *data, const char *text, size_t len)
+static void on_text(void *data, int choice, const char *text, size_t len)
 {
     struct exchange *x = data;
     if (x->stopped || len == 0) return;
-    if (x->cb->on_text && x->cb->on_text(x->data, text, len)) x->stopped = true;
+    if (x->cb->on_text && x->cb->on_text(x->data, choice, text, len)) x->stopped = true;
 }
 
 static int on_event(void *data, const char *event, const char *payload, size_t len)
@@ -171,6 +171,7 @@ int exchange_start(struct exchange *x, struct http_engine *engine, const struct 
     sse_parser_init(&x->sse, 0);
     ndjson_parser_init(&x->ndjson, 0);
     provider_stream_init(&x->stream, ops, on_text, x);
+    x->stream.choices = provider_choices(ops, task);
     char err[256] = "";
     if (ops->build_request(spec, task, &x->req, err, sizeof err) != 0)
         return refuse(refused, EXCHANGE_FAIL_BUILD, PERR_BAD_REQUEST, err[0] ? err : "cannot build the request");

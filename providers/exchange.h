@@ -46,9 +46,11 @@ struct exchange_result {
 };
 
 struct exchange_callbacks {
-    /* Answer text as the adapter produces it (never empty). Return nonzero to stop:
-     * the transfer is aborted, its connection closed, and the exchange ends ok. */
-    int (*on_text)(void *data, const char *text, size_t len);
+    /* Answer text as the adapter produces it (never empty), of choice `choice` (0
+     * unless the task asked for several, task.n > 1, and the adapter takes them; see
+     * provider_choices). Return nonzero to stop: the transfer is aborted, its
+     * connection closed, and the exchange ends ok. */
+    int (*on_text)(void *data, int choice, const char *text, size_t len);
     /* Exactly once per started exchange, unless cancelled. The caller may free the
      * exchange from here (exchange_free, then its storage). */
     void (*on_done)(void *data, const struct exchange_result *result);
@@ -57,7 +59,8 @@ struct exchange_callbacks {
 struct exchange {
     const struct provider_ops *ops;
     struct provider_request req;
-    struct provider_stream stream; /* usage, finish reason, done: readable after on_done */
+    struct provider_stream stream; /* usage, finish reason, done, choices asked: readable
+                                      after on_done */
     int status;                    /* HTTP status once headers arrived, else 0 */
     uint64_t start_us;             /* monotonic, just before the request was started */
     /* private */

@@ -54,7 +54,8 @@ static int ollama_build(const struct model_spec *spec, const struct task *task,
         cJSON_AddStringToObject(root, "prompt", p.raw);
         cJSON_AddBoolToObject(root, "raw", 1);   /* the prompt already holds the FIM tokens */
     }
-    if (spec->reasoning_effort) cJSON_AddStringToObject(root, "think", spec->reasoning_effort);
+    const char *effort = adapter_reasoning_effort(spec, task);
+    if (effort) cJSON_AddStringToObject(root, "think", effort);
     cJSON_AddBoolToObject(root, "stream", 1);
     cJSON *options = cJSON_AddObjectToObject(root, "options");
     cJSON_AddNumberToObject(options, "num_predict", p.max_tokens);

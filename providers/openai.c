@@ -2,8 +2,10 @@
  * LM Studio, llama.cpp and Ollama /v1. Streams with stream_options.include_usage so
  * the last chunk carries usage. Reasoning models (o-series, GPT-5) take
  * max_completion_tokens and reasoning_effort, a developer message instead of system
- * (on OpenAI's own API), and reject temperature and (on some) stop, so none is sent. Also holds the
- * OpenAI-style chunk parser the completions and Mistral adapters share. */
+ * (on OpenAI's own API), and reject temperature and (on some) stop, so none is sent. Takes
+ * `n` (several choices in one request, the prompt billed once; Mistral's and
+ * DeepSeek's chat APIs document it too). Also holds the OpenAI-style chunk parser the
+ * completions and Mistral adapters share, which demultiplexes choices by index. */
 #include "providers/adapter.h"
 #include "providers/prompt.h"
 #include <string.h>
@@ -52,14 +54,15 @@ static int openai_build(const struct model_spec *spec, const struct task *task,
     cJSON_AddItemToArray(messages, user);
     if (spec->reasoning) {
         cJSON_AddNumberToObject(root, reasoning_cap_field(spec), p.max_tokens);
-        if (spec->reasoning_effort) cJSON_AddStringToObject(root, "reasoning_effort", spec->reasoning_effort);
+        const char *effort = adapter_reasoning_effort(spec, task);
+        if (effort) cJSON_AddStringToObject(root, "reasoning_effort", effort);
     } else {
         cJSON_AddNumberToObject(root, "max_tokens", p.max_tokens);
         if (adapter_temperature(spec, task) >= 0)
             cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
         adapter_add_stops(root, "stop", p.stop, p.stop_count, OPENAI_MAX_STOPS);
     }
-    return adapter_openai_style_finish(out, root, &p);
+    return adapter_openai_style_finish(&provider_openai, task, out, root, &p);
 }
 
 void openai_style_usage(struct provider_stream *st, const cJSON *usage)
@@ -82,23 +85,24 @@ static const char *normalise_finish(const char *reason)
     return reason;
 }
 
-/* Index 0 only: we never ask for n > 1. Refusal text is not code, so it is not
- * emitted; the finish reason says "refusal" instead. */
-static void openai_choice(struct provider_stream *st, const cJSON *choice)
+/* One choice's part of a chunk (index < the choices asked for, checked by the
+ * caller). Refusal text is not code, so it is not emitted; the finish reason says
+ * "refusal" instead. */
+static void openai_choice(struct provider_stream *st, int index, const cJSON *choice)
 {
     struct openai_style_state *state = st->state;
     const cJSON *delta = json_member(choice, "delta");
     if (cJSON_IsObject(delta)) {
-        adapter_emit(st, json_get_string(delta, "content"));
+        adapter_emit_choice(st, index, json_get_string(delta, "content"));
         const char *refusal = json_get_string(delta, "refusal");
-        if (refusal && refusal[0]) state->refused = true;
+        if (refusal && refusal[0]) state->refused[index] = true;
     } else {
-        adapter_emit(st, json_get_string(choice, "text"));
+        adapter_emit_choice(st, index, json_get_string(choice, "text"));
     }
     const char *finish = json_get_string(choice, "finish_reason");
     if (finish) {
-        bool refused = state->refused && strcmp(finish, "stop") == 0;
-        adapter_set_finish(st, refused ? "refusal" : normalise_finish(finish));
+        bool refused = state->refused[index] && strcmp(finish, "stop") == 0;
+        adapter_set_choice_finish(st, index, refused ? "refusal" : normalise_finish(finish));
     }
 }
 
@@ -115,9 +119,13 @@ int openai_style_parse_event(struct provider_stream *st, const char *event, cons
     const cJSON *choices = json_member(root, "choices");
     bool finishing = false;
     const cJSON *choice;
+    long asked = st->choices > 1 ? st->choices : 1;
     cJSON_ArrayForEach(choice, choices) {
-        if (json_get_long(choice, "index", 0) != 0) continue;
-        openai_choice(st, choice);
+        /* Each choice's text goes to its own candidate; an index never asked for is
+         * ignored, so a server cannot grow the candidates past n. */
+        long index = json_get_long(choice, "index", 0);
+        if (index < 0 || index >= asked) continue;
+        openai_choice(st, (int)index, choice);
         if (json_get_string(choice, "finish_reason")) finishing = true;
     }
     /* Usage counts only from the usage chunk (no choices) or a finishing chunk: Ollama
@@ -131,7 +139,7 @@ int openai_style_parse_event(struct provider_stream *st, const char *event, cons
 
 const struct provider_ops provider_openai = {
     .name = "openai",
-    .caps = PROVIDER_CAP_CHAT,
+    .caps = PROVIDER_CAP_CHAT | PROVIDER_CAP_N_CHOICES,
     .default_url = "https://api.openai.com/v1",
     .actions = true,
     .build_request = openai_build,

@@ -3,7 +3,7 @@
  * Ollama /v1 and gpt-3.5-turbo-instruct. Native FIM sends the plain prefix and
  * suffix; a configured fim_template sends a raw prompt instead (no suffix); actions
  * send the chat messages flattened into one prompt. Streams like chat (shared
- * parser), with text in choices[0].text. */
+ * parser), with text in choices[i].text; takes `n` like chat. */
 #include "providers/adapter.h"
 #include "providers/prompt.h"
 
@@ -25,12 +25,12 @@ static int completions_build(const struct model_spec *spec, const struct task *t
     if (adapter_temperature(spec, task) >= 0)
         cJSON_AddNumberToObject(root, "temperature", adapter_temperature(spec, task));
     adapter_add_stops(root, "stop", p.stop, p.stop_count, COMPLETIONS_MAX_STOPS);
-    return adapter_openai_style_finish(out, root, &p);
+    return adapter_openai_style_finish(&provider_openai_completions, task, out, root, &p);
 }
 
 const struct provider_ops provider_openai_completions = {
     .name = "openai-completions",
-    .caps = PROVIDER_CAP_FIM_NATIVE | PROVIDER_CAP_RAW_PROMPT,
+    .caps = PROVIDER_CAP_FIM_NATIVE | PROVIDER_CAP_RAW_PROMPT | PROVIDER_CAP_N_CHOICES,
     .default_url = "https://api.openai.com/v1",
     .actions = false,
     .build_request = completions_build,

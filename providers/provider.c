@@ -31,13 +31,20 @@ const struct provider_ops *provider_find(const char *kind)
 }
 
 void provider_stream_init(struct provider_stream *st, const struct provider_ops *ops,
-                          void (*on_text)(void *data, const char *text, size_t len), void *data)
+                          void (*on_text)(void *data, int choice, const char *text, size_t len),
+                          void *data)
 {
     memset(st, 0, sizeof *st);
     st->on_text = on_text;
     st->data = data;
     st->error.retry_after_ms = -1;
     if (ops && ops->state_size) st->state = xcalloc(1, ops->state_size);
+}
+
+int provider_choices(const struct provider_ops *ops, const struct task *task)
+{
+    if (!ops || !(ops->caps & PROVIDER_CAP_N_CHOICES) || task->n <= 1) return 1;
+    return task->n < PROVIDER_MAX_CHOICES ? task->n : PROVIDER_MAX_CHOICES;
 }
 
 void provider_stream_free(struct provider_stream *st)

@@ -46,14 +46,24 @@ struct provider_usage {
     bool reported;           /* false: the API said nothing (caller estimates) */
 };
 
+/* At most this many choices in one request (task.n is capped to it). */
+#define PROVIDER_MAX_CHOICES 8
+
 /* What an adapter produces while parsing one response. Set up with
  * provider_stream_init for the adapter that will parse it, released with
  * provider_stream_free. */
 struct provider_stream {
-    void (*on_text)(void *data, const char *text, size_t len);
+    /* choice: which of the request's choices the text belongs to (0 unless the request
+     * asked for several, task.n > 1, from an adapter with PROVIDER_CAP_N_CHOICES). */
+    void (*on_text)(void *data, int choice, const char *text, size_t len);
     void *data;
-    struct provider_usage usage;
-    char finish_reason[32];  /* normalised: "stop", "length", "stop_sequence", "content_filter", ... */
+    /* Choices the request asked for (0 or 1: one). Adapters drop text for an index at
+     * or past it, so a stream never grows more candidates than were asked for. */
+    int choices;
+    struct provider_usage usage;   /* once for the whole request, all choices */
+    char finish_reason[32];  /* normalised: "stop", "length", "stop_sequence", "content_filter", ...
+                                of choice 0 */
+    char choice_finish[PROVIDER_MAX_CHOICES][32];   /* each choice's, when choices > 1 */
     bool done;               /* the API's end-of-stream marker was seen */
     struct provider_error error;   /* cls != PERR_NONE: an error arrived inside the stream */
     /* The adapter's own parsing state between events (e.g. anthropic: whether the
@@ -81,6 +91,10 @@ typedef const char *(*header_lookup_fn)(void *headers, const char *name);
 #define PROVIDER_CAP_CHAT       (1u << 0)   /* can answer chat-style prompts */
 #define PROVIDER_CAP_FIM_NATIVE (1u << 1)   /* takes prefix+suffix natively */
 #define PROVIDER_CAP_RAW_PROMPT (1u << 2)   /* takes a raw prompt (FIM templates) */
+/* Several choices in one streamed request (OpenAI's `n`: the prompt is billed once,
+ * each chunk's choices[].index says whose text it is, usage comes once). Adapters
+ * without it ignore task.n: one choice per request. */
+#define PROVIDER_CAP_N_CHOICES  (1u << 3)
 
 /* One API kind: its adapter and the properties the configuration asks about. The
  * table of kinds (provider_table) is the only list of them; adding a kind is its
@@ -116,7 +130,11 @@ const struct provider_ops *provider_find(const char *kind);
 /* Zeroes st, sets its text callback and gives it the zeroed state ops's adapter
  * parses with. Every stream handed to ops->parse_event starts here. */
 void provider_stream_init(struct provider_stream *st, const struct provider_ops *ops,
-                          void (*on_text)(void *data, const char *text, size_t len), void *data);
+                          void (*on_text)(void *data, int choice, const char *text, size_t len),
+                          void *data);
+/* The choices a request built from task asks ops for: task->n capped to
+ * PROVIDER_MAX_CHOICES when ops has PROVIDER_CAP_N_CHOICES, else 1. */
+int provider_choices(const struct provider_ops *ops, const struct task *task);
 /* Frees the adapter state; st may be zeroed or already freed. */
 void provider_stream_free(struct provider_stream *st);
 

@@ -14,6 +14,16 @@ const char *task_kind_name(enum task_kind kind)
     return (unsigned)kind < TASK_KIND_COUNT ? kind_names[kind] : "unknown";
 }
 
+bool task_answers_at_once(enum task_kind kind)
+{
+    return kind == TASK_INLINE || kind == TASK_NEXT_EDIT;
+}
+
+enum task_trigger task_default_trigger(enum task_kind kind)
+{
+    return task_answers_at_once(kind) ? TRIGGER_AUTOMATIC : TRIGGER_INVOKED;
+}
+
 int task_kind_parse(const char *name)
 {
     for (int i = 0; name && i < TASK_KIND_COUNT; i++)

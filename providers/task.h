@@ -29,6 +29,15 @@ int task_kind_parse(const char *name);
 const char *task_trigger_name(enum task_trigger trigger);
 int task_trigger_parse(const char *name);
 
+/* Inline completion and next-edit suggestions: the user waits for the answer as they
+ * type, so the model must answer at once. Such a task never sends a thinking budget or
+ * a reasoning effort above "low" (adapter.h), and the presets route it to models that
+ * do not think first. The one place that says which tasks these are. */
+bool task_answers_at_once(enum task_kind kind);
+/* The trigger a request of this kind has when nothing says: automatic for the tasks the
+ * editor asks for as the user types (inline, next_edit), invoked for code actions. */
+enum task_trigger task_default_trigger(enum task_kind kind);
+
 struct task_snippet {   /* context from another open file */
     char *path;
     char *text;
@@ -62,6 +71,10 @@ struct task {
      * adapter_temperature), so the same request body is never sent twice; the
      * ledger records it so stats count the candidates as one editor request. */
     int candidate;
+    /* Inline, explicit trigger: how many candidates to ask for in this one request (0 or
+     * 1: one). Adapters with PROVIDER_CAP_N_CHOICES send it as `n`, so the prompt is
+     * billed once; the others ignore it and answer one. */
+    int n;
     /* privacy.local_only matched the document: only models whose endpoint is on this
      * machine (loopback) may serve it, fallback included (router/plan.c). */
     bool local_only;

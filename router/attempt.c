@@ -68,7 +68,7 @@ bool attempt_usage(const struct attempt *a, struct provider_usage *u)
     }
     memset(u, 0, sizeof *u);
     u->input_tokens = a->run->task.prompt_tokens_estimate;
-    u->output_tokens = estimate_tokens(a->text.data, a->text.len);
+    u->output_tokens = estimate_tokens(a->text.data, a->text.len + a->other_choice_bytes);
     return true;
 }
 
@@ -90,7 +90,8 @@ static void attempt_account(struct attempt *a, const char *outcome, const struct
             .task = task_kind_name(run->task.kind), .trigger = task_trigger_name(run->task.trigger),
             .language = run->task.language,
             .route = rule && rule->label ? rule->label : "", .model = m->name, .provider = m->provider_name,
-            .attempt = a->number, .candidate = run->task.candidate, .outcome = outcome,
+            .attempt = a->number, .candidate = run->task.candidate,
+            .candidates = a->x.stream.choices, .outcome = outcome,
             .status = a->x.status,
             .first_token_ms = a->first_token_ms, .total_ms = run_elapsed_ms(a->x.start_us),
             .tokens_in = usage.input_tokens, .tokens_out = usage.output_tokens,
@@ -126,7 +127,7 @@ void attempt_cancel(struct attempt *a)
 /* --- streaming ------------------------------------------------------------- */
 
 /* Returns nonzero when the run asks to stop (enough text): the exchange then ends ok. */
-static int attempt_text(void *data, const char *text, size_t len)
+static int attempt_text(void *data, int choice, const char *text, size_t len)
 {
     struct attempt *a = data;
     struct route_run *run = a->run;
@@ -138,8 +139,11 @@ static int attempt_text(void *data, const char *text, size_t len)
         if (run_active_count(run) > 1) run_cancel_losers_soon(run);
     }
     if (run->winner != a) return 0;
-    buf_append(&a->text, text, len);
+    if (choice == 0) buf_append(&a->text, text, len);
+    else a->other_choice_bytes += len;
     run->text_sent = true;
+    if (run->cb.on_choice_text) return run->cb.on_choice_text(run->data, choice, text, len) ? 1 : 0;
+    if (choice != 0) return 0;
     return run->cb.on_text && run->cb.on_text(run->data, text, len) ? 1 : 0;
 }
 

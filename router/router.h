@@ -59,6 +59,8 @@ struct route_result {
     int attempts;                 /* upstream attempts made */
     bool fell_back;               /* answered by a target other than the first */
     const char *attempt_id;       /* ledger id of the answering attempt (for accept) */
+    int choices;                  /* candidates the answering attempt asked for in its
+                                     one request (task.n where the target takes it, else 1) */
     struct provider_error error;  /* !ok: the last error */
     char message[512];            /* !ok: what went wrong, for the user */
 };
@@ -72,6 +74,11 @@ struct route_callbacks {
     /* The streaming attempt failed after sending text and another starts: discard. */
     void (*on_reset)(void *data);
     void (*on_done)(void *data, const struct route_result *result);
+    /* Optional, for a task asking for several candidates in one request (task.n > 1):
+     * when set it hears the text of every choice, choice 0 included, and on_text is not
+     * called; returning nonzero stops the whole request. A target without
+     * PROVIDER_CAP_N_CHOICES (a fallback, say) answers choice 0 only. */
+    int (*on_choice_text)(void *data, int choice, const char *text, size_t len);
 };
 
 struct router *router_new(uv_loop_t *loop, struct http_engine *http, struct ledger *ledger,

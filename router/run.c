@@ -124,6 +124,7 @@ void run_finish_success(struct route_run *run, struct attempt *a)
     res.first_token_ms = a->first_token_ms;
     res.fell_back = a->entry != run->first_usable;
     res.attempt_id = a->attempt_id;
+    res.choices = a->x.stream.choices > 1 ? a->x.stream.choices : 1;
     run->finished = true;
     run_telemetry_end(run, res.fell_back ? "fallback" : "served", a);
     run->winner = a;   /* freed by run_close, after on_done: text stays valid during it */

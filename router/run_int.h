@@ -15,7 +15,8 @@ struct attempt {
     size_t model;                 /* index into run->cfg->models */
     int number;                   /* 1-based across the run */
     struct exchange x;            /* the request, its stream and how it ended */
-    struct buf text;              /* everything this attempt produced */
+    struct buf text;              /* everything this attempt produced (choice 0) */
+    size_t other_choice_bytes;    /* what the request's other choices produced (task.n) */
     bool trial;                   /* the breaker's half-open trial */
     long first_token_ms;
     char *attempt_id;

@@ -31,10 +31,16 @@ struct sim_model {
     double tokens_in, tokens_out;
 };
 
+/* Per task kind: what was asked, what was served, at what cost. */
+struct sim_kind {
+    double tasks, served, cost_usd;
+};
+
 struct sim_state {
     const struct config *cfg;
     double *unavailable;          /* per model */
     struct sim_model *models;
+    struct sim_kind kinds[TASK_KIND_COUNT];
     double total_tasks, served, failed, blocked, unrouted, cost_usd;
     /* Served tasks' tokens, for the baselines: every served task priced at one model. */
     double *baseline_cost;
@@ -65,6 +71,8 @@ static void serve(struct sim_state *s, size_t model, const struct sim_task *t, d
     double cost = mass * sim_task_cost(&s->cfg->models[model], t);
     m->cost_usd += cost;
     s->cost_usd += cost;
+    s->kinds[t->kind].served += mass;
+    s->kinds[t->kind].cost_usd += cost;
     s->served += mass;
     budget_add(&s->route.budget, s->cfg, model, cost, s->now);
     for (size_t b = 0; b < s->cfg->model_count; b++)
@@ -103,6 +111,7 @@ void sim_to_router_task(const struct sim_task *t, struct task *out)
 static void replay(struct sim_state *s, const struct sim_task *t, double count)
 {
     s->total_tasks += count;
+    s->kinds[t->kind].tasks += count;
     struct task task;
     sim_to_router_task(t, &task);
     struct route_plan plan;
@@ -167,7 +176,7 @@ int sim_parse_task(const cJSON *o, size_t index, struct sim_task *t, char *err, 
     if (t->kind < 0) return sim_fail(err, errlen, "tasks[%zu].kind: unknown task kind \"%s\"", index, kind ? kind : "");
     const char *trigger = json_get_string(o, "trigger");
     t->trigger = trigger ? task_trigger_parse(trigger)
-                         : (t->kind == TASK_INLINE ? TRIGGER_AUTOMATIC : TRIGGER_INVOKED);
+                         : (int)task_default_trigger((enum task_kind)t->kind);
     if (t->trigger < 0) return sim_fail(err, errlen, "tasks[%zu].trigger: expected automatic or invoked", index);
     t->language = json_get_string(o, "language");
     t->path = json_get_string(o, "path");
@@ -221,6 +230,16 @@ static cJSON *result_json(const struct sim_state *s, const cJSON *workload)
         cJSON_AddItemToArray(models, item);
     }
     cJSON_AddNumberToObject(o, "total_cost_usd", round_to(s->cost_usd, 1e-9));
+    cJSON *kinds = cJSON_AddArrayToObject(o, "by_task");
+    for (int k = 0; k < TASK_KIND_COUNT; k++) {
+        if (s->kinds[k].tasks <= 0) continue;
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddStringToObject(item, "task", task_kind_name((enum task_kind)k));
+        cJSON_AddNumberToObject(item, "tasks", round_to(s->kinds[k].tasks, 1e-6));
+        cJSON_AddNumberToObject(item, "served", round_to(s->kinds[k].served, 1e-6));
+        cJSON_AddNumberToObject(item, "cost_usd", round_to(s->kinds[k].cost_usd, 1e-9));
+        cJSON_AddItemToArray(kinds, item);
+    }
     cJSON *baselines = cJSON_AddArrayToObject(o, "baselines");
     for (size_t b = 0; b < s->cfg->model_count; b++) {
         const struct model_price *p = &s->cfg->models[b].price;

@@ -220,6 +220,8 @@ class Renderer:
         self.n_text = 0
         self.n_think = 0
         self.finish_sent = False
+        self.n = 1           # choices asked for (OpenAI-shaped `n`)
+        self.choice = 0      # the choice of the piece being rendered
 
     def ev(self, obj, event=None):
         return sse(obj, event, self.crlf)
@@ -233,11 +235,12 @@ class Renderer:
 
 
 class OpenAIChat(Renderer):
-    def chunk(self, delta, finish=None, choices=True, usage=False):
+    def chunk(self, delta, finish=None, choices=True, usage=False, index=None):
+        index = self.choice if index is None else index
         obj = {"id": f"chatcmpl-{self.rid}", "object": "chat.completion.chunk",
                "created": self.created, "model": self.req.model,
                "system_fingerprint": "fp_fake",
-               "choices": [{"index": 0, "delta": delta, "logprobs": None,
+               "choices": [{"index": index, "delta": delta, "logprobs": None,
                             "finish_reason": finish}] if choices else []}
         if usage is not False:
             obj["usage"] = usage
@@ -246,7 +249,8 @@ class OpenAIChat(Renderer):
         return obj
 
     def start(self):
-        return self.ev(self.chunk({"role": "assistant", "content": "", "refusal": None}))
+        return b"".join(self.ev(self.chunk({"role": "assistant", "content": "", "refusal": None},
+                                           index=i)) for i in range(self.n))
 
     def piece(self, text, thinking, last):
         if thinking:
@@ -255,7 +259,8 @@ class OpenAIChat(Renderer):
         return self.ev(self.chunk({"content": text}))
 
     def end(self, finish, usage):
-        out = self.ev(self.chunk({}, OPENAI_FINISH.get(finish, finish)))
+        out = b"".join(self.ev(self.chunk({}, OPENAI_FINISH.get(finish, finish), index=i))
+                       for i in range(self.n))
         if self.req.include_usage:
             out += self.ev(self.chunk(None, choices=False, usage=openai_usage(usage, self.req)))
         return out + self.ev("[DONE]")
@@ -272,10 +277,11 @@ class OpenAIChat(Renderer):
 
 
 class OpenAICompletions(Renderer):
-    def chunk(self, text, finish=None, choices=True, usage=False):
+    def chunk(self, text, finish=None, choices=True, usage=False, index=None):
+        index = self.choice if index is None else index
         obj = {"id": f"cmpl-{self.rid}", "object": "text_completion", "created": self.created,
                "model": self.req.model,
-               "choices": [{"text": text, "index": 0, "logprobs": None,
+               "choices": [{"text": text, "index": index, "logprobs": None,
                             "finish_reason": finish}] if choices else []}
         if usage is not False:
             obj["usage"] = usage
@@ -285,12 +291,16 @@ class OpenAICompletions(Renderer):
         if thinking:
             return b""
         fin = None
-        if last:
-            fin, self.finish_sent = OPENAI_FINISH.get(self.finish, self.finish), True
+        if last:   # of its choice: each choice's last text chunk carries its finish
+            fin = OPENAI_FINISH.get(self.finish, self.finish)
+            self.finished = getattr(self, "finished", set()) | {self.choice}
+            self.finish_sent = len(self.finished) == self.n
         return self.ev(self.chunk(text, fin))
 
     def end(self, finish, usage):
-        out = b"" if self.finish_sent else self.ev(self.chunk("", OPENAI_FINISH.get(finish, finish)))
+        done = getattr(self, "finished", set())
+        out = b"".join(self.ev(self.chunk("", OPENAI_FINISH.get(finish, finish), index=i))
+                       for i in range(self.n) if i not in done)
         if self.req.include_usage:
             out += self.ev(self.chunk(None, choices=False, usage=openai_usage(usage, self.req)))
         return out + self.ev("[DONE]")

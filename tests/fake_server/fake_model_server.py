@@ -76,6 +76,32 @@ def next_edit_answer(prompt, rewrites):
     return REGION_START + region + REGION_END
 
 
+N_MAX = 16
+
+
+def choice_texts(req, beh, text):
+    """The texts of a request for several choices (OpenAI-shaped `n` > 1, streamed): the
+    behaviour's `texts` by index, else the answer text, then distinct ones derived from it
+    ("<text> #1", ...). One text when the request asked for one."""
+    n = req.body.get("n") if req.api in ("openai_chat", "openai_completions") else None
+    if not req.stream or not isinstance(n, int) or isinstance(n, bool) or n <= 1:
+        return [text]
+    scripted = beh.get("texts") if isinstance(beh.get("texts"), list) else []
+    return [str(scripted[i]) if i < len(scripted) else (text if i == 0 else f"{text} #{i}")
+            for i in range(min(n, N_MAX))]
+
+
+def interleave(texts, size):
+    """(piece, choice, last-of-its-choice) round robin over the choices' pieces."""
+    split = [split_pieces(t, size) for t in texts]
+    out = []
+    for j in range(max(len(s) for s in split)):
+        for c, s in enumerate(split):
+            if j < len(s):
+                out.append((s[j], c, j == len(s) - 1))
+    return out
+
+
 def answer_text(req, beh):
     rule = beh.get("rule")
     if rule == "next_edit":
@@ -331,13 +357,16 @@ class FakeServer:
 
     async def answer(self, conn, rec, req, beh):
         text = answer_text(req, beh)
+        texts = choice_texts(req, beh, text)
         thinking = str(beh.get("thinking_text", "Considering the request.")) if req.thinking else ""
         size = beh.get("token_size", 4)
-        pieces = [(p, True) for p in split_pieces(thinking, size)]
-        pieces += [(p, False) for p in split_pieces(text, size)]
+        # (piece, thinking, choice, last answer piece of its choice)
+        pieces = [(p, True, 0, False) for p in split_pieces(thinking, size)]
+        pieces += [(p, False, c, last) for p, c, last in interleave(texts, size)]
+        reasoning = len(split_pieces(thinking, size)) if thinking else 0
         usage = {"input": int(beh.get("input_tokens", req.input_tokens)), "output": len(pieces),
-                 "cached": int(beh.get("cached_tokens", 0)), "reasoning": len(pieces) - len(split_pieces(text, size))}
-        rec.update(text=text, thinking=thinking, usage=usage)
+                 "cached": int(beh.get("cached_tokens", 0)), "reasoning": reasoning}
+        rec.update(text=text, texts=texts, thinking=thinking, usage=usage)
         await conn.sleep(beh.get("headers_delay_ms", 0))
         if beh.get("drop_before_headers"):
             return self.drop(conn, rec)
@@ -352,6 +381,7 @@ class FakeServer:
             self.finish(rec, "error")
             return not beh.get("close")
         render = fake_apis.make_renderer(req, rec["id"], beh, usage, beh.get("finish", "stop"))
+        render.n = len(texts)
         if not req.stream:
             return await self.answer_whole(conn, rec, beh, render, text, thinking, extra, len(pieces))
         return await self.answer_stream(conn, rec, beh, render, pieces, extra)
@@ -423,12 +453,13 @@ class FakeServer:
         sse = render.stream_type == "text/event-stream"
         for _ in range(int(beh.get("comments", 0)) if sse else 0):
             await self.send(conn, rec, beh, b": keep-alive\n\n")
-        for i, (piece, is_thinking) in enumerate(pieces):
+        for i, (piece, is_thinking, choice, last) in enumerate(pieces):
             if await self.intervene(conn, rec, beh, render, i, sse):
                 return False
             if i:
                 await conn.sleep(beh.get("token_delay_ms", 0))
-            data = render.piece(piece, is_thinking, i == len(pieces) - 1)
+            render.choice = choice
+            data = render.piece(piece, is_thinking, i == len(pieces) - 1 if render.n == 1 else last)
             if batch is not None:
                 batch.append(b"%x\r\n%s\r\n" % (len(data), data) if data else b"")
             else:

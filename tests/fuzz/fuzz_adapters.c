@@ -1,18 +1,26 @@
 /* Fuzz target: every adapter's stream-event parser and error classifier on arbitrary
- * bytes. The first byte picks the adapter, the second splits event name from data and
- * gives an HTTP status for the classifier; the event text is also every header value. Nothing may crash, leak or read past the
- * input; messages stay NUL-terminated. */
+ * bytes. The first byte picks the adapter (byte % kinds) and how many choices the
+ * request asked for (1 + byte / kinds % PROVIDER_MAX_CHOICES: task.n); the second splits
+ * event name from data and gives an HTTP status for the classifier; the event text is
+ * also every header value. Nothing may crash, leak or read past the input; text never
+ * names a choice that was not asked for; messages stay NUL-terminated. */
 #include "providers/provider.h"
 #include "base/xalloc.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void on_text(void *data, const char *text, size_t len)
+struct seen {
+    size_t total;
+    int choices;
+};
+
+static void on_text(void *data, int choice, const char *text, size_t len)
 {
-    size_t *total = data;
+    struct seen *seen = data;
+    if (choice < 0 || choice >= seen->choices) abort();
     if (len && !text) abort();
-    *total += len;
+    seen->total += len;
 }
 
 /* Every header the classifier asks for (retry-after, retry-after-ms, x-ratelimit-reset-*)
@@ -39,9 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(copy, payload, payload_len);
     copy[payload_len] = '\0';
 
-    size_t total = 0;
+    struct seen seen = { 0, 1 + (int)(data[0] / count % PROVIDER_MAX_CHOICES) };
     struct provider_stream st;
-    provider_stream_init(&st, ops, on_text, &total);
+    provider_stream_init(&st, ops, on_text, &seen);
+    st.choices = seen.choices;
     ops->parse_event(&st, split ? event : NULL, copy, payload_len);
     ops->parse_event(&st, split ? event : NULL, copy, payload_len);
     if (memchr(st.error.message, '\0', sizeof st.error.message) == NULL) abort();

@@ -124,6 +124,24 @@ ERROR_BODIES = [
 ]
 
 
+def choice_streams():
+    """Streams of requests for several choices (`n`): chat and completions chunks naming
+    each choice's index, one out of range, a finish per choice, usage once."""
+    chat, comp = [], []
+    for i, text in [(0, "a"), (2, "c"), (1, "b"), (9, "never asked"), (-1, "negative")]:
+        chat.append({"choices": [{"index": i, "delta": {"content": text}, "finish_reason": None}]})
+        comp.append({"choices": [{"index": i, "text": text, "finish_reason": None}]})
+    chat.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"},
+                             {"index": 1, "delta": {"refusal": "no"}, "finish_reason": "stop"},
+                             {"index": 2, "delta": {}, "finish_reason": "length"}]})
+    comp.append({"choices": [{"index": k, "text": "", "finish_reason": "stop"} for k in range(3)]})
+    usage = {"choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": 12}}
+    def body(chunks):
+        return b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks + [usage]) + \
+            b"data: [DONE]\n\n"
+    return [("openai", body(chat)), ("openai_completions", body(comp))]
+
+
 def adapters_and_streams(fixtures):
     all_streams = streams(fixtures)
     for i, s in enumerate(all_streams):
@@ -137,6 +155,12 @@ def adapters_and_streams(fixtures):
     for a in range(len(ADAPTERS)):
         for body in ERROR_BODIES:
             put("fuzz_adapters", bytes([a, 0]) + body)
+    # the first byte also says how many choices were asked for: 1 + byte // kinds % 8
+    for kind, s in choice_streams():
+        put("fuzz_stream", bytes([1]) + s)
+        for _, data in events(s):
+            for n in (2, 3, 8):
+                put("fuzz_adapters", bytes([ADAPTERS.index(kind) + len(ADAPTERS) * (n - 1), 0]) + data)
 
 
 def configs():
@@ -169,6 +193,33 @@ def extract():
         put("fuzz_extract", a)
 
 
+def nes_answers():
+    """fuzz_nes_answer: header [flags, lines|context<<4, cursor/255, split (2 bytes)],
+    then the document and the model's answer (see the target's comment). Flags: 1 CRLF,
+    2 zeta-style answer, 4 raw answer (no markers added)."""
+    doc = "def area(w, h):\n    a = w * h\n    print(h)\n    return h + a\n"
+    renamed = "def area(w, height):\n    a = w * height\n    print(height)\n    return height + a\n"
+    utf8 = "s = 'caf\u00e9'\nn = len(s)  # \u00e9t\u00e9 \U0001F600\n"
+    cases = [
+        (0, doc, renamed),                                               # rename, chat
+        (2, doc, renamed),                                               # rename, zeta
+        (1, doc.replace("\n", "\r\n"), renamed.replace("\n", "\r\n")),   # CRLF
+        (3, doc.replace("\n", "\r\n"), renamed),                          # CRLF doc, LF answer
+        (0, utf8, utf8.replace("s", "texte")),                           # non-ASCII
+        (0, doc, doc),                                                   # equal answer
+        (0, doc, doc + "def extra():\n    pass\n"),                       # insertion at the end
+        (0, doc.rstrip("\n"), renamed.rstrip("\n")),                      # no final line break
+        (4, doc, "Sure! <|editable_region_start|>\ndef area(w, h):\n"),  # garbled: cut short
+        (4, doc, "<|editable_region_start|>a<|editable_region_start|>b<|editable_region_end|>"),
+        (4, doc, "```\n<|editable_region_start|>\n<|user_cursor_is_here|>x\r\n<|editable_region_end|>\n```"),
+        (6, "", "<|start_of_file|>\n"),                                 # empty document
+    ]
+    for flags, d, a in cases:
+        d, a = d.encode(), a.encode()
+        for lines, cursor in ((0x21, 40), (0x00, 255), (0x3f, 0)):
+            put("fuzz_nes_answer", bytes([flags, lines, cursor, len(d) >> 8, len(d) & 255]) + d + a)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fixtures", default=os.path.join(ROOT, "tests", "fixtures"))
@@ -181,6 +232,7 @@ def main():
     adapters_and_streams(fixtures)
     configs()
     documents()
+    nes_answers()
     if os.path.exists(os.path.join(ROOT, "lsp", "extract.h")):
         extract()
 

@@ -178,6 +178,10 @@ class CheckTest(CheckFixture):
         self.assertIn("config: defaults", r.stdout)
         self.assertIn("key: set (DEEPSEEK_API_KEY)", r.stdout)
         self.assertIn("speed-depth: inline: task inline -> deepseek-fim", r.stdout)
+        # next edit: its own route of fast chat models (no FIM-only API), before the catch-all
+        self.assertIn("speed-depth: next edit: task next_edit -> deepseek-chat, claude-haiku, claude-sonnet",
+                      r.stdout)
+        self.assertLess(r.stdout.index("next edit:"), r.stdout.index("speed-depth: actions:"))
         self.assertIn("speed-depth: actions: any -> claude-sonnet", r.stdout)
 
     def test_zero_config_probe_points_at_local_server(self):

@@ -111,6 +111,35 @@ class TestStreamShapes(FakeServerCase):
         self.assertEqual([c["choices"][0]["text"] for c in chunks], ["abcd", "efgh"])
         self.assertEqual(chunks[-1]["choices"][0]["finish_reason"], "length")
 
+    def test_n_choices_interleaved_by_index_with_usage_once(self):
+        SERVER.default(text="abcdef", texts=["x = 1", "y = 22"], token_size=2)
+        for path, key in (("/v1/chat/completions", "content"), ("/v1/completions", "text")):
+            with self.subTest(path=path):
+                body = {"model": "m", "stream": True, "n": 3, "stream_options": {"include_usage": True}}
+                body.update({"messages": [{"role": "user", "content": "hi"}]} if "chat" in path
+                            else {"prompt": "p"})
+                _, raw = post(path, body)
+                chunks = [json.loads(d) for _, d in sse_events(raw)[:-1]]
+                texts, finishes, order = {}, {}, []
+                for c in chunks:
+                    for ch in c["choices"]:
+                        part = ch.get("delta", {}).get("content") if "chat" in path else ch.get("text")
+                        texts[ch["index"]] = texts.get(ch["index"], "") + (part or "")
+                        if part:
+                            order.append(ch["index"])
+                        if ch["finish_reason"]:
+                            finishes[ch["index"]] = ch["finish_reason"]
+                # scripted texts by index, then one derived from the answer text
+                self.assertEqual(texts, {0: "x = 1", 1: "y = 22", 2: "abcdef #2"})
+                self.assertEqual(order[:3], [0, 1, 2], "interleaved")
+                self.assertEqual(finishes, {0: "stop", 1: "stop", 2: "stop"})
+                usages = [c for c in chunks if "usage" in c and c["usage"]]
+                self.assertEqual(len(usages), 1)
+                rec = SERVER.requests()[-1]
+                self.assertEqual(rec["texts"], ["x = 1", "y = 22", "abcdef #2"])
+                self.assertEqual(usages[0]["usage"]["completion_tokens"], rec["usage"]["output"])
+                self.assertEqual(rec["usage"]["output"], 3 + 3 + 5)
+
     def test_mistral_fim_last_chunk_has_finish_and_usage(self):
         SERVER.default(text="return n % 2 == 1")
         _, raw = post("/v1/fim/completions", {"model": "codestral-latest", "prompt": "def is_odd(n):",

@@ -41,7 +41,7 @@ def position_of(text, index, encoding):
     return {"line": line, "character": char_offset(text[start:], index - start, encoding)}
 
 
-def make_config(fs, tmp, kinds=("openai-completions",), inline=None, privacy=None):
+def make_config(fs, tmp, kinds=("openai-completions",), inline=None, privacy=None, targets=None):
     providers, models, routes = {}, {}, []
     for kind in kinds:
         name = kind.replace("-", "_")
@@ -54,7 +54,7 @@ def make_config(fs, tmp, kinds=("openai-completions",), inline=None, privacy=Non
         if len(kinds) > 1:
             routes.append({"when": {"task": "inline", "path": "*_%s.py" % name}, "targets": [name]})
     first = kinds[0].replace("-", "_")
-    routes.append({"when": {}, "targets": [first]})
+    routes.append({"when": {}, "targets": list(targets or [first])})
     opts = {"debounce_ms": 0, "candidates": 1, "snippets": False}
     opts.update(inline or {})
     cfg = {"providers": providers, "models": models, "routes": routes, "inline": opts,
@@ -71,6 +71,7 @@ class InlineBase(unittest.TestCase):
     kinds = ("openai-completions",)
     inline = None
     privacy = None
+    targets = None      # the catch-all route's targets (config names); default: the first kind
     encodings = None
     capabilities = {"textDocument": {"inlineCompletion": {}}}
 
@@ -80,7 +81,8 @@ class InlineBase(unittest.TestCase):
         self.addCleanup(self.tmp.cleanup)
         self.addCleanup(self.fs.stop)
         self.fs.default(text="value + 1", token_size=4)
-        config = make_config(self.fs, self.tmp.name, self.kinds, self.inline, self.privacy)
+        config = make_config(self.fs, self.tmp.name, self.kinds, self.inline, self.privacy,
+                             self.targets)
         self.ledger_path = os.path.join(self.tmp.name, "ledger.jsonl")
         env = {KEY_ENV: "test-key-not-real-0001", "XDG_STATE_HOME": self.tmp.name,
                "XDG_CONFIG_HOME": self.tmp.name}
@@ -397,6 +399,9 @@ class TestAccept(InlineBase):
 
 
 class TestCandidates(InlineBase):
+    """Candidates as separate requests (an API without `n`; the one-request path is
+    test_inline_candidates.TestOneRequest)."""
+    kinds = ("anthropic",)
     inline = {"candidates": 3}
 
     def test_invoked_returns_several_automatic_one(self):
@@ -444,7 +449,7 @@ class TestCandidates(InlineBase):
         items = self.items(self.inline_request(doc, end, selectedCompletionInfo=info))
         self.assertEqual(items[0]["insertText"], "split(sep)")
         self.assertEqual(items[0]["range"], {"start": start, "end": end})
-        self.assertTrue(self.upstream()[-1]["body"]["prompt"].endswith("line.split"))
+        self.assertIn("line.split", self.upstream()[-1]["body"]["messages"][-1]["content"])
 
 
 class TestCompletion(InlineBase):

@@ -30,7 +30,7 @@ def first_match(routes, task):
     for r in routes:
         w = r.get("when", {})
         kinds, triggers, langs = as_list(w.get("task")), as_list(w.get("trigger")), as_list(w.get("language"))
-        trigger = task.get("trigger", "automatic" if task["kind"] == "inline" else "invoked")
+        trigger = task.get("trigger", "automatic" if task["kind"] in ("inline", "next_edit") else "invoked")
         if kinds and task["kind"] not in kinds:
             continue
         if triggers and trigger not in triggers:
@@ -92,6 +92,31 @@ class SimulatePresets(unittest.TestCase):
                     if baselines[b["model"]] > 0:
                         pct = (baselines[b["model"]] - total) / baselines[b["model"]] * 100
                         self.assertAlmostEqual(b["savings_pct"], pct, places=5)
+
+    def test_next_edit_rows(self):
+        # next-edit.json: next-edit suggestions have their own route (a local Zeta, a
+        # cheap cloud fallback for the 5% of local attempts that fail); simulate counts
+        # them as their own task kind, priced like every other row.
+        path = os.path.join(WORKLOADS, "next-edit.json")
+        workload = json.load(open(path))
+        config = json.load(open(os.path.join(WORKLOADS, workload["config"])))
+        ne = [t for t in workload["tasks"] if t["kind"] == "next_edit"]
+        self.assertTrue(ne)
+        out = json.loads(simulate(path, "--json").stdout)
+        per_model, total, _ = expected(config, workload)
+        self.assertAlmostEqual(out["total_cost_usd"], total, places=8)
+        rows = {r["task"]: r for r in out["by_task"]}
+        self.assertEqual(set(rows), {t["kind"] for t in workload["tasks"]})
+        per_model, ne_total, _ = expected(config, dict(workload, tasks=ne))
+        self.assertEqual(set(per_model), {"zeta", "quick"})   # its own route, not the catch-all
+        count = sum(t["count"] for t in ne)
+        self.assertAlmostEqual(rows["next_edit"]["tasks"], count, places=6)
+        self.assertAlmostEqual(rows["next_edit"]["served"], count, places=6)
+        self.assertAlmostEqual(rows["next_edit"]["cost_usd"], ne_total, places=8)
+        self.assertGreater(rows["next_edit"]["cost_usd"], 0)   # the fallback's share
+        self.assertAlmostEqual(sum(r["cost_usd"] for r in rows.values()), out["total_cost_usd"], places=8)
+        text = simulate(path).stdout
+        self.assertRegex(text, r"\nnext_edit +%.2f +%.2f +%.6f\n" % (count, count, rows["next_edit"]["cost_usd"]))
 
     def test_text_output_names_models_and_savings(self):
         out = simulate(os.path.join(WORKLOADS, "speed-depth.json")).stdout

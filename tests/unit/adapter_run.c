@@ -2,9 +2,12 @@
 #include "tests/unit/adapter_run.h"
 #include "tests/unit/test.h"
 
-static void collect_text(void *data, const char *text, size_t len)
+static void collect_text(void *data, int choice, const char *text, size_t len)
 {
-    buf_append(&((struct adapter_run *)data)->text, text, len);
+    struct adapter_run *r = data;
+    ASSERT(choice >= 0 && choice < (r->st.choices > 1 ? r->st.choices : 1));
+    if (choice == 0) buf_append(&r->text, text, len);
+    buf_append(&r->choice_text[choice], text, len);
 }
 
 static int deliver(void *data, const char *event, const char *payload, size_t len)
@@ -20,12 +23,13 @@ static int feed(struct adapter_run *r, enum stream_format fmt, void *parser, con
                              : ndjson_parser_feed(parser, b, n, deliver, r);
 }
 
-void adapter_run_bytes(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
-                       const char *bytes, size_t len, size_t cut, size_t piece)
+static void run_bytes(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
+                      const char *bytes, size_t len, size_t cut, size_t piece, int choices)
 {
     memset(r, 0, sizeof *r);
     r->ops = ops;
     provider_stream_init(&r->st, ops, collect_text, r);
+    r->st.choices = choices;
     struct sse_parser sse;
     struct ndjson_parser nd;
     void *parser = fmt == STREAM_SSE ? (void *)&sse : (void *)&nd;
@@ -42,9 +46,22 @@ void adapter_run_bytes(struct adapter_run *r, const struct provider_ops *ops, en
     if (fmt == STREAM_SSE) sse_parser_free(&sse); else ndjson_parser_free(&nd);
 }
 
+void adapter_run_bytes(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
+                       const char *bytes, size_t len, size_t cut, size_t piece)
+{
+    run_bytes(r, ops, fmt, bytes, len, cut, piece, 1);
+}
+
+void adapter_run_choices(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
+                         const char *bytes, size_t len, int choices)
+{
+    run_bytes(r, ops, fmt, bytes, len, 0, 1, choices);
+}
+
 void adapter_run_free(struct adapter_run *r)
 {
     buf_free(&r->text);
+    for (int i = 0; i < PROVIDER_MAX_CHOICES; i++) buf_free(&r->choice_text[i]);
     provider_stream_free(&r->st);
 }
 

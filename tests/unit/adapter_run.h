@@ -9,7 +9,8 @@
 struct adapter_run {
     const struct provider_ops *ops;
     struct provider_stream st;
-    struct buf text;
+    struct buf text;         /* choice 0 */
+    struct buf choice_text[PROVIDER_MAX_CHOICES];   /* each choice's, 0 included */
     int bad_events;          /* parse_event returned -1 */
     int parser_rc;           /* stream parser result (-1 oversized) */
 };
@@ -18,6 +19,9 @@ struct adapter_run {
  * (piece 0 = all at once). Finishes the parser. Caller frees with adapter_run_free. */
 void adapter_run_bytes(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
                        const char *bytes, size_t len, size_t cut, size_t piece);
+/* The same, fed byte by byte, for a request that asked for `choices` choices (task.n). */
+void adapter_run_choices(struct adapter_run *r, const struct provider_ops *ops, enum stream_format fmt,
+                         const char *bytes, size_t len, int choices);
 void adapter_run_free(struct adapter_run *r);
 
 /* Body of a .resp recording (after the status line, headers and blank line). */

@@ -6,7 +6,11 @@
 #include "providers/adapter.h"
 #include "base/buf.h"
 
-static void collect(void *data, const char *text, size_t len) { buf_append(data, text, len); }
+static void collect(void *data, int choice, const char *text, size_t len)
+{
+    (void)choice;
+    buf_append(data, text, len);
+}
 
 static void feed(const struct provider_ops *ops, struct provider_stream *st, const char *event,
                  const char *json)

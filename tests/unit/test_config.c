@@ -212,7 +212,7 @@ TEST(config_error_messages_routes_budgets_actions)
     EXPECT_ERROR("{" BASE ", \"routes\": [ { \"targets\": [\"fast\"], \"strategy\": \"random\" } ] }",
                  "config.json: routes[0].strategy: unknown value 'random' (expected fallback, split, hedge, adaptive, cascade)");
     EXPECT_ERROR("{" BASE ", \"routes\": [ { \"when\": { \"task\": [\"inline\", \"refactr\"] }, \"targets\": [\"fast\"] } ] }",
-                 "config.json: routes[0].when.task[1]: unknown task kind 'refactr' (known: inline, refactor, fix, docs, tests, review, explain, architecture)");
+                 "config.json: routes[0].when.task[1]: unknown task kind 'refactr' (known: inline, refactor, fix, docs, tests, review, explain, architecture, next_edit)");
     EXPECT_ERROR("{" BASE ", \"routes\": [ { \"when\": { \"trigger\": \"manual\" }, \"targets\": [\"fast\"] } ] }",
                  "config.json: routes[0].when.trigger: unknown trigger 'manual' (known: automatic, invoked)");
     EXPECT_ERROR("{" BASE ", \"routes\": [ { \"when\": { \"min_tokens\": 10, \"max_tokens\": 5 }, \"targets\": [\"fast\"] } ] }",

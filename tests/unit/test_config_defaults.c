@@ -70,11 +70,14 @@ TEST(defaults_from_keys_pick_fim_for_inline_and_strongest_for_actions)
     int cs = config_model_index(cfg, "codestral");
     ASSERT(cs >= 0);
     ASSERT_STREQ(config_model_provider(cfg, (size_t)cs)->name, "codestral");   /* its own key wins */
-    ASSERT_EQ(cfg->route_count, 2);
+    ASSERT_EQ(cfg->route_count, 3);
     ASSERT_EQ(cfg->routes[0].task_mask, 1u << TASK_INLINE);
     ASSERT_STREQ(targets_of(cfg, 0), "deepseek-fim,codestral");   /* cheapest FIM first */
-    ASSERT_EQ(cfg->routes[1].task_mask, 0);
-    ASSERT_STREQ(targets_of(cfg, 1), "claude-sonnet,claude-haiku,deepseek-chat");
+    /* next edit rewrites a region: chat models, cheapest first, no FIM-only API */
+    ASSERT_EQ(cfg->routes[1].task_mask, 1u << TASK_NEXT_EDIT);
+    ASSERT_STREQ(targets_of(cfg, 1), "deepseek-chat,claude-haiku,claude-sonnet");
+    ASSERT_EQ(cfg->routes[2].task_mask, 0);
+    ASSERT_STREQ(targets_of(cfg, 2), "claude-sonnet,claude-haiku,deepseek-chat");
     ASSERT_STREQ(config_model_provider(cfg, (size_t)config_model_index(cfg, "claude-sonnet"))->key_source,
                  "ANTHROPIC_API_KEY");
     config_unref(cfg);
@@ -88,7 +91,8 @@ TEST(defaults_without_fim_models_use_cheap_chat_for_inline)
     struct config *cfg = load_defaults();
     /* no model that thinks first: GPT-5 nano at minimal effort, then Gemini */
     ASSERT_STREQ(targets_of(cfg, 0), "gpt-5-nano,gemini-flash,gemini-pro");
-    ASSERT_STREQ(targets_of(cfg, 1), "gpt-5,gemini-pro,gemini-flash,gpt-5-mini");
+    ASSERT_STREQ(targets_of(cfg, 1), "gpt-5-nano,gemini-flash,gemini-pro");   /* next edit alike */
+    ASSERT_STREQ(targets_of(cfg, 2), "gpt-5,gemini-pro,gemini-flash,gpt-5-mini");
     config_unref(cfg);
 }
 
@@ -110,7 +114,52 @@ TEST(defaults_inline_never_routes_to_a_thinking_model)
                       m->reasoning_effort ? m->reasoning_effort : "default");
     }
     /* Code actions keep the strong reasoning model first. */
-    ASSERT(strncmp(targets_of(cfg, 1), "gpt-5,", 6) == 0);
+    ASSERT(strncmp(targets_of(cfg, 2), "gpt-5,", 6) == 0);
+    config_unref(cfg);
+}
+
+/* The index of the route generated for next_edit alone, or fails. */
+static size_t next_edit_route(const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->route_count; i++)
+        if (cfg->routes[i].task_mask == 1u << TASK_NEXT_EDIT) return i;
+    test_fail(__FILE__, __LINE__, "no next_edit route");
+    return 0;
+}
+
+/* No target of the route thinks before answering. */
+static void assert_never_thinks(const struct config *cfg, size_t route)
+{
+    ASSERT(cfg->routes[route].target_count > 0);
+    for (size_t i = 0; i < cfg->routes[route].target_count; i++) {
+        const struct model_spec *m = &cfg->models[cfg->routes[route].targets[i]];
+        if (config_model_thinks(m)) test_fail(__FILE__, __LINE__, "%s target %s thinks",
+                                              cfg->routes[route].label, m->name);
+    }
+}
+
+/* Turning next-edit suggestions on needs no route: zero-config gives next_edit its
+ * own route of fast chat models that answer without thinking, ahead of the catch-all
+ * (which starts with a reasoning model). */
+TEST(defaults_next_edit_gets_a_fast_non_thinking_route)
+{
+    clean_env();
+    setenv("OPENAI_API_KEY", "sk-openai-test", 1);
+    struct config *cfg = load_defaults();
+    size_t r = next_edit_route(cfg);
+    ASSERT_STREQ(cfg->routes[r].label, "speed-depth: next edit");
+    ASSERT_STREQ(targets_of(cfg, r), "gpt-5-nano");
+    assert_never_thinks(cfg, r);
+    ASSERT(cfg->routes[cfg->route_count - 1].task_mask == 0);   /* the catch-all comes after */
+    ASSERT(r < cfg->route_count - 1);
+    config_unref(cfg);
+
+    clean_env();
+    setenv("ANTHROPIC_API_KEY", "sk-ant-test", 1);
+    cfg = load_defaults();
+    r = next_edit_route(cfg);
+    ASSERT_STREQ(targets_of(cfg, r), "claude-haiku,claude-sonnet");   /* the fast one first */
+    assert_never_thinks(cfg, r);
     config_unref(cfg);
 }
 
@@ -149,6 +198,7 @@ TEST(defaults_probe_local_servers)
     ASSERT_STREQ(cfg->models[0].model, "starcoder2:3b");
     ASSERT_EQ(cfg->models[0].fim, FIM_NATIVE);
     ASSERT_STREQ(targets_of(cfg, 0), "ollama");
+    ASSERT_STREQ(targets_of(cfg, next_edit_route(cfg)), "ollama");   /* next edit too, locally */
     config_unref(cfg);
     /* The switch turns probing off. */
     setenv("SWITCHBOARD_NO_PROBE_LOCAL", "1", 1);
@@ -196,10 +246,12 @@ static struct config *load_preset(const char *preset)
 TEST(preset_speed_depth)
 {
     struct config *cfg = load_preset("speed-depth");
-    ASSERT_EQ(cfg->route_count, 2);
+    ASSERT_EQ(cfg->route_count, 3);
     ASSERT_STREQ(cfg->routes[0].label, "speed-depth: inline");
     ASSERT_STREQ(targets_of(cfg, 0), "fim,qwen");              /* cheap FIM, local last */
-    ASSERT_STREQ(targets_of(cfg, 1), "sonnet,gpt,haiku,chat");  /* strongest first */
+    ASSERT_STREQ(cfg->routes[1].label, "speed-depth: next edit");
+    ASSERT_STREQ(targets_of(cfg, 1), "chat,haiku,sonnet,qwen"); /* cheap chat, no gpt-5 (thinks) */
+    ASSERT_STREQ(targets_of(cfg, 2), "sonnet,gpt,haiku,chat");  /* strongest first */
     config_unref(cfg);
 }
 
@@ -207,8 +259,9 @@ TEST(preset_primary_budget_fallback)
 {
     struct config *cfg = load_preset("primary-budget-fallback");
     ASSERT_STREQ(targets_of(cfg, 0), "fim,qwen");
-    ASSERT_STREQ(targets_of(cfg, 1), "sonnet,qwen");   /* primary, then the cheapest */
-    ASSERT_EQ(cfg->routes[1].task_mask, 0);
+    ASSERT_STREQ(targets_of(cfg, 1), "chat,haiku,sonnet,qwen");
+    ASSERT_STREQ(targets_of(cfg, 2), "sonnet,qwen");   /* primary, then the cheapest */
+    ASSERT_EQ(cfg->routes[2].task_mask, 0);
     config_unref(cfg);
 }
 
@@ -216,18 +269,21 @@ TEST(preset_provider_diversity)
 {
     struct config *cfg = load_preset("provider-diversity");
     /* sonnet and haiku share a vendor: gpt and chat (other hosts) come between them. */
-    ASSERT_STREQ(targets_of(cfg, 1), "sonnet,gpt,chat,qwen");
+    ASSERT_STREQ(targets_of(cfg, 1), "chat,haiku,qwen,sonnet");   /* next edit */
+    ASSERT_STREQ(targets_of(cfg, 2), "sonnet,gpt,chat,qwen");
     config_unref(cfg);
 }
 
 TEST(preset_selfhost_premium)
 {
     struct config *cfg = load_preset("selfhost-premium");
-    ASSERT_EQ(cfg->route_count, 3);
+    ASSERT_EQ(cfg->route_count, 4);
     ASSERT_STREQ(targets_of(cfg, 0), "qwen,fim");
-    ASSERT_EQ(cfg->routes[1].task_mask, (1u << TASK_DOCS) | (1u << TASK_EXPLAIN));
-    ASSERT_STREQ(targets_of(cfg, 1), "qwen,sonnet,gpt,haiku");
-    ASSERT_STREQ(targets_of(cfg, 2), "sonnet,gpt,haiku,chat");
+    ASSERT_EQ(cfg->routes[1].task_mask, 1u << TASK_NEXT_EDIT);
+    ASSERT_STREQ(targets_of(cfg, 1), "qwen,chat,haiku,sonnet");   /* local first */
+    ASSERT_EQ(cfg->routes[2].task_mask, (1u << TASK_DOCS) | (1u << TASK_EXPLAIN));
+    ASSERT_STREQ(targets_of(cfg, 2), "qwen,sonnet,gpt,haiku");
+    ASSERT_STREQ(targets_of(cfg, 3), "sonnet,gpt,haiku,chat");
     config_unref(cfg);
 }
 
@@ -238,10 +294,49 @@ TEST(preset_routes_follow_written_routes)
         " \"routes\": [ { \"when\": { \"path\": \"*.md\" }, \"targets\": [\"haiku\"] } ] }",
         "p.json", NULL, err, sizeof err);
     ASSERT(cfg != NULL);
-    ASSERT_EQ(cfg->route_count, 3);
+    ASSERT_EQ(cfg->route_count, 4);
     ASSERT_STREQ(targets_of(cfg, 0), "haiku");
     ASSERT_STREQ(cfg->routes[1].label, "speed-depth: inline");
     config_unref(cfg);
+}
+
+/* Every preset gives next_edit its own route of models that answer without thinking
+ * (PRESET_MODELS has gpt-5, which thinks, and a FIM-only API: neither is a target). */
+TEST(preset_every_preset_routes_next_edit)
+{
+    for (size_t p = 0; preset_names[p]; p++) {
+        struct config *cfg = load_preset(preset_names[p]);
+        size_t r = next_edit_route(cfg);
+        ASSERT(strncmp(cfg->routes[r].label, preset_names[p], strlen(preset_names[p])) == 0);
+        assert_never_thinks(cfg, r);
+        ASSERT(strstr(targets_of(cfg, r), "fim") == NULL);
+        ASSERT(r < cfg->route_count - 1);   /* before the catch-all */
+        config_unref(cfg);
+    }
+}
+
+/* A model trained for next-edit prediction (next_edit_format "zeta") is the first
+ * next_edit target of every preset, even a local one where local models come last,
+ * and no other route's target. */
+TEST(preset_next_edit_puts_a_zeta_model_first)
+{
+    char text[4096], err[512] = "";
+    for (size_t p = 0; preset_names[p]; p++) {
+        snprintf(text, sizeof text, "{ %s, \"preset\": \"%s\" }", PRESET_MODELS, preset_names[p]);
+        /* the same models plus a local Zeta */
+        char *at = strstr(text, "\"qwen\": {");
+        ASSERT(at != NULL);
+        char tail[4096];
+        snprintf(tail, sizeof tail, "%s", at);
+        snprintf(at, sizeof text - (size_t)(at - text), "\"zeta\": { \"provider\": \"local\", \"model\": "
+                 "\"zeta\", \"next_edit_format\": \"zeta\" }, %s", tail);
+        struct config *cfg = config_load_text(text, "preset.json", NULL, err, sizeof err);
+        if (!cfg) test_fail(__FILE__, __LINE__, "load failed: %s", err);
+        ASSERT(strncmp(targets_of(cfg, next_edit_route(cfg)), "zeta,", 5) == 0);
+        for (size_t r = 0; r < cfg->route_count; r++)   /* and serves nothing else */
+            if (r != next_edit_route(cfg)) ASSERT(strstr(targets_of(cfg, r), "zeta") == NULL);
+        config_unref(cfg);
+    }
 }
 
 TEST(preset_selfhost_without_local_warns)

@@ -16,9 +16,10 @@ struct run {
     struct exchange_result res;
 };
 
-static int on_text(void *data, const char *text, size_t len)
+static int on_text(void *data, int choice, const char *text, size_t len)
 {
     struct run *r = data;
+    (void)choice;
     r->text_calls++;
     buf_append(&r->text, text, len);
     return r->stop_after && r->text.len >= r->stop_after;

@@ -22,8 +22,9 @@ struct e2e {
     enum http_outcome outcome;
 };
 
-static void on_text(void *data, const char *text, size_t len)
+static void on_text(void *data, int choice, const char *text, size_t len)
 {
+    (void)choice;
     buf_append(&((struct e2e *)data)->text, text, len);
 }
 

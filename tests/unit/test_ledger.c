@@ -46,6 +46,26 @@ static int count_lines(const char *path)
     return n;
 }
 
+/* A ledger in a fresh directory: write() adds its lines, then it is closed and the
+ * file's text returned (the caller frees it). */
+static char *written_text(void (*write)(struct ledger *l))
+{
+    char *dir = temp_dir();
+    char *path = xasprintf("%s/l.jsonl", dir);
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    char err[256];
+    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
+    ASSERT(l != NULL);
+    write(l);
+    ledger_close(l);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    char *text = test_read_file(path, NULL);
+    remove_dir(dir); free(path); free(dir);
+    return text;
+}
+
 TEST(ledger_writes_exact_line_with_mode_0600)
 {
     char *dir = temp_dir();
@@ -77,22 +97,17 @@ TEST(ledger_writes_exact_line_with_mode_0600)
     free(parent); free(text); remove_dir(dir); free(path); free(dir);
 }
 
-TEST(ledger_cancelled_estimated_and_escaped)
+static void write_cancelled(struct ledger *l)
 {
-    char *dir = temp_dir();
-    char *path = xasprintf("%s/l.jsonl", dir);
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    char err[256];
-    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
     struct ledger_entry e = sample(1795813200000LL, "x-1", 0.5);
     e.outcome = "cancelled"; e.status = 0; e.first_token_ms = -1; e.estimated = true;
     e.route = "my \"route\"\n";
     ledger_record(l, &e);
-    ledger_close(l);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-    char *text = test_read_file(path, NULL);
+}
+
+TEST(ledger_cancelled_estimated_and_escaped)
+{
+    char *text = written_text(write_cancelled);
     ASSERT(strstr(text, "\"route\":\"my \\\"route\\\"\\n\"") != NULL);
     ASSERT(strstr(text, "\"first_token_ms\":null") != NULL);
     cJSON *root;
@@ -106,17 +121,11 @@ TEST(ledger_cancelled_estimated_and_escaped)
     ASSERT_STREQ(back.route, "my \"route\"\n");
     ASSERT_EQ(back.time_ms, 1795813200000LL);
     cJSON_Delete(root);
-    free(text); remove_dir(dir); free(path); free(dir);
+    free(text);
 }
 
-TEST(ledger_accept_line_and_many_queued_writes)
+static void write_many(struct ledger *l)
 {
-    char *dir = temp_dir();
-    char *path = xasprintf("%s/l.jsonl", dir);
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    char err[256];
-    struct ledger *l = ledger_open(&loop, path, 0, 3, err, sizeof err);
     for (int i = 0; i < 200; i++) {   /* queued while earlier writes are in flight */
         char id[16];
         snprintf(id, sizeof id, "id-%d", i);
@@ -124,15 +133,56 @@ TEST(ledger_accept_line_and_many_queued_writes)
         ledger_record(l, &e);
     }
     ledger_accept(l, "id-5");
-    ledger_close(l);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-    ASSERT_EQ(count_lines(path), 201);
-    char *text = test_read_file(path, NULL);
+}
+
+TEST(ledger_accept_line_and_many_queued_writes)
+{
+    char *text = written_text(write_many);
+    int lines = 0;
+    for (const char *c = text; *c; c++) lines += *c == '\n';
+    ASSERT_EQ(lines, 201);
     char *last = strstr(text, "\"accept\":\"id-5\"");
     ASSERT(last != NULL);
     ASSERT(strstr(text, "\"attempt_id\":\"id-199\"") < last);   /* order kept */
-    free(text); remove_dir(dir); free(path); free(dir);
+    free(text);
+}
+
+TEST(ledger_item_ids_name_one_candidate_of_an_attempt)
+{
+    char *id = ledger_item_id("0badf00d-7", 2);
+    ASSERT_STREQ(id, "0badf00d-7#2");
+    int k;
+    ASSERT_EQ(ledger_item_split(id, &k), strlen("0badf00d-7"));
+    ASSERT_EQ(k, 2);
+    ASSERT_EQ(ledger_item_split("0badf00d-7", &k), strlen("0badf00d-7"));
+    ASSERT_EQ(k, -1);
+    ASSERT_EQ(ledger_item_split("a#b", &k), 3);   /* not a candidate number: the whole id */
+    ASSERT_EQ(k, -1);
+    ASSERT_EQ(ledger_item_split("a#", &k), 2);
+    ASSERT_EQ(k, -1);
+    free(id);
+}
+
+static void write_candidates(struct ledger *l)
+{
+    struct ledger_entry e = sample(1795813200000LL, "att-1", 0.003);
+    e.candidates = 3;
+    ledger_record(l, &e);
+    ledger_accept(l, "att-1#2");
+    ledger_signal(l, SIGNAL_SHOWN, "att-1#1", -1, -1);
+    ledger_accept(l, "att-2");
+}
+
+TEST(ledger_candidates_and_accepted_candidate_lines)
+{
+    char *text = written_text(write_candidates);
+    ASSERT(strstr(text, "\"attempt_id\":\"att-1\"") != NULL);
+    ASSERT(strstr(text, "\"candidates\":3") != NULL);
+    ASSERT(strstr(text, "\"accept\":\"att-1\",\"candidate\":2}") != NULL);
+    ASSERT(strstr(text, "\"attempt_id\":\"att-1\",\"candidate\":1}") != NULL);
+    ASSERT(strstr(text, "\"accept\":\"att-2\"}") != NULL);   /* a plain id: no candidate */
+    ASSERT(strstr(text, "#") == NULL);
+    free(text);
 }
 
 TEST(ledger_rotates_at_size_and_keeps_n)

@@ -154,3 +154,18 @@ TEST(nes_diff_no_edit_starts_on_the_last_empty_line)
     free(got);
     nes_edits_free(&e);
 }
+
+/* The texts are (pointer, length): an edit's text is exactly the new bytes even when
+ * they hold a NUL (a document may; the fuzzer's first finding read past a copy that
+ * stopped at it). */
+TEST(nes_diff_edit_text_keeps_embedded_nul)
+{
+    const char old[] = "a\nb\n", nw[] = "a\nx\0y\n";
+    struct nes_edits e;
+    nes_diff(old, sizeof old - 1, nw, sizeof nw - 1, &e);
+    ASSERT_EQ(e.count, 1);
+    ASSERT_EQ(e.items[0].start, 2);
+    ASSERT_EQ(e.items[0].text_len, 3);
+    ASSERT(memcmp(e.items[0].text, "x\0y", 4) == 0);   /* and terminated */
+    nes_edits_free(&e);
+}

@@ -391,6 +391,24 @@ TEST(quality_counts_an_explicit_triggers_candidates_as_one_delivery)
     quality_free(q);
 }
 
+TEST(quality_counts_one_request_for_several_candidates_as_one_delivery)
+{
+    /* Candidates in one request (the API's n): one attempt line with "candidates", and
+     * the accepted item's line names the attempt plus its candidate index. */
+    struct quality_table *q = quality_new();
+    ASSERT(quality_note_line(q,
+        "{\"time\":\"" T0 "\",\"request_id\":\"1\",\"attempt_id\":\"n-1\",\"task\":\"inline\","
+        "\"trigger\":\"invoked\",\"model\":\"m\",\"provider\":\"p\",\"attempt\":1,\"candidates\":3,"
+        "\"outcome\":\"ok\",\"cost_usd\":0.002,\"accepted\":false}", ALL_TIME));
+    ASSERT(quality_note_line(q, "{\"time\":\"" T0 "\",\"accept\":\"n-1\",\"candidate\":2}", ALL_TIME));
+    struct quality_estimate e;
+    ASSERT(quality_lookup(q, "inline", NULL, "m", &e));
+    ASSERT_EQ(e.delivered, 1);
+    ASSERT_EQ(e.accepted, 1);
+    ASSERT_NEAR(e.cost_per_request, 0.002, 1e-12);   /* billed once */
+    quality_free(q);
+}
+
 TEST(quality_applied_then_retried_on_a_stronger_model_is_worth_nothing)
 {
     struct quality_table *q = quality_new();

@@ -261,6 +261,49 @@ TEST(request_inline_never_sends_a_thinking_budget)
     provider_request_free(&b.req);
 }
 
+/* Next-edit suggestions answer at once like inline completion (task_answers_at_once):
+ * no thinking budget, and a reasoning effort above "low" is sent as "low"; code
+ * actions keep the model's. */
+TEST(request_next_edit_never_thinks_and_caps_reasoning_effort)
+{
+    struct task t = {0};
+    t.kind = TASK_NEXT_EDIT;
+    t.instructions = (char *)"<|editable_region_start|>\nx = 1\n<|editable_region_end|>";
+    struct model_spec s = spec("anthropic", "https://api.anthropic.com/v1", "claude-sonnet-4-5");
+    s.thinking_budget = 2048;
+    struct built b;
+    build("anthropic", &s, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"thinking\"") == NULL);
+    provider_request_free(&b.req);
+    struct model_spec o = spec("openai", "https://api.openai.com/v1", "gpt-5");
+    o.reasoning = true;
+    o.reasoning_effort = (char *)"high";
+    build("openai", &o, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"reasoning_effort\":\"low\"") != NULL);
+    provider_request_free(&b.req);
+    struct task in = inline_task();   /* the same rule, one place */
+    build("openai", &o, &in, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"reasoning_effort\":\"low\"") != NULL);
+    provider_request_free(&b.req);
+    o.reasoning_effort = (char *)"minimal";
+    build("openai", &o, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"reasoning_effort\":\"minimal\"") != NULL);
+    provider_request_free(&b.req);
+    struct model_spec l = spec("ollama", "http://127.0.0.1:11434", "qwen3");
+    l.reasoning_effort = (char *)"medium";
+    build("ollama", &l, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"think\":\"low\"") != NULL);
+    provider_request_free(&b.req);
+    t.kind = TASK_REFACTOR;   /* an action thinks as configured */
+    o.reasoning_effort = (char *)"high";
+    build("openai", &o, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"reasoning_effort\":\"high\"") != NULL);
+    provider_request_free(&b.req);
+    build("anthropic", &s, &t, &b);
+    ASSERT(strstr(buf_str(&b.req.body), "\"budget_tokens\":2048") != NULL);
+    provider_request_free(&b.req);
+}
+
 TEST(request_gemini_stream_generate)
 {
     struct model_spec s = spec("gemini", "https://generativelanguage.googleapis.com", "models/gemini-2.5-flash");

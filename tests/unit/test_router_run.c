@@ -6,6 +6,7 @@
 #include "router/router.h"
 #include "ledger/ledger.h"
 #include "base/clock.h"
+#include "base/json.h"
 #include "base/xalloc.h"
 #include <unistd.h>
 
@@ -50,7 +51,9 @@ static void on_done(void *d, const struct route_result *r)
     if (r->ok && strcmp(o->text, r->text) != 0) test_fail(__FILE__, __LINE__, "streamed '%s' but result '%s'", o->text, r->text);
 }
 
-static const struct route_callbacks callbacks = { on_attempt, on_text, on_reset, on_done };
+static const struct route_callbacks callbacks = {
+    .on_attempt = on_attempt, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
+};
 static struct task inline_task(void);
 
 struct env {
@@ -596,6 +599,63 @@ static void scenario_config_swap_keeps_runs_in_flight(struct env *ep)
     ASSERT_STREQ(o2.model, "other");
 }
 
+struct choices_outcome {
+    struct outcome o;
+    char text[3][64];
+    int choices;
+};
+
+static int on_choice_text(void *d, int choice, const char *text, size_t len)
+{
+    struct choices_outcome *c = d;
+    ASSERT(choice >= 0 && choice < 3);
+    size_t have = strlen(c->text[choice]);
+    if (have + len < sizeof c->text[choice]) memcpy(c->text[choice] + have, text, len), c->text[choice][have + len] = '\0';
+    return 0;
+}
+
+static void on_choices_done(void *d, const struct route_result *r)
+{
+    struct choices_outcome *c = d;
+    c->choices = r->choices;
+    snprintf(c->o.text, sizeof c->o.text, "%s", c->text[0]);   /* the result's text is choice 0's */
+    on_done(&c->o, r);
+}
+
+/* task.n: one request asks for the three candidates; each choice's text reaches
+ * on_choice_text by index (on_text hears nothing), and the one attempt is one ledger
+ * line saying "candidates": 3, billed as the server reported. */
+static void scenario_one_request_for_several_choices(struct env *ep)
+{
+    env_begin(ep, "\"routes\": [ { \"when\": {}, \"targets\": [\"primary\"] } ]");
+    rfake_rule(&ep->fake, "{\"match\": {\"model\": \"primary-model\"}, \"texts\": [\"a + b\", \"b + a\", \"a+b\"]}");
+    static const struct route_callbacks choice_callbacks = {
+        .on_text = on_text, .on_done = on_choices_done, .on_choice_text = on_choice_text,
+    };
+    struct choices_outcome c = { 0 };
+    struct task t = inline_task();
+    t.trigger = TRIGGER_INVOKED;
+    t.n = 3;
+    router_run(ep->router, &t, "req-n", &choice_callbacks, &c);
+    task_free(&t);
+    uint64_t deadline = clock_monotonic_ms() + 10000;
+    while (c.o.done_calls == 0 && clock_monotonic_ms() < deadline) uv_run(&ep->loop, UV_RUN_ONCE);
+    ASSERT(c.o.ok);
+    ASSERT_EQ(c.choices, 3);
+    ASSERT_STREQ(c.text[0], "a + b");
+    ASSERT_STREQ(c.text[1], "b + a");
+    ASSERT_STREQ(c.text[2], "a+b");
+    ASSERT_EQ(c.o.texts, 0);
+    ASSERT_EQ(rfake_count(&ep->fake, "primary-model", NULL), 1);
+    cJSON *lines = read_ledger(ep);
+    ASSERT_EQ(cJSON_GetArraySize(lines), 1);
+    const cJSON *line = cJSON_GetArrayItem(lines, 0);
+    ASSERT_EQ(json_get_long(line, "candidates", 0), 3);
+    ASSERT_EQ(json_get_long(line, "tokens_out", 0), 2 + 2 + 1);   /* every choice's pieces, once */
+    ASSERT_NEAR(json_get_number(line, "cost_usd", 0), c.o.cost, 1e-12);
+    cJSON_Delete(lines);
+}
+
 /* Tells the harness the i-th name of a stringified "scenario_a, scenario_b" list. */
 static void scenario_name(const char *names, size_t i)
 {
@@ -625,7 +685,8 @@ static void scenario_name(const char *names, size_t i)
 
 RUN_SCENARIOS(run_fallback_retries_and_ledger, scenario_run_is_counted_out_before_on_done,
               scenario_primary_down_fallback_answers,
-              scenario_ledger_records_every_attempt_once, scenario_mid_stream_failure_resets_the_editor)
+              scenario_ledger_records_every_attempt_once, scenario_mid_stream_failure_resets_the_editor,
+              scenario_one_request_for_several_choices)
 RUN_SCENARIOS(run_rate_limit_retry_after_and_park, scenario_rate_limit_retry_after_is_honoured,
               scenario_rate_limit_parks_target_and_uses_the_next)
 RUN_SCENARIOS(run_breaker_and_config_swap, scenario_breaker_opens_then_single_trial,

@@ -139,10 +139,10 @@ T.test('next asks for more suggestions, then moves between them',
   { needs = { 'inlineCompletionProvider' } }, function()
   local bufnr = typed_until_ghost('cycle.py')
   T.eq(ghost_text(bufnr), 'a + b', 'the automatic suggestion')
-  -- The invoked request asks the fast model for two candidates: give them other texts
-  -- (only the fast model's: after the edits a next-edit prediction goes along, elsewhere).
-  local fast = { model = 'fast-model' }
-  T.fake('POST', 'enqueue', { queue = { { text = 'a - b', match = fast }, { text = 'a * b', match = fast } } })
+  -- The invoked request asks the fast model for two candidates (one request with n = 2,
+  -- the fast model's API takes it): give its two choices other texts (only the fast
+  -- model's: after the edits a next-edit prediction goes along, elsewhere).
+  T.fake('POST', 'enqueue', { queue = { { texts = { 'a - b', 'a * b' }, match = { model = 'fast-model' } } } })
   T.feed('<M-]>', true)
   T.wait_for(function()
     local t = ghost_text(bufnr)
