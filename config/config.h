@@ -95,7 +95,7 @@ struct next_edit_settings {   /* next-edit suggestions (nes/, docs/next-edit.md)
     int history_edits;        /* recent edits kept per document; default 10 */
     int history_bytes;        /* ... and at most this much of their text; default 2048 */
     int max_output_tokens;    /* default 1024 */
-    bool serve_inline;        /* also offer at-cursor edits as inline/completion items; true */
+    bool serve_inline;        /* also offer at-cursor edits as inline/completion items; false */
 };
 
 struct retry_settings {

@@ -32,7 +32,7 @@ void cfg_set_defaults(struct config *cfg)
     };
     cfg->next_edit = (struct next_edit_settings){
         .enabled = true, .region_lines = 10, .context_lines = 20, .history_edits = 10,
-        .history_bytes = 2048, .max_output_tokens = 1024, .serve_inline = true,
+        .history_bytes = 2048, .max_output_tokens = 1024, .serve_inline = false,
     };
     cfg->retry = (struct retry_settings){ 2, 250, 4000, 10000 };
     cfg->breaker = (struct breaker_settings){ 3, 0.5, 10, 60000, 30000 };

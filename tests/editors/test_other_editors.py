@@ -149,7 +149,9 @@ class HelixTest(unittest.TestCase):
             env.fake.rule(match={"model": "reasoning-model"}, rule="next_edit",
                           rewrites=[{"from": "total = a - b", "to": "total = a + b"}])
             with LspClient(args=["--stdio"], env=env.env, clean_env=True) as c:
-                _, error = c.initialize(capabilities=HELIX_CAPS, timeout=5)
+                # switched on from the editor's settings (languages.toml `config`)
+                _, error = c.initialize(capabilities=HELIX_CAPS, timeout=5,
+                                        initialization_options={"next_edit": {"serve_inline": True}})
                 self.assertIsNone(error)
                 uri = "file://%s/nes.py" % env.workspace
                 c.open(uri, "def ad(a, b):\n    total = a - b\n    return total\n", "python")

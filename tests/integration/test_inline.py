@@ -251,8 +251,8 @@ class TestDebounce(InlineBase):
         for rid in rids[:-1]:
             self.assertEqual(self.client.wait_response(rid)["error"]["code"], CANCELLED)
         self.assertTrue(self.items(rids[-1]))
-        # one inline request, and (the file was edited) one next-edit prediction with it
-        # (next_edit.serve_inline): the debounce holds both
+        # one inline request (with next_edit.serve_inline on, a next-edit prediction would
+        # go with it: the debounce holds both)
         sent = [r for r in self.upstream() if "editable_region" not in json.dumps(r["body"])]
         self.assertEqual(len(sent), 1)
         self.assertEqual(sent[0]["body"]["prompt"], text)

@@ -40,7 +40,7 @@ def pos(line, character):
 
 
 class NesInlineBase(unittest.TestCase):
-    next_edit = {}
+    next_edit = {"serve_inline": True}   # off by default: it costs a second request
     capabilities = {"textDocument": {"inlineCompletion": {}}}
 
     def setUp(self):
@@ -233,7 +233,12 @@ class TestSettingOff(NesInlineBase):
 
 
 class TestNextEditOff(TestSettingOff):
-    next_edit = {"enabled": False}
+    next_edit = {"enabled": False, "serve_inline": True}
+
+
+class TestDefaultOff(TestSettingOff):
+    """Nobody pays for a second request per inline request without asking for it."""
+    next_edit = {}
 
 
 if __name__ == "__main__":
