@@ -110,6 +110,15 @@ class PrivacyUrisTest(unittest.TestCase):
         self.client.close_document(ok)
         return by_kind
 
+    def assert_ordinary_file_served(self):
+        ok = self.uri("ordinary.py")
+        self.client.open(ok, TEXT % "plain", "python")
+        result, error = self.client.request("textDocument/inlineCompletion", {
+            "textDocument": {"uri": ok}, "position": self.position(),
+            "context": {"triggerKind": 1}})
+        self.assertIsNone(error)
+        self.assertTrue(items_of(result))
+
     def assert_refused(self, error, what):
         self.assertIsNotNone(error, what)
         self.assertEqual(error["code"], PRIVACY_REFUSED, (what, error))
@@ -148,13 +157,7 @@ class PrivacyUrisTest(unittest.TestCase):
                 sent = [r["body"] for r in self.fs.requests()]
                 self.assertEqual(len(sent), 0, "the model server received %s" % json.dumps(sent)[:300])
         # An ordinary file beside them is served, and none of them is its context.
-        ok = self.uri("ordinary.py")
-        self.client.open(ok, TEXT % "plain", "python")
-        result, error = self.client.request("textDocument/inlineCompletion", {
-            "textDocument": {"uri": ok}, "position": self.position(),
-            "context": {"triggerKind": 1}})
-        self.assertIsNone(error)
-        self.assertTrue(items_of(result))
+        self.assert_ordinary_file_served()
         sent = self.fs.requests()
         self.assertEqual(len(sent), 1)
         self.assertNotIn("SECRET-MARKER", json.dumps(sent[0]))
@@ -176,13 +179,7 @@ class PrivacyUrisTest(unittest.TestCase):
                 self.assertIsNone(error)
                 self.assertEqual(items_of(result), [])
         self.assertEqual(self.fs.requests(), [], "an excluded file reached the model")
-        ok = self.uri("ordinary.py")
-        self.client.open(ok, TEXT % "plain", "python")
-        result, error = self.client.request("textDocument/inlineCompletion", {
-            "textDocument": {"uri": ok}, "position": self.position(),
-            "context": {"triggerKind": 1}})
-        self.assertIsNone(error)
-        self.assertTrue(items_of(result))
+        self.assert_ordinary_file_served()
         self.assertEqual(self.client.shutdown_and_exit(), 0)
 
 
