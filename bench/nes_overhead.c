@@ -40,7 +40,10 @@ int main(void)
         buf_printf(&text, "    let total_%d = compute(value, %d) + value * 2; // caf\xC3\xA9\n", i, i % 97);
     struct document *doc = document_new("file:///ws/src/big.rs", "rust", 1, text.data, text.len);
     struct config cfg = {0};
-    cfg.next_edit = (struct next_edit_settings){ true, 10, 20, 10, 2048, 1024 };
+    cfg.next_edit = (struct next_edit_settings){
+        .enabled = true, .region_lines = 10, .context_lines = 20, .history_edits = 10,
+        .history_bytes = 2048, .max_output_tokens = 1024,
+    };
     cfg.redact_secrets = true;
     struct nes_history *history = nes_history_new((struct nes_history_limits){0});
     uint64_t *total = xmalloc(ROUNDS * sizeof *total), *build = xmalloc(ROUNDS * sizeof *build);
