@@ -100,8 +100,9 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libswitchboard.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # The whole suite: unit tests, integration tests against the real binary and the
-# fake model server, editor tests. One summary line at the end.
-test: $(BIN) $(BUILD)/unit_tests
+# fake model server, editor tests. One summary line at the end. The benchmarks are
+# built too (not run: that is `make bench`), so a change that breaks one fails here.
+test: $(BIN) $(BUILD)/unit_tests $(BENCH_BIN)
 	@sh scripts/ensure-deps.sh test
 	@sh scripts/fetch-editors.sh
 	@SWITCHBOARD_BIN=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(BUILD)/unit_tests) \
