@@ -4,8 +4,6 @@
 #include "actions/action_retry.h"
 #include "actions/action_run.h"
 #include "actions/applied.h"
-#include "lsp/privacy.h"
-#include "lsp/uri.h"
 #include "router/router.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,22 +35,6 @@ bool action_stronger_model(struct router *router, const struct task *task, const
     return false;
 }
 
-/* The task the retry would run, as far as planning needs it (no text). */
-static void plan_task(struct server *srv, struct document *doc, const struct action_def *def,
-                      size_t result_bytes, struct task *task, char **path)
-{
-    struct config *cfg = router_config(server_router(srv));
-    memset(task, 0, sizeof *task);
-    task->kind = def->task;
-    task->trigger = TRIGGER_INVOKED;
-    task->language = (char *)document_language(doc);
-    *path = uri_to_file_path(document_uri(doc));
-    task->path = *path;
-    task->local_only = privacy_uri_verdict(cfg, document_uri(doc)) == PRIVACY_LOCAL_ONLY;
-    /* The result plus the context action_run sends, roughly (as the menu's titles). */
-    task->prompt_tokens_estimate = estimate_tokens(NULL, result_bytes + 12000 + 1000);
-}
-
 size_t action_retry_offer(struct server *srv, struct document *doc, struct lsp_range range,
                           const struct action_offer_ctx *ctx, cJSON *result)
 {
@@ -73,7 +55,7 @@ size_t action_retry_offer(struct server *srv, struct document *doc, struct lsp_r
         size_t to = document_offset_at(doc, found[i].result.end, enc);
         struct task task;
         char *path, model[96];
-        plan_task(srv, doc, &def, to > from ? to - from : 0, &task, &path);
+        action_plan_task(srv, doc, def.task, to > from ? to - from : 0, &task, &path);
         bool stronger = action_stronger_model(router, &task, found[i].model, model, sizeof model);
         free(path);
         if (!stronger) continue;

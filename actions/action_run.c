@@ -334,6 +334,21 @@ static const struct route_callbacks callbacks = {
     .on_attempt = on_attempt, .on_text = on_text, .on_reset = on_reset, .on_done = on_done,
 };
 
+void action_plan_task(struct server *srv, struct document *doc, enum task_kind kind,
+                      size_t text_bytes, struct task *task, char **path)
+{
+    struct router *router = server_router(srv);
+    memset(task, 0, sizeof *task);
+    task->kind = kind;
+    task->trigger = TRIGGER_INVOKED;
+    task->language = (char *)document_language(doc);
+    *path = uri_to_file_path(document_uri(doc));
+    task->path = *path;
+    task->local_only = privacy_uri_verdict(router ? router_config(router) : server_config(srv),
+                                           document_uri(doc)) == PRIVACY_LOCAL_ONLY;
+    task->prompt_tokens_estimate = estimate_tokens(NULL, text_bytes + 12000 + 1000);
+}
+
 bool action_planned_model(struct router *router, const struct task *task, char *out, size_t n)
 {
     struct route_plan plan;

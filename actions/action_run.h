@@ -108,6 +108,13 @@ char *action_find_test_file(struct server *srv, const char *path, const char *la
 
 /* The first model router_plan picks for task (its config name) into out. */
 bool action_planned_model(struct router *router, const struct task *task, char *out, size_t n);
+/* The task an action of kind on text_bytes of doc would run, as far as planning needs
+ * it (no text): language, path (*path, freed by the caller), local-only as the run
+ * decides it, and the prompt estimate (text plus the context a run sends, roughly).
+ * What the menu's titles and the retry offers plan with, so they name the model that
+ * the run itself would use. */
+void action_plan_task(struct server *srv, struct document *doc, enum task_kind kind,
+                      size_t text_bytes, struct task *task, char **path);
 
 /* Helpers shared by the feature files. */
 /* A CodeAction for the menu: data is ref; a command (switchboard.runAction) unless the

@@ -5,7 +5,6 @@
 #include "ledger/ledger.h"
 #include "actions/action_run.h"
 #include "lsp/privacy.h"
-#include "lsp/uri.h"
 #include "actions/applied.h"
 #include "actions/action_retry.h"
 #include "actions/action_files.h"
@@ -68,17 +67,9 @@ static const char *planned_model(struct server *srv, struct plan_cache *cache,
     if (kind >= TASK_KIND_COUNT) return "no model available";
     if (!cache->done[kind]) {
         cache->done[kind] = true;
-        struct task task = { .kind = kind, .trigger = TRIGGER_INVOKED };
-        task.language = (char *)document_language(doc);
-        char *path = uri_to_file_path(document_uri(doc));
-        task.path = path;
-        /* A local-only file's title names the local model that will serve (as the run
-         * does: action_run.c), never a cloud one it would skip. */
-        struct router *router = server_router(srv);
-        task.local_only = privacy_uri_verdict(router ? router_config(router) : server_config(srv),
-                                              document_uri(doc)) == PRIVACY_LOCAL_ONLY;
-        /* Selection plus the context action_run sends, roughly. */
-        task.prompt_tokens_estimate = estimate_tokens(NULL, selection_bytes + 12000 + 1000);
+        struct task task;
+        char *path;
+        action_plan_task(srv, doc, kind, selection_bytes, &task, &path);
         if (!action_planned_model(server_router(srv), &task, cache->model[kind],
                                   sizeof cache->model[kind]))
             snprintf(cache->model[kind], sizeof cache->model[kind], "no model available");
