@@ -56,6 +56,21 @@ char *xmemdup0(const char *s, size_t n)
     return p;
 }
 
+char **xstrv_dup(char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n]) n++;
+    char **out = xcalloc(n + 1, sizeof *out);
+    for (size_t i = 0; i < n; i++) out[i] = xstrdup(v[i]);
+    return out;
+}
+
+void xstrv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++) free(v[i]);
+    free(v);
+}
+
 void xfree_secret(char *s)
 {
     if (!s) return;

@@ -17,6 +17,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Frees a NUL-terminated secret (an API key) after zeroing it, in a way the compiler
  * may not drop as a dead store before free. NULL is fine. */
 void xfree_secret(char *s);
+/* A NULL-terminated list of strings: a copy (never NULL: NULL in gives an empty list)
+ * and its free (NULL is fine). */
+char **xstrv_dup(char *const *v);
+void xstrv_free(char **v);
 
 /* Installs the policy into cJSON's hooks. Call once at start. */
 void xalloc_init(void);

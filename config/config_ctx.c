@@ -314,8 +314,7 @@ int cfg_get_string_list(struct cfg_ctx *c, const cJSON *obj, const char *key, co
 
 void cfg_free_strv(char **v)
 {
-    for (size_t i = 0; v && v[i]; i++) free(v[i]);
-    free(v);
+    xstrv_free(v);
 }
 
 size_t cfg_strv_len(char *const *v)
@@ -335,9 +334,6 @@ void cfg_strv_push(char ***v, const char *s)
 
 char **cfg_strv_dup(char *const *v)
 {
-    if (!v) return NULL;
-    char **out = xcalloc(cfg_strv_len(v) + 1, sizeof *out);
-    for (size_t i = 0; v[i]; i++) out[i] = xstrdup(v[i]);
-    return out;
+    return v ? xstrv_dup(v) : NULL;   /* NULL (unset) stays NULL, unlike xstrv_dup */
 }
 

@@ -212,25 +212,6 @@ static void defer(struct http_request *r)
 
 static int curl_users;   /* curl_global_init/cleanup around the engines' lifetime */
 
-/* The engine's own copy of a NULL-terminated host list (never NULL itself). */
-static char **copy_hosts(const char *const *hosts)
-{
-    size_t n = 0;
-    while (hosts && hosts[n])
-        n++;
-    char **copy = xcalloc(n + 1, sizeof *copy);
-    for (size_t i = 0; i < n; i++)
-        copy[i] = xstrdup(hosts[i]);
-    return copy;
-}
-
-static void free_hosts(char **hosts)
-{
-    for (size_t i = 0; hosts[i]; i++)
-        free(hosts[i]);
-    free(hosts);
-}
-
 struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_options *opts)
 {
     if (!loop)
@@ -263,15 +244,15 @@ struct http_engine *http_engine_new(uv_loop_t *loop, const struct http_engine_op
     e->ca_file = opts && opts->ca_file ? xstrdup(opts->ca_file) : NULL;
     e->user_agent = opts && opts->user_agent ? xstrdup(opts->user_agent)
                                              : xstrdup("switchboard/" SWITCHBOARD_VERSION);
-    e->insecure_hosts = copy_hosts(opts ? opts->insecure_hosts : NULL);
+    e->insecure_hosts = xstrv_dup(opts ? (char *const *)opts->insecure_hosts : NULL);
     return e;
 }
 
 void http_engine_set_insecure_hosts(struct http_engine *e, const char *const *hosts)
 {
     if (!e) return;
-    free_hosts(e->insecure_hosts);
-    e->insecure_hosts = copy_hosts(hosts);
+    xstrv_free(e->insecure_hosts);
+    e->insecure_hosts = xstrv_dup((char *const *)hosts);
 }
 
 static void on_engine_timer_closed(uv_handle_t *handle)
@@ -283,7 +264,7 @@ void http__engine_release(struct http_engine *e)
 {
     if (--e->open_handles > 0)
         return;
-    free_hosts(e->insecure_hosts);
+    xstrv_free(e->insecure_hosts);
     free(e->user_agent);
     free(e->ca_file);
     free(e);

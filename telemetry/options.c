@@ -30,23 +30,17 @@ static void strv_free_secret(char **v)
     free(v);
 }
 
-static void strv_free(char **v)
-{
-    for (size_t i = 0; v && v[i]; i++) free(v[i]);
-    free(v);
-}
-
 void telemetry_options_free(struct telemetry_options *o)
 {
     free(o->traces_url);
     free(o->metrics_url);
     strv_free_secret(o->headers);
     free(o->service_name);
-    strv_free(o->resource_attributes);
+    xstrv_free(o->resource_attributes);
     free(o->remote_write_url);
     strv_free_secret(o->remote_write_headers);
     free(o->workspace_name);
-    strv_free(o->insecure_hosts);
+    xstrv_free(o->insecure_hosts);
     free(o->status_path);
     memset(o, 0, sizeof *o);
 }
@@ -182,7 +176,7 @@ int telemetry_options_from_env(struct telemetry_options *o, tel_getenv_fn get, c
             snprintf(err, errlen, "OTEL_RESOURCE_ATTRIBUTES is not a list of key=value pairs");
             return -1;
         }
-        strv_free(o->resource_attributes);
+        xstrv_free(o->resource_attributes);
         o->resource_attributes = a;
     }
     o->timeout_ms = env_long(get, "OTEL_EXPORTER_OTLP_TIMEOUT", o->timeout_ms);

@@ -268,27 +268,18 @@ static void build_resource(struct telemetry *t)
     }
 }
 
-static char **strv_copy(char **v)
-{
-    size_t n = 0;
-    while (v && v[n]) n++;
-    char **out = xcalloc(n + 1, sizeof *out);
-    for (size_t i = 0; i < n; i++) out[i] = xstrdup(v[i]);
-    return out;
-}
-
 static void copy_options(struct telemetry_options *dst, const struct telemetry_options *src)
 {
     *dst = *src;
     dst->traces_url = xstrdup(src->traces_url);
     dst->metrics_url = xstrdup(src->metrics_url);
-    dst->headers = strv_copy(src->headers);
+    dst->headers = xstrv_dup(src->headers);
     dst->service_name = xstrdup(src->service_name);
-    dst->resource_attributes = strv_copy(src->resource_attributes);
+    dst->resource_attributes = xstrv_dup(src->resource_attributes);
     dst->remote_write_url = xstrdup(src->remote_write_url);
-    dst->remote_write_headers = strv_copy(src->remote_write_headers);
+    dst->remote_write_headers = xstrv_dup(src->remote_write_headers);
     dst->workspace_name = xstrdup(src->workspace_name);
-    dst->insecure_hosts = strv_copy(src->insecure_hosts);
+    dst->insecure_hosts = xstrv_dup(src->insecure_hosts);
     dst->status_path = xstrdup(src->status_path);
     if (dst->max_batch <= 0) dst->max_batch = 512;
     if (dst->max_queue < dst->max_batch) dst->max_queue = dst->max_batch;
